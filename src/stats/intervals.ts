@@ -10,6 +10,9 @@ export function normalQuantile(p: number): number {
     if (p === 1) return Infinity;
     return NaN;
   }
+  // Upper half by symmetry: 1 - p is exact for p >= 0.5 (Sterbenz), and the lower tail keeps
+  // full relative precision in the Halley step below.
+  if (p > 0.5) return -normalQuantile(1 - p);
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
   const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
@@ -93,10 +96,20 @@ function regularizedGammaQ(a: number, x: number): number {
 
 /** Regularized incomplete beta I_x(a, b) (Numerical Recipes betacf, modified Lentz). */
 export function regularizedBeta(x: number, a: number, b: number): number {
+  return betaIncomplete(x, 1 - x, a, b);
+}
+
+/**
+ * I_x(a, b) given both x and y = 1 - x, so callers that know y more precisely than 1 - x
+ * (the t distribution with large df) keep it. The prefactor uses an accurate log-beta.
+ */
+function betaIncomplete(x: number, y: number, a: number, b: number): number {
   if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
-  if (x > (a + 1) / (a + b + 2)) return 1 - regularizedBeta(1 - x, b, a);
+  if (y <= 0) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - betaIncomplete(y, x, b, a);
+  const logX = x < 0.5 ? Math.log(x) : Math.log1p(-y);
+  const logY = y < 0.5 ? Math.log(y) : Math.log1p(-x);
+  const lnFront = a * logX + b * logY - logBeta(a, b);
   const tiny = 1e-300;
   let c = 1;
   let d = 1 - ((a + b) * x) / (a + 1);
@@ -125,25 +138,63 @@ export function regularizedBeta(x: number, a: number, b: number): number {
   return (Math.exp(lnFront) * h) / a;
 }
 
-/** Student-t CDF with `df` degrees of freedom. */
+/** Stirling-series remainder lgamma(x) - [(x - 1/2) ln x - x + ln sqrt(2 pi)], for x >= 10 (as R's lgammacor). */
+function logGammaCorrection(x: number): number {
+  const x2 = 1 / (x * x);
+  // Bernoulli terms B_{2k} / (2k (2k-1) x^(2k-1)), k = 1..7; the next term is below 1e-17 at x = 10.
+  return (
+    (1 / x) *
+    (1 / 12 + x2 * (-1 / 360 + x2 * (1 / 1260 + x2 * (-1 / 1680 + x2 * (1 / 1188 + x2 * (-691 / 360360 + x2 * (1 / 156)))))))
+  );
+}
+
+/** ln B(a, b) without the cancellation of three large log-gammas (R's lbeta, after TOMS 708). */
+function logBeta(a: number, b: number): number {
+  const p = Math.min(a, b);
+  const q = Math.max(a, b);
+  const lnSqrt2Pi = 0.9189385332046728;
+  if (p >= 10) {
+    const corr = logGammaCorrection(p) + logGammaCorrection(q) - logGammaCorrection(p + q);
+    return -0.5 * Math.log(q) + lnSqrt2Pi + corr + (p - 0.5) * Math.log(p / (p + q)) + q * Math.log1p(-p / (p + q));
+  }
+  if (q >= 10) {
+    const corr = logGammaCorrection(q) - logGammaCorrection(p + q);
+    return logGamma(p) + corr + p - p * Math.log(p + q) + (q - 0.5) * Math.log1p(-p / (p + q));
+  }
+  return logGamma(p) + logGamma(q) - logGamma(p + q);
+}
+
+/** Student-t CDF with `df` degrees of freedom: the tail is I_{df/(df+t^2)}(df/2, 1/2) / 2 (Abramowitz & Stegun 26.7.1). */
 export function studentTCdf(t: number, df: number): number {
-  const x = df / (df + t * t);
-  const tail = 0.5 * regularizedBeta(x, df / 2, 0.5);
+  if (Number.isNaN(t) || Number.isNaN(df)) return NaN;
+  if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
+  if (!Number.isFinite(df)) return 0.5 * erfc(-t / Math.SQRT2);
+  const t2 = t * t;
+  const tail = 0.5 * betaIncomplete(df / (df + t2), t2 / (df + t2), df / 2, 0.5);
   return t >= 0 ? 1 - tail : tail;
 }
 
-/** Student-t quantile: inverts the CDF by bisection then Newton, to ~1e-12 (scipy.stats.t.ppf agrees). */
+/**
+ * Student-t quantile: bisection on the CDF down to adjacent doubles. Verified against mpmath
+ * to 1e-12; scipy 1.10's t.ppf (cdflib) is itself off by up to ~1e-8, see tests/fixtures/stats/README.md.
+ */
 export function studentTQuantile(p: number, df: number): number {
-  if (p <= 0) return -Infinity;
-  if (p >= 1) return Infinity;
+  if (Number.isNaN(p) || Number.isNaN(df)) return NaN;
+  if (p <= 0) return p === 0 ? -Infinity : NaN;
+  if (p >= 1) return p === 1 ? Infinity : NaN;
   if (p === 0.5) return 0;
   if (!Number.isFinite(df)) return normalQuantile(p);
+  // Solve in the lower tail, where the CDF is computed without cancellation; 1 - p is exact for p > 0.5.
+  if (p > 0.5) return -studentTQuantile(1 - p, df);
   let lo = -1;
-  let hi = 1;
-  while (studentTCdf(lo, df) > p) lo *= 2;
-  while (studentTCdf(hi, df) < p) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-13 * Math.max(1, Math.abs(lo)); i++) {
+  let hi = 0;
+  while (studentTCdf(lo, df) > p) {
+    hi = lo;
+    lo *= 2;
+  }
+  for (let i = 0; i < 2000; i++) {
     const mid = (lo + hi) / 2;
+    if (mid === lo || mid === hi) break;
     if (studentTCdf(mid, df) < p) lo = mid;
     else hi = mid;
   }
@@ -162,7 +213,8 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // The bounds at 0 and n are exactly 0 and 1; rounding would otherwise leave 1e-17 outside.
+  return [successes === 0 ? 0 : Math.max(0, centre - half), successes === n ? 1 : Math.min(1, centre + half)];
 }
 
 /**
@@ -173,19 +225,23 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
 export function tIntervalFromSums(n: number, sum: number, sumSquares: number, confidence = 0.95): Interval {
   if (n < 2) return [NaN, NaN];
   const mean = sum / n;
-  const variance = Math.max(0, (sumSquares - n * mean * mean) / (n - 1));
+  return tIntervalFromMoments(n, mean, Math.max(0, (sumSquares - n * mean * mean) / (n - 1)), confidence);
+}
+
+/** Student-t interval for the mean of `values` (two-pass variance, so large offsets keep their precision). */
+export function tInterval(values: readonly number[], confidence = 0.95): Interval {
+  const n = values.length;
+  if (n < 2) return [NaN, NaN];
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / n;
+  let ss = 0;
+  for (const v of values) ss += (v - mean) * (v - mean);
+  return tIntervalFromMoments(n, mean, ss / (n - 1), confidence);
+}
+
+function tIntervalFromMoments(n: number, mean: number, variance: number, confidence: number): Interval {
   const sem = Math.sqrt(variance / n);
   const t = studentTQuantile(1 - (1 - confidence) / 2, n - 1);
   return [mean - t * sem, mean + t * sem];
-}
-
-/** Student-t interval for the mean of `values`. */
-export function tInterval(values: readonly number[], confidence = 0.95): Interval {
-  let sum = 0;
-  let sq = 0;
-  for (const v of values) {
-    sum += v;
-    sq += v * v;
-  }
-  return tIntervalFromSums(values.length, sum, sq, confidence);
 }
