@@ -1,0 +1,10 @@
+// The metric library's scorers, by suite name; the core registry (index.ts) spreads this in.
+import type { ScorerFactory } from "../types.ts";
+import { bleuScorer } from "./bleu.ts";
+import { f1Scorer } from "./squad.ts";
+
+/** Every scorer the metric library provides. */
+export const metricScorers: Record<string, ScorerFactory> = {
+  bleu: bleuScorer,
+  f1: f1Scorer,
+};
