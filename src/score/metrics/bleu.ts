@@ -155,6 +155,7 @@ export function bleuSegmentStats(hypothesis: string, references: string[], optio
   const o = resolve(options);
   let refNgrams: Map<string, number> | undefined;
   const refLens: number[] = [];
+  if (references.length === 0) references = [""]; // no reference scores as an empty one
   for (const ref of references) {
     const tokens = pySplit(preprocess(ref, o.lowercase, o.tokenize));
     refLens.push(tokens.length);

@@ -1,10 +1,12 @@
 // The metric library's scorers, by suite name; the core registry (index.ts) spreads this in.
 import type { ScorerFactory } from "../types.ts";
 import { bleuScorer } from "./bleu.ts";
+import { chrfScorer } from "./chrf.ts";
 import { f1Scorer } from "./squad.ts";
 
 /** Every scorer the metric library provides. */
 export const metricScorers: Record<string, ScorerFactory> = {
   bleu: bleuScorer,
+  chrf: chrfScorer,
   f1: f1Scorer,
 };
