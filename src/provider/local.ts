@@ -1,0 +1,291 @@
+// The `local:` backend: a GGUF model run in-process through node-llama-cpp (llama.cpp).
+// Loaded once per provider; calls share it through a pool of parallel context sequences.
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { JinjaTemplateChatWrapper, resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
+import { ProviderError, UserError } from "../errors.ts";
+import { loadLocalModel } from "./local-runtime.ts";
+import { commonPrefixLength, reusePrefix, SequencePool } from "./local-sequences.ts";
+import type { CallContext, GenerateParams, Generation, Prompt, Provider, ProviderFactory, TokenLogprob } from "./types.ts";
+
+/** Options of a local model (from assay.config.yaml; all optional). */
+export interface LocalModelOptions {
+  /** Threads per context for evaluation; default 1 (best for generation on small machines). */
+  threads?: number;
+  /** Format prompts with the GGUF's chat template (instruct models). Default false: plain completion. */
+  chat?: boolean;
+  /** Offload to a GPU when one is present. Default false (CPU). */
+  gpu?: boolean;
+  /** Tokens per sequence; default min(model's training context, 4096). */
+  contextSize?: number;
+  /** Parallel context sequences (= concurrent calls); default 1. */
+  concurrency?: number;
+  /** Flash attention moves log-probs by ~2e-3, so it is off unless asked for. */
+  flashAttention?: boolean;
+}
+
+/** Prefill accounting for prefix caching. */
+export interface LocalProviderStats {
+  /** Prompt tokens submitted across all calls (continuations included for log-likelihood). */
+  promptTokens: number;
+  /** Of those, tokens actually evaluated; the rest came from a reused prefix. */
+  prefillTokens: number;
+  /** Tokens generated. */
+  generatedTokens: number;
+}
+
+/** `local:demo` names the demo model shipped at models/demo.gguf under the package root. */
+export const demoModelPath = fileURLToPath(new URL("../../models/demo.gguf", import.meta.url));
+
+/**
+ * Factory for `local:PATH.gguf` (or `local:demo`).
+ * @example const p = await localProvider({ target: "models/tiny.gguf", cwd: process.cwd() })
+ */
+export const localProvider: ProviderFactory = async ({ target, config, cwd }) => {
+  const options = localOptionsFromConfig(config ?? {});
+  let path: string;
+  if (target === "demo") {
+    path = demoModelPath;
+    if (!existsSync(path)) throw new UserError(`the demo model ${path} does not exist yet; run \`npm run train:demo\` to build it`, { code: "E_MODEL_FILE" });
+  } else if (!target) {
+    throw new UserError(`local model needs a path: --model local:PATH.gguf (or \`path:\` in assay.config.yaml)`, { code: "E_MODEL_SPEC" });
+  } else {
+    path = isAbsolute(target) ? target : resolve(cwd, target);
+  }
+  const { model, summary } = await loadLocalModel(path, { gpu: options.gpu ?? false });
+  const contextSize = options.contextSize ?? Math.min(summary.trainContextLength ?? 4096, 4096);
+  const sequences = Math.max(1, options.concurrency ?? 1);
+  let context: LlamaContext;
+  try {
+    context = await model.createContext({ contextSize, sequences, threads: options.threads ?? 1, flashAttention: options.flashAttention ?? false });
+  } catch (error) {
+    await model.dispose();
+    throw new UserError(`cannot create a llama.cpp context of ${contextSize} tokens x ${sequences} sequences for ${path}: ${error instanceof Error ? error.message : String(error)}; lower context_size or concurrency`, { code: "E_MODEL_CONTEXT", cause: error });
+  }
+  return new LocalProvider(`local:${target}`, model, context, options, summary.chatTemplate);
+};
+
+function localOptionsFromConfig(config: Record<string, unknown>): LocalModelOptions {
+  const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+  return {
+    threads: num(config.threads),
+    chat: config.chat === true,
+    gpu: config.gpu === true || config.gpu === "auto",
+    contextSize: num(config.context_size ?? config.contextSize),
+    concurrency: num(config.concurrency),
+    flashAttention: config.flash_attention === true || config.flashAttention === true,
+  };
+}
+
+/** A loaded GGUF model answering generate and loglikelihood calls. */
+export class LocalProvider implements Provider {
+  readonly id: string;
+  readonly concurrency: number;
+  readonly cacheable = true;
+  /** Local calls fail for deterministic reasons; retrying does not help. */
+  readonly retries = 0;
+  private readonly pool: SequencePool;
+  private readonly chatWrapper?: ChatWrapper;
+  private readonly counters: LocalProviderStats = { promptTokens: 0, prefillTokens: 0, generatedTokens: 0 };
+
+  constructor(id: string, readonly model: LlamaModel, private readonly context: LlamaContext, options: LocalModelOptions, chatTemplate?: string) {
+    this.id = options.chat ? `${id}?chat=true` : id;
+    this.concurrency = context.totalSequences;
+    const all = Array.from({ length: context.totalSequences }, () =>
+      context.getSequence({ contextShift: { strategy: () => { throw new ProviderError(`context of ${context.contextSize} tokens is full`); } } }),
+    );
+    this.pool = new SequencePool(all);
+    if (options.chat) {
+      this.chatWrapper = chatTemplate ? new JinjaTemplateChatWrapper({ template: chatTemplate }) : resolveChatWrapper(model);
+    }
+  }
+
+  /** Prefill counters: prompt tokens submitted vs. tokens evaluated (the difference was reused). */
+  stats(): LocalProviderStats {
+    return { ...this.counters };
+  }
+
+  /** The context size of each sequence, in tokens. */
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  /** The model's token ids for a prompt: its chat template (chat) or BOS + text (completion). */
+  promptTokens(prompt: Prompt): Token[] {
+    if (this.chatWrapper) return this.chatTokens(prompt).tokens;
+    const text = prompt.system ? `${prompt.system}\n\n${prompt.text}` : prompt.text;
+    return this.withBos(this.model.tokenize(text, false));
+  }
+
+  async generate(prompt: Prompt, params: GenerateParams, context: CallContext): Promise<Generation> {
+    const started = performance.now();
+    const chat = this.chatWrapper ? this.chatTokens(prompt) : undefined;
+    const tokens = chat?.tokens ?? this.promptTokens(prompt);
+    this.checkLength(tokens.length, tokens.length + 1);
+    const sequence = await this.pool.acquire(tokens);
+    try {
+      const reused = await reusePrefix(sequence, tokens, tokens.length - 1);
+      this.count(tokens.length, reused);
+      const greedy = params.temperature <= 0;
+      const stopTokenRuns = chat?.stopTokens ?? [];
+      const output: Token[] = [];
+      const logprobs: number[] = [];
+      let finishReason = "stop";
+      let text: string | undefined;
+      if (params.maxTokens <= 0) finishReason = "length";
+      else {
+        const iterator = sequence.evaluateWithMetadata(tokens.slice(reused), { confidence: params.logprobs === true }, {
+          temperature: greedy ? 0 : params.temperature,
+          topK: params.topK ?? 0,
+          topP: params.topP ?? 1,
+          seed: params.seed === undefined ? undefined : Math.abs(Math.trunc(params.seed)),
+        });
+        for await (const next of iterator) {
+          if (context.signal?.aborted) throw new ProviderError("aborted", { retryable: false });
+          output.push(next.token);
+          if (params.logprobs) logprobs.push(Math.log((next as { confidence?: number }).confidence ?? Number.NaN));
+          const run = stopTokenRuns.find((stop) => stop.length > 0 && endsWith(output, stop));
+          if (run) {
+            output.splice(output.length - run.length);
+            logprobs.splice(output.length);
+            break;
+          }
+          if (params.stop?.length) {
+            text = this.model.detokenize(output);
+            const cut = firstStop(text, params.stop);
+            if (cut !== undefined) {
+              text = text.slice(0, cut);
+              logprobs.splice(this.tokensWithin(output, cut));
+              break;
+            }
+          }
+          if (output.length >= params.maxTokens || sequence.nextTokenIndex + 1 >= sequence.contextSize) {
+            finishReason = "length";
+            break;
+          }
+        }
+      }
+      this.counters.generatedTokens += output.length;
+      text ??= this.model.detokenize(output);
+      const generation: Generation = { text, finishReason, inputTokens: tokens.length, outputTokens: output.length, latencyMs: performance.now() - started };
+      if (params.logprobs) generation.tokenLogprobs = logprobs.map((logprob, i): TokenLogprob => ({ token: this.model.detokenize([output[i]], false, output.slice(Math.max(0, i - 4), i)), logprob }));
+      return generation;
+    } catch (error) {
+      throw this.asProviderError(error);
+    } finally {
+      this.pool.release(sequence);
+    }
+  }
+
+  /**
+   * Log-likelihood of each continuation after the prompt by teacher forcing: the sum over the
+   * continuation's tokens of log p(token | everything before it), from the full softmax.
+   * Continuation tokens are those of tokenize(prompt + continuation) past the prompt's tokens,
+   * as lm-evaluation-harness splits them; with a chat template the continuation is the reply.
+   */
+  async loglikelihood(prompt: Prompt, continuations: string[], context: CallContext): Promise<{ logprob: number; tokens: number }[]> {
+    const promptTokens = this.promptTokens(prompt);
+    if (promptTokens.length === 0) throw new ProviderError("cannot score a continuation of an empty prompt: the model adds no BOS token", { retryable: false });
+    const targets = continuations.map((continuation) => this.continuationTokens(prompt, promptTokens, continuation));
+    for (const target of targets) this.checkLength(target.tokens.length, target.tokens.length);
+    const sequence = await this.pool.acquire(promptTokens);
+    try {
+      const results: { logprob: number; tokens: number }[] = [];
+      for (const { tokens, start } of targets) {
+        if (context.signal?.aborted) throw new ProviderError("aborted", { retryable: false });
+        if (start >= tokens.length) {
+          results.push({ logprob: 0, tokens: 0 });
+          continue;
+        }
+        // The token before the continuation must be (re)evaluated: its logits predict the first continuation token.
+        const reused = await reusePrefix(sequence, tokens, start - 1);
+        this.count(tokens.length, reused);
+        const input = tokens.slice(reused).map((token, i) => {
+          const position = reused + i;
+          return position >= start - 1 && position < tokens.length - 1
+            ? ([token, { generateNext: { probabilities: true, options: { temperature: 0 } } }] as [Token, { generateNext: { probabilities: boolean; options: { temperature: number } } }])
+            : token;
+        });
+        const outputs = await sequence.controlledEvaluate(input);
+        let logprob = 0;
+        for (let position = start - 1; position < tokens.length - 1; position++) {
+          const probability = outputs[position - reused]?.next.probabilities?.get(tokens[position + 1]) ?? 0;
+          logprob += Math.log(probability);
+        }
+        results.push({ logprob, tokens: tokens.length - start });
+      }
+      return results;
+    } catch (error) {
+      throw this.asProviderError(error);
+    } finally {
+      this.pool.release(sequence);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+
+  private continuationTokens(prompt: Prompt, promptTokens: Token[], continuation: string): { tokens: Token[]; start: number } {
+    if (this.chatWrapper) return { tokens: [...promptTokens, ...this.model.tokenize(continuation, false)], start: promptTokens.length };
+    const whole = this.promptTokens({ ...prompt, text: prompt.text + continuation });
+    const start = Math.max(1, Math.min(commonPrefixLength(whole, promptTokens), whole.length));
+    return { tokens: whole, start: Math.min(start, whole.length) };
+  }
+
+  private chatTokens(prompt: Prompt): { tokens: Token[]; stopTokens: Token[][] } {
+    const history: ChatHistoryItem[] = [];
+    if (prompt.system) history.push({ type: "system", text: prompt.system });
+    history.push({ type: "user", text: prompt.text }, { type: "model", response: [] });
+    const state = this.chatWrapper!.generateContextState({ chatHistory: history });
+    const tokens = state.contextText.tokenize(this.model.tokenizer);
+    const stopTokens = state.stopGenerationTriggers.map((trigger) => trigger.tokenize(this.model.tokenizer, "trimLeadingSpace"));
+    return { tokens, stopTokens };
+  }
+
+  private withBos(tokens: Token[]): Token[] {
+    const bos = this.model.tokens.bos;
+    return bos !== null && this.model.tokens.shouldPrependBosToken && tokens[0] !== bos ? [bos, ...tokens] : tokens;
+  }
+
+  /** How many leading tokens of `output` detokenize within the first `chars` characters. */
+  private tokensWithin(output: Token[], chars: number): number {
+    for (let n = output.length; n > 0; n--) if (this.model.detokenize(output.slice(0, n)).length <= chars) return n;
+    return 0;
+  }
+
+  private checkLength(promptTokens: number, needed: number): void {
+    const size = this.context.contextSize;
+    if (needed > size) {
+      throw new ProviderError(`prompt is ${promptTokens} tokens but the model's context holds ${size} tokens (${this.id}); raise context_size in assay.config.yaml or shorten the prompt — assay never truncates prompts`, { retryable: false });
+    }
+  }
+
+  private count(submitted: number, reused: number): void {
+    this.counters.promptTokens += submitted;
+    this.counters.prefillTokens += submitted - reused;
+  }
+
+  private asProviderError(error: unknown): ProviderError {
+    if (error instanceof ProviderError) return error;
+    return new ProviderError(`llama.cpp failed (${this.id}): ${error instanceof Error ? error.message : String(error)}`, { retryable: false, cause: error });
+  }
+}
+
+function endsWith(tokens: Token[], tail: Token[]): boolean {
+  if (tail.length > tokens.length) return false;
+  for (let i = 1; i <= tail.length; i++) if (tokens[tokens.length - i] !== tail[tail.length - i]) return false;
+  return true;
+}
+
+function firstStop(text: string, stops: string[]): number | undefined {
+  let cut: number | undefined;
+  for (const stop of stops) {
+    if (!stop) continue;
+    const at = text.indexOf(stop);
+    if (at >= 0 && (cut === undefined || at < cut)) cut = at;
+  }
+  return cut;
+}
