@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getLlama } from "node-llama-cpp";
+import { getLlama, type Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError } from "../../src/errors.ts";
 import { LocalProvider, localProvider } from "../../src/provider/local.ts";
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 /** Log-probs computed independently: a fresh raw sequence per position, full softmax at temperature 0. */
-async function rawNextTokenLogprobs(path: string, tokens: number[], from: number): Promise<number[]> {
+async function rawNextTokenLogprobs(path: string, tokens: Token[], from: number): Promise<number[]> {
   const llama = await getLlama({ gpu: false, build: "never", maxThreads: 2 });
   const model = await llama.loadModel({ modelPath: path });
   const context = await model.createContext({ contextSize: 256, threads: 1, flashAttention: false });
@@ -84,7 +84,7 @@ describe("local provider: generation", () => {
     const llama = await getLlama({ gpu: false, build: "never", maxThreads: 2 });
     const model = await llama.loadModel({ modelPath });
     const context = await model.createContext({ contextSize: 256, threads: 1, flashAttention: false });
-    const tokens: number[] = [];
+    const tokens: Token[] = [];
     const raw: number[] = [];
     for await (const next of context.getSequence().evaluateWithMetadata(provider.promptTokens(prompt), { probabilities: true }, { temperature: 0 })) {
       tokens.push(next.token);
