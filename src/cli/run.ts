@@ -1,0 +1,88 @@
+// `assay run`: parses flags, calls runEval, prints the summary (table or JSON).
+import type { Command } from "commander";
+import { runEval, type RunResult } from "../run/run-eval.ts";
+import { summaryTable } from "../report/table.ts";
+import { progressReporter } from "./progress.ts";
+import { intOption, collect } from "./options.ts";
+
+/** Add `assay run [selectors...]`. */
+export function registerRunCommand(program: Command, io: CliIo): void {
+  program
+    .command("run")
+    .description("run tasks with their strategies against models; score, store and summarise")
+    .argument("[selectors...]", "task id, suite id, suite/task, glob (arith*), or tag:NAME; default all")
+    .option("-m, --model <spec>", "model: echo, replay:FILE.jsonl, local:PATH.gguf, gemini:NAME, openai:NAME, or a named model (repeatable)", collect, [])
+    .option("--suites <dir>", "suites directory (default ./suites, else the bundled suites)")
+    .option("--db <path>", "SQLite database", ".assay/assay.db")
+    .option("--config <path>", "model config file (default assay.config.yaml when present)")
+    .option("--seed <n>", "seed for every random choice", intOption("--seed"), 0)
+    .option("-c, --concurrency <n>", "concurrent calls per model", intOption("--concurrency"))
+    .option("--limit <n>", "only the first N items of each task", intOption("--limit"))
+    .option("--no-cache", "bypass the response cache")
+    .option("--resume <runId>", "finish an interrupted run", intOption("--resume"))
+    .option("--max-errors <n>", "errored trials tolerated before exit code 1", intOption("--max-errors"), 0)
+    .option("--json", "print the summary as JSON on stdout")
+    .action(async (selectors: string[], flags) => {
+      const controller = new AbortController();
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(130);
+        io.err("\nstopping: finishing in-flight trials (Ctrl-C again to quit now)\n");
+        controller.abort();
+      };
+      process.on("SIGINT", onSigint);
+      let result: RunResult;
+      try {
+        result = await runEval({
+          select: selectors,
+          models: flags.model,
+          suitesDir: flags.suites,
+          db: flags.db,
+          config: flags.config,
+          seed: flags.seed,
+          concurrency: flags.concurrency,
+          limit: flags.limit,
+          cache: flags.cache,
+          resume: flags.resume,
+          reporter: flags.json && !process.stderr.isTTY ? undefined : progressReporter(),
+          signal: controller.signal,
+        });
+      } finally {
+        process.off("SIGINT", onSigint);
+      }
+      if (flags.json) io.out(JSON.stringify(runJson(result), null, 2) + "\n");
+      else io.out(`\nrun ${result.runId} (${result.db})\n${summaryTable(result.results)}\n`);
+      if (result.interrupted) io.setExitCode(130);
+      else if (result.errors > flags.maxErrors) {
+        io.err(`${result.errors} trial(s) errored (--max-errors ${flags.maxErrors}); see  assay show ${result.runId}\n`);
+        io.setExitCode(1);
+      }
+    });
+}
+
+/** The JSON shape of a run summary on stdout. */
+export function runJson(result: Pick<RunResult, "runId" | "db" | "results">) {
+  return {
+    run: result.runId,
+    db: result.db,
+    results: result.results.map((r) => ({
+      task: r.task,
+      model: r.model,
+      strategy: r.strategy,
+      metric: r.metric,
+      value: r.value,
+      ci: r.ci,
+      interval: r.interval,
+      n: r.n,
+      errors: r.errors,
+      no_answer: r.noAnswer,
+      unscored: r.unscored,
+      corpus: r.corpus,
+    })),
+  };
+}
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  setExitCode(code: number): void;
+}

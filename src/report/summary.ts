@@ -1,0 +1,91 @@
+// A run's summary: per task x model x strategy x metric, the value, its 95% interval
+// (Wilson for pass/fail rates, Student-t for means, bootstrap for corpus metrics), n and errors.
+import type { Db } from "../store/db.ts";
+import { corpusStats, scoreAggregates, trialCounts } from "../store/summary.ts";
+import { scorerFactories } from "../score/metrics/index.ts";
+import { tIntervalFromSums, wilsonInterval } from "../stats/intervals.ts";
+import { corpusBootstrapInterval } from "./corpus-interval.ts";
+
+export interface SummaryResult {
+  task: string;
+  model: string;
+  strategy: string;
+  metric: string;
+  value: number | null;
+  ci: [number, number] | null;
+  /** Which interval: wilson, t, bootstrap, or none (too few items). */
+  interval: "wilson" | "t" | "bootstrap" | "none";
+  /** Items scored. */
+  n: number;
+  errors: number;
+  /** Trials whose output had no extractable answer (scored as such, e.g. 0 for exact-match). */
+  noAnswer: number;
+  /** Scores that could not be computed (null), excluded from n. */
+  unscored: number;
+  /** True for corpus-level metrics (BLEU, chrF): computed from summed statistics, not a mean. */
+  corpus: boolean;
+}
+
+/** Summarise a stored run (aggregation in SQL; corpus metrics stream their statistics). */
+export function runSummary(db: Db, runId: number, options: { confidence?: number; bootstrapIterations?: number; seed?: number } = {}): { results: SummaryResult[]; trials: number; errors: number } {
+  const confidence = options.confidence ?? 0.95;
+  const counts = new Map(trialCounts(db, runId).map((c) => [`${c.taskId}/${c.modelId}/${c.strategyId}`, c]));
+  const results: SummaryResult[] = [];
+  const covered = new Set<string>();
+  const argsOf = db.prepare("SELECT args FROM scorers WHERE id = ?").pluck();
+  for (const row of scoreAggregates(db, runId)) {
+    const key = `${row.taskId}/${row.modelId}/${row.strategyId}`;
+    covered.add(key);
+    const c = counts.get(key);
+    const base = {
+      task: `${row.suite}/${row.task}`,
+      model: row.model,
+      strategy: row.strategy,
+      metric: row.scorer,
+      n: row.n,
+      errors: c?.errors ?? 0,
+      noAnswer: c?.noAnswer ?? 0,
+      unscored: row.unscored ?? 0,
+      corpus: row.corpus === 1,
+    };
+    if (row.n === 0) {
+      results.push({ ...base, value: null, ci: null, interval: "none" });
+    } else if (row.corpus === 1) {
+      const spec = JSON.parse(argsOf.get(row.scorerId) as string) as { name: string; args: Record<string, unknown> };
+      const scorer = scorerFactories[spec.name](spec.args);
+      const perItem = [...corpusStats(db, row.modelId, row.strategyId, row.scorerId)].map((r) => r.stats);
+      const summed = sumVectors(perItem);
+      const value = summed ? scorer.aggregate!(summed) : null;
+      const ci = perItem.length >= 2 ? corpusBootstrapInterval(perItem, scorer.aggregate!, { confidence, iterations: options.bootstrapIterations ?? 1000, seed: options.seed ?? 0 }) : null;
+      results.push({ ...base, value, ci, interval: ci ? "bootstrap" : "none" });
+    } else if (row.binary === 1 && row.repeated === 0) {
+      results.push({ ...base, value: row.sum! / row.n, ci: wilsonInterval(row.passes, row.n, confidence), interval: "wilson" });
+    } else {
+      const ci = row.n >= 2 ? tIntervalFromSums(row.n, row.sum!, row.sumSquares!, confidence) : null;
+      results.push({ ...base, value: row.sum! / row.n, ci, interval: ci ? "t" : "none" });
+    }
+  }
+  // Task x model x strategy combinations where every trial errored still get a row.
+  const names = db.prepare(
+    "SELECT tk.suite || '/' || tk.task AS task, m.spec AS model, st.name AS strategy FROM strategies st JOIN tasks tk ON tk.id = st.task_id, models m WHERE st.id = ? AND m.id = ?",
+  );
+  for (const [key, c] of counts) {
+    if (covered.has(key)) continue;
+    const n = names.get(c.strategyId, c.modelId) as { task: string; model: string; strategy: string };
+    results.push({ ...n, metric: "-", value: null, ci: null, interval: "none", n: 0, errors: c.errors, noAnswer: c.noAnswer, unscored: 0, corpus: false });
+  }
+  let trials = 0;
+  let errors = 0;
+  for (const c of counts.values()) {
+    trials += c.trials;
+    errors += c.errors;
+  }
+  return { results, trials, errors };
+}
+
+function sumVectors(vectors: number[][]): number[] | null {
+  if (vectors.length === 0) return null;
+  const out = new Array<number>(vectors[0].length).fill(0);
+  for (const v of vectors) for (let i = 0; i < out.length; i++) out[i] += v[i];
+  return out;
+}

@@ -1,0 +1,204 @@
+// Runs planned trials: bounded concurrency per model, response cache, retries, scoring,
+// and batched writes. Memory stays flat: the plan is a generator and results are written
+// as they come.
+import pLimit from "p-limit";
+import type { GenerateParams, Generation, Provider } from "../provider/types.ts";
+import type { Scorer } from "../score/types.ts";
+import { hashSeed } from "../stats/random.ts";
+import type { Strategy } from "../strategy/types.ts";
+import type { TaskTemplates } from "../suite/prepare.ts";
+import type { Item, LoadedTask, StrategySpec } from "../suite/types.ts";
+import { sha256 } from "../template/env.ts";
+import type { TrialRecord, GenerationRecord } from "../store/trials.ts";
+import type { Reporter } from "./reporter.ts";
+import { withRetry } from "./retry.ts";
+
+export interface PreparedStrategy {
+  id: number;
+  spec: StrategySpec;
+  strategy: Strategy<any>;
+  params: GenerateParams;
+}
+
+export interface PreparedTask {
+  key: string;
+  task: LoadedTask;
+  templates: TaskTemplates;
+  itemIds: Map<string, number>;
+  strategies: PreparedStrategy[];
+  scorers: { id: number; scorer: Scorer }[];
+}
+
+export interface PreparedModel {
+  id: number;
+  spec: string;
+  provider: Provider;
+  concurrency: number;
+}
+
+export interface ExecuteOptions {
+  seed: number;
+  cache?: { get(key: string): string | undefined };
+  /** Receives finished trials and cache entries; flushes them in batches. */
+  sink: ResultSink;
+  reporter?: Reporter;
+  signal?: AbortSignal;
+  /** Skip a trial already stored (resume). */
+  isDone?: (itemId: number, strategyId: number, modelId: number, sample: number) => boolean;
+  retryBaseDelayMs?: number;
+}
+
+export interface ResultSink {
+  add(trial: TrialRecord, cacheEntries: [string, string][]): void;
+}
+
+interface PlannedTrial {
+  task: PreparedTask;
+  item: Item;
+  itemId: number;
+  strategy: PreparedStrategy;
+  model: PreparedModel;
+  sample: number;
+}
+
+/** The trials of a run, lazily: task x item x strategy x model x sample. */
+export function* planTrials(tasks: PreparedTask[], models: PreparedModel[]): Generator<PlannedTrial> {
+  for (const task of tasks)
+    for (const item of task.task.loadedItems)
+      for (const strategy of task.strategies)
+        for (const model of models)
+          for (let sample = 0; sample < task.task.repeats; sample++)
+            yield { task, item, itemId: task.itemIds.get(item.key)!, strategy, model, sample };
+}
+
+/** How many trials `planTrials` yields. */
+export function countTrials(tasks: PreparedTask[], models: PreparedModel[]): number {
+  return tasks.reduce((n, t) => n + t.task.loadedItems.length * t.strategies.length * t.task.repeats, 0) * models.length;
+}
+
+/** Execute every planned trial not already done; resolves when all are written to the sink. */
+export async function executeTrials(tasks: PreparedTask[], models: PreparedModel[], options: ExecuteOptions): Promise<void> {
+  const limits = new Map(models.map((m) => [m.id, pLimit(m.concurrency)]));
+  const maxInFlight = models.reduce((n, m) => n + m.concurrency, 0) * 2;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  let failure: unknown;
+  for (const planned of planTrials(tasks, models)) {
+    if (options.signal?.aborted || failure) break;
+    if (options.isDone?.(planned.itemId, planned.strategy.id, planned.model.id, planned.sample)) continue;
+    while (inFlight >= maxInFlight) await new Promise<void>((resolve) => (wake = resolve));
+    inFlight++;
+    void limits
+      .get(planned.model.id)!(() => (options.signal?.aborted ? undefined : runTrial(planned, options)))
+      .then(
+        (result) => {
+          if (result) options.sink.add(result.record, result.cacheEntries);
+        },
+        (error) => (failure ??= error),
+      )
+      .finally(() => {
+        inFlight--;
+        const w = wake;
+        wake = undefined;
+        w?.();
+      });
+  }
+  while (inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
+  if (failure) throw failure;
+}
+
+async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise<{ record: TrialRecord; cacheEntries: [string, string][] }> {
+  const { task, item, strategy, model, sample } = planned;
+  const itemSeed = hashSeed(options.seed, task.key, item.key);
+  const prompt = strategy.strategy.render(
+    item,
+    { renderPrompt: task.templates.renderPrompt, targetsOf: task.templates.targetsOf, system: task.task.system, exemplars: task.task.loadedExemplars, seed: itemSeed },
+    strategy.spec.options,
+  );
+  const promptSha256 = sha256(`${prompt.system ?? ""}\u0000${prompt.text}`);
+  const k = strategy.strategy.generationsPerTrial(strategy.spec.options);
+  const generations: GenerationRecord[] = [];
+  const cacheEntries: [string, string][] = [];
+  const context = { task: task.key, item: item.key, strategy: strategy.spec.label, sample, signal: options.signal };
+  let trialError: string | undefined;
+  let anyCached = false;
+  let costUsd: number | undefined;
+  for (let idx = 0; idx < k; idx++) {
+    const params: GenerateParams = { ...strategy.params };
+    if (params.temperature > 0) params.seed = hashSeed(strategy.params.seed ?? options.seed, task.key, item.key, strategy.spec.label, sample, idx);
+    else delete params.seed;
+    const key = model.provider.cacheable === false || !options.cache ? undefined : sha256(JSON.stringify([model.provider.id, params, prompt.system ?? null, prompt.text]));
+    let generation: Generation | undefined;
+    let attempts = 0;
+    let cached = false;
+    const hit = key ? options.cache!.get(key) : undefined;
+    if (hit !== undefined) {
+      generation = JSON.parse(hit) as Generation;
+      cached = anyCached = true;
+    } else {
+      try {
+        const result = await withRetry(() => model.provider.generate(prompt, params, context), {
+          retries: model.provider.retries ?? 3,
+          baseDelayMs: options.retryBaseDelayMs ?? 1000,
+          maxDelayMs: 60_000,
+          signal: options.signal,
+        });
+        generation = result.value;
+        attempts = result.attempts;
+        if (key) cacheEntries.push([key, JSON.stringify(generation)]);
+      } catch (error) {
+        attempts = (error as { attempts?: number }).attempts ?? 1;
+        trialError = (error as Error).message || String(error);
+        generations.push({ idx, promptSha256, promptText: prompt.text, system: prompt.system, output: null, answer: null, seed: params.seed, cached: false, attempts, error: trialError });
+        break;
+      }
+    }
+    if (generation.costUsd !== undefined) costUsd = (costUsd ?? 0) + generation.costUsd;
+    generations.push({
+      idx,
+      promptSha256,
+      promptText: prompt.text,
+      system: prompt.system,
+      output: generation.text,
+      answer: strategy.strategy.extract(generation.text, strategy.spec.options),
+      finishReason: generation.finishReason,
+      seed: params.seed,
+      cached,
+      attempts,
+      latencyMs: generation.latencyMs,
+      inputTokens: generation.inputTokens,
+      outputTokens: generation.outputTokens,
+    });
+  }
+  const sums = (f: (g: GenerationRecord) => number | undefined) => generations.reduce<number | undefined>((s, g) => (f(g) === undefined ? s : (s ?? 0) + f(g)!), undefined);
+  const base = {
+    itemId: planned.itemId,
+    strategyId: strategy.id,
+    modelId: model.id,
+    sample,
+    generations,
+    latencyMs: sums((g) => g.latencyMs),
+    inputTokens: sums((g) => g.inputTokens),
+    outputTokens: sums((g) => g.outputTokens),
+    costUsd,
+  };
+  if (trialError !== undefined) {
+    options.reporter?.onTrialResult?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, status: "error", error: trialError, cached: anyCached });
+    return { record: { ...base, status: "error", output: null, answer: null, error: trialError, scores: [] }, cacheEntries };
+  }
+  const chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
+  const output = generations[chosen].output ?? "";
+  const answer = generations[chosen].answer;
+  const targets = task.templates.targetsOf(item);
+  const scores: TrialRecord["scores"] = [];
+  for (const { id, scorer } of task.scorers) {
+    try {
+      const result = await scorer.score({ answer, output, targets, item: item.fields, task: { id: task.task.id } });
+      scores.push({ scorerId: id, value: result.value, explanation: result.explanation, stats: result.stats });
+    } catch (error) {
+      scores.push({ scorerId: id, value: null, explanation: `scorer failed: ${(error as Error).message}` });
+    }
+  }
+  options.reporter?.onTrialResult?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, status: "done", cached: anyCached });
+  return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };
+}

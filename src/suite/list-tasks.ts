@@ -1,0 +1,29 @@
+// listTasks: what `assay list` shows, as data.
+import { prepareTask } from "./prepare.ts";
+import type { TaskDeclaration } from "./types.ts";
+
+export interface TaskListing {
+  suite: string;
+  task: string;
+  items: number;
+  strategies: string[];
+  scorers: string[];
+  tags: string[];
+  description?: string;
+}
+
+/** Describe tasks (reading their data to count and validate items). */
+export function listTasks(tasks: TaskDeclaration[], cwd = process.cwd()): TaskListing[] {
+  return tasks.map((decl) => {
+    const task = prepareTask(decl, cwd);
+    return {
+      suite: task.suite,
+      task: task.id,
+      items: task.loadedItems.length,
+      strategies: task.strategies.map((s) => s.label),
+      scorers: task.scorers.map((s) => s.name),
+      tags: task.tags,
+      description: task.description,
+    };
+  });
+}

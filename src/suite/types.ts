@@ -1,0 +1,76 @@
+// The shapes a suite becomes once loaded and validated.
+
+/** Decoding settings as written in suites (snake_case, all optional; merged task <- strategy <- model). */
+export interface GenerationSettings {
+  temperature?: number;
+  top_k?: number;
+  top_p?: number;
+  max_tokens?: number;
+  stop?: string[];
+  seed?: number;
+}
+
+export type StrategyKind = "zero-shot" | "few-shot" | "chain-of-thought" | "self-consistency";
+
+/** One strategy of a task, with its options. `label` is unique within the task and names it in reports. */
+export interface StrategySpec {
+  label: string;
+  kind: StrategyKind;
+  /** few-shot: k, sampler, rationale; chain-of-thought / self-consistency: pattern, samples. */
+  options: Record<string, unknown>;
+  generation: GenerationSettings;
+}
+
+/** How to rebuild a scorer: its registry name and arguments. */
+export interface ScorerSpec {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/** One dataset row. `key` is its `id` field or its 1-based line number; stable across runs. */
+export interface Item {
+  key: string;
+  fields: Record<string, unknown>;
+  /** `file:line` (or `file items[3]`) for error messages. */
+  location: string;
+  cluster?: string;
+}
+
+/** A task as declared (YAML or defineTask), before its data is read. */
+export interface TaskDeclaration {
+  suite: string;
+  id: string;
+  description?: string;
+  /** Handlebars template over an item's fields. */
+  prompt: string;
+  system?: string;
+  /** Handlebars template rendering the expected answer. */
+  target?: string;
+  /** Name of an item field holding an array of acceptable references. */
+  references?: string;
+  /** Dataset file (absolute path) or inline items. */
+  dataset?: string;
+  items?: Record<string, unknown>[];
+  exemplars?: string;
+  exemplarItems?: Record<string, unknown>[];
+  strategies: StrategySpec[];
+  scorers: ScorerSpec[];
+  tags: string[];
+  generation: GenerationSettings;
+  /** Independent samples per item (trials with sample 0..repeats-1). */
+  repeats: number;
+  /** Item field whose value groups items into clusters (clustered standard errors). */
+  clusterField?: string;
+  /** Where the task was declared, for error messages: `suites/x.yaml:12`. */
+  location: string;
+  /** The suite file (absolute), when the task came from one. */
+  file?: string;
+  suiteVersion: string;
+  suiteDescription?: string;
+}
+
+/** A task with its data read and every template, scorer and strategy validated. */
+export interface LoadedTask extends TaskDeclaration {
+  loadedItems: Item[];
+  loadedExemplars: Item[];
+}
