@@ -2,6 +2,7 @@
 import type { ScorerFactory } from "../types.ts";
 import { bleuScorer } from "./bleu.ts";
 import { chrfScorer } from "./chrf.ts";
+import { rouge1Scorer, rouge2Scorer, rougeLScorer, rougeLsumScorer, rougeScorer } from "./rouge.ts";
 import { f1Scorer } from "./squad.ts";
 
 /** Every scorer the metric library provides. */
@@ -9,4 +10,9 @@ export const metricScorers: Record<string, ScorerFactory> = {
   bleu: bleuScorer,
   chrf: chrfScorer,
   f1: f1Scorer,
+  rouge: rougeScorer,
+  rouge1: rouge1Scorer,
+  rouge2: rouge2Scorer,
+  rougeL: rougeLScorer,
+  rougeLsum: rougeLsumScorer,
 };
