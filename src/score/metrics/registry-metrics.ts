@@ -2,6 +2,10 @@
 import type { ScorerFactory } from "../types.ts";
 import { bleuScorer } from "./bleu.ts";
 import { chrfScorer } from "./chrf.ts";
+import { choiceScorer } from "./choice.ts";
+import { editDistanceScorer } from "./edit-distance.ts";
+import { jsonScorer } from "./json.ts";
+import { perplexityScorer } from "./perplexity.ts";
 import { rouge1Scorer, rouge2Scorer, rougeLScorer, rougeLsumScorer, rougeScorer } from "./rouge.ts";
 import { f1Scorer } from "./squad.ts";
 
@@ -15,4 +19,8 @@ export const metricScorers: Record<string, ScorerFactory> = {
   rouge2: rouge2Scorer,
   rougeL: rougeLScorer,
   rougeLsum: rougeLsumScorer,
+  "edit-distance": editDistanceScorer,
+  choice: choiceScorer,
+  json: jsonScorer,
+  perplexity: perplexityScorer,
 };

@@ -1,0 +1,79 @@
+// JSON validity, and validity against a JSON Schema given in the scorer args (ajv).
+// Reference: RFC 8259 (JSON.parse is strict: no NaN/Infinity, no trailing commas);
+// JSON Schema draft-07 by default, 2019-09 / 2020-12 when the schema's `$schema` says so.
+
+import AjvModule from "ajv";
+import Ajv2019Module from "ajv/dist/2019.js";
+import Ajv2020Module from "ajv/dist/2020.js";
+import { UserError } from "../../errors.ts";
+import type { ScorerFactory } from "../types.ts";
+
+type AjvClass = typeof AjvModule.default;
+const interop = (m: unknown): AjvClass => ((m as { default?: AjvClass }).default ?? (m as AjvClass));
+const Ajv = interop(AjvModule);
+const Ajv2019 = interop(Ajv2019Module);
+const Ajv2020 = interop(Ajv2020Module);
+
+/** The body of a text that is one fenced code block (```json ... ```), else the text itself. */
+export function stripCodeFence(text: string): string {
+  const m = /^\s*```[\w-]*[ \t]*\r?\n([\s\S]*?)\r?\n?```\s*$/.exec(text);
+  return m ? m[1] : text;
+}
+
+/** Parses `text` as JSON: `{ok: true, value}` or `{ok: false, error}`. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
+/** Whether `text` is valid JSON. */
+export function isValidJson(text: string): boolean {
+  return parseJson(text).ok;
+}
+
+/** Compiles a JSON Schema into a validator returning the error list (empty when valid). */
+export function compileSchema(schema: object): (value: unknown) => string[] {
+  const draft = String((schema as { $schema?: string }).$schema ?? "");
+  const AjvFor = draft.includes("2020-12") ? Ajv2020 : draft.includes("2019-09") ? Ajv2019 : Ajv;
+  const ajv = new AjvFor({ allErrors: true, strict: false });
+  let validate;
+  try {
+    validate = ajv.compile(schema);
+  } catch (e) {
+    throw new UserError(`json scorer: invalid JSON Schema: ${(e as Error).message}`, { cause: e });
+  }
+  return (value) => (validate(value) ? [] : (validate.errors ?? []).map((err) => `${err.instancePath || "/"} ${err.message ?? "is invalid"}`));
+}
+
+/**
+ * `json` scorer: 1 when the answer parses as JSON (and, with `schema`, validates), else 0.
+ * Args: `schema` (a JSON Schema object), `strip_fences` (default true: accept a single ```json block).
+ * @example `{name: json, schema: {type: object, required: [name]}}`
+ */
+export const jsonScorer: ScorerFactory = (args) => {
+  const schema = args.schema;
+  if (schema !== undefined && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
+    throw new UserError("json scorer: `schema` must be a JSON Schema object");
+  }
+  const validate = schema ? compileSchema(schema as object) : undefined;
+  const stripFences = Boolean(args.strip_fences ?? true);
+  return {
+    name: "json",
+    spec: { name: "json", args },
+    binary: true,
+    score(input) {
+      if (input.answer === null) return { value: 0, explanation: "no answer extracted; scored as empty string: not valid JSON" };
+      const text = stripFences ? stripCodeFence(input.answer) : input.answer;
+      const parsed = parseJson(text);
+      if (!parsed.ok) return { value: 0, explanation: `not valid JSON: ${parsed.error}` };
+      if (!validate) return { value: 1, explanation: "valid JSON" };
+      const errors = validate(parsed.value);
+      return errors.length
+        ? { value: 0, explanation: `valid JSON, fails the schema: ${errors.slice(0, 5).join("; ")}` }
+        : { value: 1, explanation: "valid JSON, matches the schema" };
+    },
+  };
+};
