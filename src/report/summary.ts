@@ -4,7 +4,7 @@ import type { Db } from "../store/db.ts";
 import { corpusStats, scoreAggregates, trialCounts } from "../store/summary.ts";
 import { scorerFactories } from "../score/metrics/index.ts";
 import { tIntervalFromSums, wilsonInterval } from "../stats/intervals.ts";
-import { corpusBootstrapInterval } from "./corpus-interval.ts";
+import { bootstrapCorpus } from "../stats/bootstrap.ts";
 
 export interface SummaryResult {
   task: string;
@@ -56,7 +56,7 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
       const perItem = [...corpusStats(db, row.modelId, row.strategyId, row.scorerId)].map((r) => r.stats);
       const summed = sumVectors(perItem);
       const value = summed ? scorer.aggregate!(summed) : null;
-      const ci = perItem.length >= 2 ? corpusBootstrapInterval(perItem, scorer.aggregate!, { confidence, iterations: options.bootstrapIterations ?? 1000, seed: options.seed ?? 0 }) : null;
+      const ci = perItem.length >= 2 ? bootstrapCorpus(perItem, scorer.aggregate!, { confidence, iterations: options.bootstrapIterations ?? 1000, seed: options.seed ?? 0 }).interval : null;
       results.push({ ...base, value, ci, interval: ci ? "bootstrap" : "none" });
     } else if (row.binary === 1 && row.repeated === 0) {
       results.push({ ...base, value: row.sum! / row.n, ci: wilsonInterval(row.passes, row.n, confidence), interval: "wilson" });
