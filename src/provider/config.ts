@@ -1,0 +1,144 @@
+// Loads assay.config.yaml: named models with their options and limits, and a price table.
+// Every problem is reported with file:line and the field's path, all at once.
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+import { didYouMean, UserError, ValidationError } from "../errors.ts";
+import { providerFactories } from "./index.ts";
+
+/** The config file looked for in the project root when `--config` is not given. */
+export const CONFIG_FILE = "assay.config.yaml";
+
+/** A timeout: a number of milliseconds, or a string with a unit: "500ms", "30s", "2m". */
+const timeoutSchema = z.union([
+  z.number().positive(),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m)$/, 'expected milliseconds (a number) or a duration like "500ms", "30s", "2m"'),
+]);
+
+const modelSchema = z.strictObject({
+  provider: z.string().min(1),
+  /** Model name for remote providers (or a path for local). */
+  model: z.string().min(1).optional(),
+  /** GGUF path for local models, relative to the config file. */
+  path: z.string().min(1).optional(),
+  concurrency: z.number().int().positive().optional(),
+  rpm: z.number().positive().optional(),
+  tpm: z.number().positive().optional(),
+  timeout: timeoutSchema.optional(),
+  retries: z.number().int().min(0).optional(),
+  base_url: z.url().optional(),
+  threads: z.number().int().positive().optional(),
+  chat: z.boolean().optional(),
+  gpu: z.union([z.boolean(), z.literal("auto")]).optional(),
+  context_size: z.number().int().positive().optional(),
+  flash_attention: z.boolean().optional(),
+  thinking_budget: z.number().int().min(-1).optional(),
+});
+
+const priceSchema = z.strictObject({
+  /** US dollars per million input tokens. */
+  input: z.number().min(0),
+  /** US dollars per million output tokens. */
+  output: z.number().min(0),
+});
+
+const configSchema = z.strictObject({
+  models: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "model names may use letters, digits, _ . -"), modelSchema).optional(),
+  prices: z.record(z.string(), priceSchema).optional(),
+});
+
+/** A named model from the config, with `timeout` normalised to milliseconds. */
+export type ModelConfig = Omit<z.infer<typeof modelSchema>, "timeout"> & { timeout?: number };
+/** USD per million input and output tokens. */
+export type ModelPrice = z.infer<typeof priceSchema>;
+
+/** The loaded configuration. An absent config file gives empty tables. */
+export interface AssayConfig {
+  /** The file it came from, when there was one. */
+  path?: string;
+  /** Directory relative model paths resolve against (the config file's directory, else cwd). */
+  root: string;
+  models: Record<string, ModelConfig>;
+  prices: Record<string, ModelPrice>;
+}
+
+/**
+ * Load `--config PATH` or, without one, `assay.config.yaml` in `cwd` if it exists.
+ * @example const config = await loadConfig({ cwd: process.cwd() })
+ */
+export async function loadConfig(options: { cwd: string; path?: string }): Promise<AssayConfig> {
+  const path = options.path ? (isAbsolute(options.path) ? options.path : resolve(options.cwd, options.path)) : resolve(options.cwd, CONFIG_FILE);
+  if (!existsSync(path)) {
+    if (options.path) throw new UserError(`config file ${options.path} does not exist`, { code: "E_CONFIG" });
+    return { root: options.cwd, models: {}, prices: {} };
+  }
+  return parseConfig(readFileSync(path, "utf8"), { path, displayPath: relative(options.cwd, path) || path });
+}
+
+/** Parse and validate config text; `displayPath` prefixes every error line. */
+export function parseConfig(text: string, options: { path: string; displayPath?: string }): AssayConfig {
+  const shown = options.displayPath ?? options.path;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ValidationError(doc.errors.map((e) => `${shown}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split("\n")[0]}`));
+  }
+  const data = doc.toJS() ?? {};
+  const result = configSchema.safeParse(data);
+  const problems: string[] = [];
+  const at = (path: (string | number)[]) => `${shown}:${lineOf(doc, lineCounter, path)}`;
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          const known = Object.keys(path.length === 0 ? configSchema.shape : path[0] === "models" ? modelSchema.shape : priceSchema.shape);
+          problems.push(`${at([...path, key])} ${[...path, key].join(".")}: unknown field${didYouMean(key, known)}`);
+        }
+      } else {
+        problems.push(`${at(path)} ${path.join(".") || "(top level)"}: ${issue.message}`);
+      }
+    }
+    throw new ValidationError(problems);
+  }
+  const models: Record<string, ModelConfig> = {};
+  for (const [name, model] of Object.entries(result.data.models ?? {})) {
+    if (!(model.provider in providerFactories)) {
+      problems.push(`${at(["models", name, "provider"])} models.${name}.provider: unknown provider "${model.provider}"${didYouMean(model.provider, Object.keys(providerFactories))} (known: ${Object.keys(providerFactories).join(", ")})`);
+    }
+    if (!model.model && !model.path && model.provider !== "echo") {
+      problems.push(`${at(["models", name])} models.${name}: needs ${model.provider === "local" ? "path" : "model"}`);
+    }
+    models[name] = { ...model, timeout: model.timeout === undefined ? undefined : timeoutMs(model.timeout) };
+  }
+  if (problems.length) throw new ValidationError(problems);
+  return { path: options.path, root: resolve(options.path, ".."), models, prices: result.data.prices ?? {} };
+}
+
+/** "30s" -> 30000; numbers are already milliseconds. */
+export function timeoutMs(value: number | string): number {
+  if (typeof value === "number") return value;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(value.trim());
+  if (!match) throw new UserError(`bad duration "${value}"`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as "ms" | "s" | "m"];
+}
+
+function lineOf(doc: Document, lineCounter: LineCounter, path: (string | number)[]): number | string {
+  // Walk down as far as the path exists; report the deepest node found (a key if the value is missing).
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (depth > 0 && node === undefined) {
+      const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === path[depth - 1]);
+        const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+        if (range) return lineCounter.linePos(range[0]).line;
+      }
+      continue;
+    }
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (range) return lineCounter.linePos(range[0]).line;
+  }
+  return "?";
+}
