@@ -149,6 +149,7 @@ export class LocalProvider implements Provider {
           if (run) {
             output.splice(output.length - run.length);
             logprobs.splice(output.length);
+            text = undefined; // may have been detokenized with part of the end-of-turn run
             break;
           }
           if (params.stop?.length) {
