@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../errors.ts";
 import { assayVersion } from "../version.ts";
 import { registerListCommand } from "./list.ts";
+import { registerMetricCommand } from "./metric.ts";
 import { registerRunCommand, type CliIo } from "./run.ts";
 import { registerShowCommands } from "./show.ts";
 
@@ -19,6 +20,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerRunCommand(program, sink);
   registerListCommand(program, sink);
   registerShowCommands(program, sink);
+  registerMetricCommand(program, (text) => io.out(`${text}\n`));
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -1,5 +1,6 @@
 // runEval: the whole `assay run` as a library function: load and validate the selected
 // tasks, open the store, execute (or resume) the trials, and summarise.
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
@@ -18,6 +19,7 @@ import { deleteErrorTrials, getRun, insertRun, insertRunProvenance, setRunStatus
 import { trialWriter, type TrialRecord } from "../store/trials.ts";
 import { assayVersion } from "../version.ts";
 import { countTrials, executeTrials, type PreparedModel, type PreparedTask } from "./executor.ts";
+import { fullCollection } from "./memory.ts";
 import type { Reporter } from "./reporter.ts";
 
 /** Everything `assay run` can be told. */
@@ -187,6 +189,7 @@ async function execute(
   const alreadyDone = resuming ? countStored(tasks, models, isDone!) : 0;
   options.reporter?.onRunStart?.({ runId, db: dbPath, total, alreadyDone });
   const sink = batchingSink(write, cache?.putMany);
+  fullCollection()(); // drop what loading and validating the data left behind
   let interrupted = false;
   try {
     await executeTrials(tasks, models, { seed, cache, sink, reporter: options.reporter, signal: options.signal, isDone, retryBaseDelayMs: options.retryBaseDelayMs });
@@ -209,16 +212,26 @@ function countStored(tasks: PreparedTask[], models: PreparedModel[], isDone: Non
   return n;
 }
 
-/** Collects results and writes them in one transaction per 500 trials or 100 ms, whichever first. */
+/**
+ * Collects results and writes them in one transaction per 200 trials or 50 ms, whichever
+ * comes first: short-lived batches keep results out of V8's old space, so memory stays flat.
+ */
 function batchingSink(write: (t: TrialRecord[]) => void, putCache?: (e: [string, string][]) => void) {
   let trials: TrialRecord[] = [];
   let cacheEntries: [string, string][] = [];
   let timer: NodeJS.Timeout | undefined;
+  let sinceCollection = 0;
+  const collect = fullCollection();
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (trials.length) write(trials);
     if (cacheEntries.length && putCache) putCache(cacheEntries);
+    sinceCollection += trials.length;
+    if (sinceCollection >= 10_000) {
+      sinceCollection = 0;
+      collect();
+    }
     trials = [];
     cacheEntries = [];
   };
@@ -226,8 +239,8 @@ function batchingSink(write: (t: TrialRecord[]) => void, putCache?: (e: [string,
     add(trial: TrialRecord, entries: [string, string][]) {
       trials.push(trial);
       for (const e of entries) cacheEntries.push(e);
-      if (trials.length >= 500) flush();
-      else timer ??= setTimeout(flush, 100);
+      if (trials.length >= 200) flush();
+      else timer ??= setTimeout(flush, 50);
     },
     flush,
   };
@@ -246,7 +259,9 @@ function prepareForRun(db: Db, runId: number, task: LoadedTask, resuming: boolea
     };
   });
   const definition = { ...task, loadedItems: undefined, loadedExemplars: task.loadedExemplars.map((e) => e.key), items: undefined, file: undefined };
-  const definitionHash = sha256(JSON.stringify([definition, task.loadedItems.map((i) => [i.key, i.fields])]));
+  const hash = createHash("sha256").update(JSON.stringify(definition));
+  for (const item of task.loadedItems) hash.update(JSON.stringify([item.key, item.fields]));
+  const definitionHash = hash.digest("hex");
   const ids = upsertTask(db, runId, {
     suite: task.suite,
     task: task.id,

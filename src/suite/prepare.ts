@@ -50,7 +50,9 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedT
     }
   }
   const problems: string[] = [];
+  // Rendered eval prompts, kept only when there is an exemplar pool to check against.
   const promptsSeen = new Map<string, string>();
+  const checkOverlap = loadedExemplars.length > 0;
   const check = (item: Item, isExemplar: boolean) => {
     try {
       const prompt = templates.renderPrompt(item.fields);
@@ -58,7 +60,7 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedT
       if (isExemplar) {
         const clash = promptsSeen.get(prompt);
         if (clash) problems.push(`${item.location}: exemplar is also an eval item (${clash}); the few-shot pool must not overlap the eval items`);
-      } else promptsSeen.set(prompt, item.location);
+      } else if (checkOverlap) promptsSeen.set(prompt, item.location);
       if (!isExemplar && targets.length === 0 && task.target !== undefined) problems.push(`${item.location}: no reference`);
     } catch (error) {
       if (error instanceof MissingVariableError) {

@@ -96,7 +96,6 @@ CREATE TABLE trials (
   cost_usd      REAL,
   UNIQUE (item_id, strategy_id, model_id, sample)
 );
-CREATE INDEX trials_by_strategy ON trials(strategy_id, model_id);
 
 CREATE TABLE generations (
   trial_id      INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
