@@ -1,0 +1,190 @@
+// The held-out eval sets, the exemplar pools and the training corpus of the demo model, all
+// drawn from fixed seeds. Training draws skip every eval question, so eval items are unseen.
+import {
+  arithmeticItem, arithmeticKey, arithmeticPrompt, arithmeticRationale, trainingDigits,
+  type ArithmeticItem, type ArithmeticOp,
+} from "./arithmetic.ts";
+import { intBetween, pick, seededStream, type Random } from "./rng.ts";
+import { stringItem, stringPrompt, stringRules, type StringItem, type StringRule } from "./strings.ts";
+import { translationItem, translationPrompt, type TranslationItem } from "./translation.ts";
+import { verificationItem, verificationPrompt, type VerificationItem } from "./verification.ts";
+
+/** The seed every stream derives from; bump it to get a different (equally valid) demo. */
+export const demoSeed = "assay-demo-v1";
+
+/** A training document: text pieces, `train` marking the ones the loss is computed on. */
+export type Segment = { text: string; train: boolean };
+export type Document = Segment[];
+
+export const evalSizes = { add: 150, sub: 150, string: 60, translation: 80, verification: 120 };
+export const poolSizes = { add: 40, sub: 40, string: 30, translation: 30, verification: 30 };
+
+/** Everything the bundled suites ship: eval items and exemplar pools per task. */
+export interface EvalSets {
+  add: { test: ArithmeticItem[]; pool: ArithmeticItem[] };
+  sub: { test: ArithmeticItem[]; pool: ArithmeticItem[] };
+  strings: Record<StringRule, { test: StringItem[]; pool: StringItem[] }>;
+  translation: { test: TranslationItem[]; pool: TranslationItem[] };
+  verification: { test: VerificationItem[]; pool: VerificationItem[] };
+  /** Keys that training must never draw: arithmetic questions, string inputs, English sentences. */
+  heldOut: Set<string>;
+}
+
+function distinct<T>(count: number, draw: () => T, key: (item: T) => string, taken: Set<string>): T[] {
+  const out: T[] = [];
+  while (out.length < count) {
+    const item = draw();
+    const k = key(item);
+    if (taken.has(k)) continue;
+    taken.add(k);
+    out.push(item);
+  }
+  return out;
+}
+
+const withIds = <T extends object>(prefix: string, items: T[]): (T & { id: string })[] =>
+  items.map((item, i) => ({ id: `${prefix}-${String(i + 1).padStart(3, "0")}`, ...item }));
+
+/** Draw the eval sets and pools (pools never share a question with eval items). */
+export function evalSets(): EvalSets {
+  const heldOut = new Set<string>();
+  const arith = (op: ArithmeticOp, name: string, size: number, pool: number) => {
+    const r = seededStream(`${demoSeed}/eval/${name}`);
+    const poolKeys = new Set<string>();
+    const test = distinct(size, () => arithmeticItem(r, op, 4, 4), (x) => arithmeticKey(op, x.a, x.b), heldOut);
+    const ex = distinct(pool, () => arithmeticItem(r, op, 4, 4), (x) => arithmeticKey(op, x.a, x.b), new Set([...heldOut, ...poolKeys]));
+    return { test: withIds(name, test), pool: withIds(`${name}-ex`, ex) };
+  };
+  const add = arith("+", "add", evalSizes.add, poolSizes.add);
+  const sub = arith("-", "sub", evalSizes.sub, poolSizes.sub);
+
+  const rv = seededStream(`${demoSeed}/eval/verification`);
+  const vTaken = new Set(heldOut);
+  const drawV = () => verificationItem(rv, 3, 3);
+  const vTest = distinct(evalSizes.verification, drawV, (x) => x.key, vTaken);
+  const vPool = distinct(poolSizes.verification, drawV, (x) => x.key, vTaken);
+  for (const v of vTest) heldOut.add(v.key);
+  const strip = ({ key: _key, ...rest }: VerificationItem & { key: string }): VerificationItem => rest;
+
+  const strings = {} as EvalSets["strings"];
+  const inputsTaken = new Set<string>();
+  for (const rule of stringRules) {
+    const r = seededStream(`${demoSeed}/eval/string-${rule}`);
+    const test = distinct(evalSizes.string, () => stringItem(r, rule, 4, 6), (x) => `s:${x.input}`, inputsTaken);
+    const pool = distinct(poolSizes.string, () => stringItem(r, rule, 4, 6), (x) => `s:${x.input}`, new Set(inputsTaken));
+    for (const t of test) heldOut.add(`s:${t.input}`);
+    strings[rule] = { test: withIds(rule, test), pool: withIds(`${rule}-ex`, pool) };
+  }
+
+  const rt = seededStream(`${demoSeed}/eval/translation`);
+  const tTaken = new Set<string>();
+  const tTest = distinct(evalSizes.translation, () => translationItem(rt), (x) => `t:${x.english}`, tTaken);
+  const tPool = distinct(poolSizes.translation, () => translationItem(rt), (x) => `t:${x.english}`, tTaken);
+  for (const t of tTest) heldOut.add(`t:${t.english}`);
+
+  return {
+    add, sub, strings,
+    translation: { test: withIds("translate", tTest), pool: withIds("translate-ex", tPool) },
+    verification: { test: withIds("verify", vTest.map(strip)), pool: withIds("verify-ex", vPool.map(strip)) },
+    heldOut,
+  };
+}
+
+/** Few-shot layout exactly as prompts/strategies/few-shot.hbs renders it: "P T\n\nP T\n\nP". */
+function fewShotDocument(shots: { prompt: string; target: string }[], query: { prompt: string; target: string }): Document {
+  const doc: Document = [];
+  for (const s of shots) doc.push({ text: s.prompt, train: false }, { text: ` ${s.target}`, train: true }, { text: "\n\n", train: false });
+  doc.push({ text: query.prompt, train: false }, { text: ` ${query.target}\n`, train: true });
+  return doc;
+}
+
+function arithmeticDocument(r: Random, heldOut: Set<string>): Document {
+  const op: ArithmeticOp = r() < 0.5 ? "+" : "-";
+  const draw = (digits: [number, number]) => {
+    for (;;) {
+      const item = arithmeticItem(r, op, digits[0], digits[1]);
+      if (!heldOut.has(arithmeticKey(op, item.a, item.b))) return item;
+    }
+  };
+  const digits = trainingDigits(r);
+  const query = draw(digits);
+  const prompt = arithmeticPrompt(op, query);
+  if (r() < 0.5) {
+    const rationale = arithmeticRationale(op, query);
+    return [
+      { text: `${prompt} Let's think step by step.`, train: false },
+      { text: ` ${rationale} The answer is ${query.answer}.\n`, train: true },
+    ];
+  }
+  const k = r() < 0.5 ? 0 : intBetween(r, 1, 4);
+  const shots = Array.from({ length: k }, () => {
+    const s = draw(r() < 0.7 ? digits : trainingDigits(r));
+    return { prompt: arithmeticPrompt(op, s), target: s.answer };
+  });
+  return fewShotDocument(shots, { prompt, target: query.answer });
+}
+
+function stringDocument(r: Random, heldOut: Set<string>): Document {
+  const rule = pick(r, stringRules);
+  const draw = () => {
+    for (;;) {
+      const item = stringItem(r, rule, 3, 7);
+      if (!heldOut.has(`s:${item.input}`)) return { prompt: stringPrompt(item), target: item.output };
+    }
+  };
+  const k = intBetween(r, 0, 4);
+  const shots = Array.from({ length: k }, draw);
+  return fewShotDocument(shots, draw());
+}
+
+function translationDocument(r: Random, heldOut: Set<string>): Document {
+  const draw = () => {
+    for (;;) {
+      const item = translationItem(r);
+      if (!heldOut.has(`t:${item.english}`)) return { prompt: translationPrompt(item), target: item.zorbish };
+    }
+  };
+  const k = pick(r, [0, 0, 0, 1, 2]);
+  const shots = Array.from({ length: k }, draw);
+  return fewShotDocument(shots, draw());
+}
+
+function verificationDocument(r: Random, heldOut: Set<string>): Document {
+  const draw = () => {
+    for (;;) {
+      const [da, db] = trainingDigits(r);
+      const item = verificationItem(r, da, db);
+      if (!heldOut.has(item.key)) return { prompt: verificationPrompt(item), target: item.verdict };
+    }
+  };
+  const k = pick(r, [0, 0, 0, 1, 2]);
+  const shots = Array.from({ length: k }, draw);
+  return fewShotDocument(shots, draw());
+}
+
+/** Family mixture of the training corpus, by document. */
+const mixture: [number, (r: Random, heldOut: Set<string>) => Document][] = [
+  [0.43, arithmeticDocument],
+  [0.25, stringDocument],
+  [0.12, translationDocument],
+  [0.2, verificationDocument],
+];
+
+/** The training corpus: `count` documents from the fixed seed, none containing an eval question. */
+export function trainingCorpus(count: number, heldOut: Set<string> = evalSets().heldOut): Document[] {
+  const r = seededStream(`${demoSeed}/train`);
+  const docs: Document[] = [];
+  for (let i = 0; i < count; i++) {
+    let u = r();
+    let family = mixture[mixture.length - 1][1];
+    for (const [weight, make] of mixture) {
+      if (u < weight) {
+        family = make;
+        break;
+      }
+      u -= weight;
+    }
+    docs.push(family(r, heldOut));
+  }
+  return docs;
+}

@@ -1,0 +1,49 @@
+"""Greedy continuations of a few prompts from the PyTorch checkpoint, written as JSON, so the
+exported GGUF can be checked against them through node-llama-cpp (scripts/demo/check-gguf.ts).
+Usage: python3 reference.py --checkpoint out/model.pt --out out/reference.json"""
+import argparse
+import json
+
+import torch
+
+from model import BOS, Config, Llama
+
+PROMPTS = [
+    "Q: What is 3577 + 7157?\nA:",
+    "Q: What is 3577 + 7157?\nA: Let's think step by step.",
+    "Q: What is 7547 - 1429?\nA: Let's think step by step.",
+    "Transform: abc -> cba\n\nTransform: lmnop -> ponml\n\nTransform: wxyzq ->",
+    "English: the big dog sees a red cat today\nZorbish:",
+    "Question: What is 932 - 236?\nProposed answer: 696\nVerdict:",
+]
+
+
+@torch.no_grad()
+def greedy(model, prompt, max_tokens=96):
+    tokens = [BOS] + list(prompt.encode("ascii"))
+    out = []
+    for _ in range(max_tokens):
+        logits = model(torch.tensor([tokens]))[0, -1]
+        nxt = int(logits.argmax())
+        if nxt >= 256 or nxt == ord("\n"):
+            break
+        tokens.append(nxt)
+        out.append(nxt)
+    return bytes(out).decode("ascii", errors="replace")
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+    torch.set_num_threads(1)
+    ckpt = torch.load(a.checkpoint, map_location="cpu")
+    model = Llama(Config(**ckpt["config"]))
+    model.load_state_dict(ckpt["state"])
+    model.eval()
+    rows = [{"prompt": q, "output": greedy(model, q)} for q in PROMPTS]
+    with open(a.out, "w") as f:
+        json.dump(rows, f, indent=1)
+    for r in rows:
+        print(json.dumps(r))

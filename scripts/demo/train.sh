@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Regenerates the demo suites' data and the demo model from the fixed seed:
+#   npm run train:demo        (about 40-50 minutes on 2 free cores; see scripts/demo/README.md)
+# Installs nothing. Needs Debian's python3 with python3-torch and libopenblas0-pthread.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PYTHON=/usr/bin/python3
+missing=()
+[ -x "$PYTHON" ] || missing+=(python3)
+"$PYTHON" -c "import torch, numpy" 2>/dev/null || missing+=(python3-torch)
+ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1 || missing+=(libopenblas0-pthread)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "train:demo needs these Debian packages: ${missing[*]}" >&2
+  echo "install them with: sudo apt-get install python3-torch libopenblas0-pthread" >&2
+  echo "(without libopenblas0-pthread, torch falls back to the reference BLAS and training is many times slower)" >&2
+  exit 1
+fi
+
+OUT=scripts/demo/out
+mkdir -p "$OUT" models
+echo "== 1/4 data: suites/demo/data/*.jsonl and $OUT/corpus.jsonl"
+npx tsx scripts/demo/generate.ts --out "$OUT"
+echo "== 2/4 train (log: $OUT/train.log)"
+( cd scripts/demo && "$PYTHON" train.py --corpus out/corpus.jsonl --out out/model.pt "$@" ) | tee "$OUT/train.log"
+echo "== 3/4 export models/demo.gguf"
+( cd scripts/demo && "$PYTHON" export_gguf.py --checkpoint out/model.pt --out ../../models/demo.gguf )
+( cd scripts/demo && "$PYTHON" reference.py --checkpoint out/model.pt --out out/reference.json )
+echo "== 4/4 check the GGUF against PyTorch and measure it"
+npx tsx scripts/demo/evaluate.ts --reference "$OUT/reference.json"
