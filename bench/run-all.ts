@@ -19,3 +19,9 @@ for (const n of sizes) {
       `(runs: ${runs.map((r) => r.trialsPerSecond.toFixed(0)).join(", ")})  peak RSS ${median(runs.map((r) => r.peakRssMb)).toFixed(0)} MB`,
   );
 }
+
+// Provider benchmarks (local tokens/s vs node-llama-cpp, prefix caching, parallel sequences, remote).
+if (process.env.BENCH_PROVIDERS !== "0") {
+  console.log("\nproviders (bench/providers.ts):");
+  console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "providers.ts")], { encoding: "utf8" }));
+}

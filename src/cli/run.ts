@@ -50,7 +50,13 @@ export function registerRunCommand(program: Command, io: CliIo): void {
         process.off("SIGINT", onSigint);
       }
       if (flags.json) io.out(JSON.stringify(runJson(result), null, 2) + "\n");
-      else io.out(`\nrun ${result.runId} (${result.db})\n${summaryTable(result.results)}\n`);
+      else {
+        io.out(`\nrun ${result.runId} (${result.db})\n${summaryTable(result.results)}\n`);
+        for (const u of result.usage) {
+          const saved = u.promptTokens ? (100 * (1 - u.prefillTokens / u.promptTokens)).toFixed(1) : "0.0";
+          io.out(`${u.model}: ${u.prefillTokens} of ${u.promptTokens} prompt tokens evaluated (${saved}% reused from the prefix cache), ${u.generatedTokens} generated\n`);
+        }
+      }
       if (result.interrupted) io.setExitCode(130);
       else if (result.errors > flags.maxErrors) {
         io.err(`${result.errors} trial(s) errored (--max-errors ${flags.maxErrors}); see  assay show ${result.runId}\n`);
@@ -60,10 +66,11 @@ export function registerRunCommand(program: Command, io: CliIo): void {
 }
 
 /** The JSON shape of a run summary on stdout. */
-export function runJson(result: Pick<RunResult, "runId" | "db" | "results">) {
+export function runJson(result: Pick<RunResult, "runId" | "db" | "results"> & { usage?: RunResult["usage"] }) {
   return {
     run: result.runId,
     db: result.db,
+    usage: result.usage,
     results: result.results.map((r) => ({
       task: r.task,
       model: r.model,

@@ -2,8 +2,8 @@
 // and batched writes. Memory stays flat: the plan is a generator and results are written
 // as they come.
 import pLimit from "p-limit";
-import type { GenerateParams, Generation, Provider } from "../provider/types.ts";
-import type { Scorer } from "../score/types.ts";
+import type { GenerateParams, Generation, Prompt, Provider } from "../provider/types.ts";
+import type { ScoreInput, Scorer } from "../score/types.ts";
 import { hashSeed } from "../stats/random.ts";
 import type { Strategy } from "../strategy/types.ts";
 import type { TaskTemplates } from "../suite/prepare.ts";
@@ -116,6 +116,7 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
     strategy.spec.options,
   );
   const promptSha256 = sha256(`${prompt.system ?? ""}\u0000${prompt.text}`);
+  if (task.task.choices !== undefined) return choiceTrial(planned, prompt, promptSha256, options);
   const k = strategy.strategy.generationsPerTrial(strategy.spec.options);
   const generations: GenerationRecord[] = [];
   const cacheEntries: [string, string][] = [];
@@ -189,16 +190,87 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
   const chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
   const output = generations[chosen].output ?? "";
   const answer = generations[chosen].answer;
-  const targets = task.templates.targetsOf(item);
+  const scores = await scoreTrial(task, { answer, output, targets: task.templates.targetsOf(item), item: item.fields, task: { id: task.task.id } });
+  options.reporter?.onTrialResult?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, status: "done", cached: anyCached });
+  return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };
+}
+
+/** Run every scorer of the task; a scorer that throws leaves the score unscored (null), with the reason. */
+async function scoreTrial(task: PreparedTask, input: ScoreInput): Promise<TrialRecord["scores"]> {
   const scores: TrialRecord["scores"] = [];
   for (const { id, scorer } of task.scorers) {
     try {
-      const result = await scorer.score({ answer, output, targets, item: item.fields, task: { id: task.task.id } });
+      const result = await scorer.score(input);
       scores.push({ scorerId: id, value: result.value, explanation: result.explanation, stats: result.stats });
     } catch (error) {
       scores.push({ scorerId: id, value: null, explanation: `scorer failed: ${(error as Error).message}` });
     }
   }
-  options.reporter?.onTrialResult?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, status: "done", cached: anyCached });
-  return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };
+  return scores;
+}
+
+/**
+ * A multiple-choice trial by log-likelihood (as lm-evaluation-harness): each option's
+ * continuation is " " + option; the pick is the most likely one. The generation's output
+ * records every option's log-likelihood and token count as JSON.
+ */
+async function choiceTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: string, options: ExecuteOptions): Promise<{ record: TrialRecord; cacheEntries: [string, string][] }> {
+  const { task, item, strategy, model, sample } = planned;
+  const choices = task.templates.choicesOf(item);
+  const continuations = choices.map((c) => ` ${c}`);
+  const context = { task: task.key, item: item.key, strategy: strategy.spec.label, sample, signal: options.signal };
+  const key = model.provider.cacheable === false || !options.cache ? undefined : sha256(JSON.stringify([model.provider.id, "loglikelihood", prompt.system ?? null, prompt.text, continuations]));
+  const cacheEntries: [string, string][] = [];
+  const base = { itemId: planned.itemId, strategyId: strategy.id, modelId: model.id, sample };
+  const generation = { idx: 0, promptSha256, promptText: prompt.text, system: prompt.system };
+  const hit = key ? options.cache!.get(key) : undefined;
+  let results: { logprob: number; tokens: number }[];
+  let attempts = 0;
+  const started = performance.now();
+  try {
+    if (hit !== undefined) results = JSON.parse(hit);
+    else {
+      const result = await withRetry(() => model.provider.loglikelihood!(prompt, continuations, context), {
+        retries: model.provider.retries ?? 3,
+        baseDelayMs: options.retryBaseDelayMs ?? 1000,
+        maxDelayMs: 60_000,
+        signal: options.signal,
+      });
+      results = result.value;
+      attempts = result.attempts;
+      if (key) cacheEntries.push([key, JSON.stringify(results)]);
+    }
+  } catch (error) {
+    const message = (error as Error).message || String(error);
+    options.reporter?.onTrialResult?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, status: "error", error: message, cached: false });
+    const failed = { ...generation, output: null, answer: null, cached: false, attempts: (error as { attempts?: number }).attempts ?? 1, error: message };
+    return { record: { ...base, status: "error", output: null, answer: null, error: message, generations: [failed], scores: [] }, cacheEntries };
+  }
+  let pick = 0;
+  for (let i = 1; i < results.length; i++) if (results[i].logprob > results[pick].logprob) pick = i;
+  const latencyMs = performance.now() - started;
+  const inputTokens = results.reduce((n, r) => n + r.tokens, 0);
+  const scores = await scoreTrial(task, {
+    answer: choices[pick],
+    output: choices[pick],
+    targets: task.templates.targetsOf(item),
+    item: item.fields,
+    task: { id: task.task.id, choices },
+    choiceLoglikelihoods: results.map((r, i) => ({ ...r, bytes: Buffer.byteLength(continuations[i]), chars: [...continuations[i]].length })),
+  });
+  const recorded = JSON.stringify(results.map((r, i) => ({ choice: choices[i], logprob: r.logprob, tokens: r.tokens })));
+  options.reporter?.onTrialResult?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, status: "done", cached: hit !== undefined });
+  return {
+    record: {
+      ...base,
+      status: "done",
+      output: choices[pick],
+      answer: choices[pick],
+      latencyMs,
+      inputTokens,
+      generations: [{ ...generation, output: recorded, answer: choices[pick], finishReason: "loglikelihood", cached: hit !== undefined, attempts, latencyMs, inputTokens }],
+      scores,
+    },
+    cacheEntries,
+  };
 }

@@ -56,8 +56,18 @@ export interface RunOptions {
   retryBaseDelayMs?: number;
 }
 
+/** Prompt tokens submitted vs. prefill tokens evaluated (local models reuse shared prefixes). */
+export interface ProviderUsage {
+  model: string;
+  promptTokens: number;
+  prefillTokens: number;
+  generatedTokens: number;
+}
+
 export interface RunResult {
   runId: number;
+  /** Per local model: how much prompt prefill the prefix cache saved. */
+  usage: ProviderUsage[];
   db: string;
   results: SummaryResult[];
   trials: number;
@@ -78,6 +88,12 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
   const loaded = await loadSelectedTasks(options, cwd);
   // Everything is validated before the database is touched.
   const providers = await createProviders(models, options, cwd);
+  try {
+    checkCapabilities(loaded, providers, specs);
+  } catch (error) {
+    await closeOwned(providers);
+    throw error;
+  }
   const db = openStore(dbPath);
   try {
     const command = { select: options.select ?? [], models: specs, suitesDir: options.tasks ? undefined : suitesDirOf(options, cwd), seed, limit: options.limit, concurrency: options.concurrency, cache: options.cache ?? true, config: options.config };
@@ -138,11 +154,22 @@ function closeOwned(providers: Provider[]): Promise<unknown> {
   return Promise.all(providers.filter((p) => owned.has(p)).map((p) => p.close?.()));
 }
 
+/** A choices task needs log-likelihoods, which only some backends (local:) compute. */
+function checkCapabilities(tasks: LoadedTask[], providers: Provider[], specs: string[]): void {
+  const mc = tasks.find((t) => t.choices !== undefined);
+  if (!mc) return;
+  providers.forEach((p, i) => {
+    if (!p.loglikelihood) {
+      throw new UserError(`task ${mc.suite}/${mc.id} scores choices by log-likelihood, which model "${specs[i]}" cannot compute (use a local: model)`, { code: "E_MODEL" });
+    }
+  });
+}
+
 function specOf(model: string | Provider): string {
   return typeof model === "string" ? model : model.id;
 }
 
-async function createProviders(models: (string | Provider)[], _options: RunOptions, cwd: string): Promise<Provider[]> {
+async function createProviders(models: (string | Provider)[], options: RunOptions, cwd: string): Promise<Provider[]> {
   const seen = new Set<string>();
   const out: Provider[] = [];
   try {
@@ -151,7 +178,7 @@ async function createProviders(models: (string | Provider)[], _options: RunOptio
       if (seen.has(spec)) throw new UserError(`model "${spec}" is given twice`, { code: "E_MODEL" });
       seen.add(spec);
       if (typeof model === "string") {
-        const provider = await createProvider(model, { cwd });
+        const provider = await createProvider(model, { cwd, configPath: options.config });
         owned.add(provider);
         out.push(provider);
       } else out.push(model);
@@ -200,7 +227,12 @@ async function execute(
     options.reporter?.onRunEnd?.({ runId, interrupted });
   }
   const summary = runSummary(db, runId);
-  return { runId, db: dbPath, results: summary.results, trials: summary.trials, errors: summary.errors, interrupted };
+  const usage: ProviderUsage[] = [];
+  for (const m of models) {
+    const stats = (m.provider as { stats?: () => { promptTokens: number; prefillTokens: number; generatedTokens: number } | undefined }).stats?.();
+    if (stats) usage.push({ model: m.spec, ...stats });
+  }
+  return { runId, db: dbPath, results: summary.results, trials: summary.trials, errors: summary.errors, interrupted, usage };
 }
 
 function countStored(tasks: PreparedTask[], models: PreparedModel[], isDone: NonNullable<ReturnType<typeof trialExistsQuery>>): number {
@@ -248,7 +280,10 @@ function batchingSink(write: (t: TrialRecord[]) => void, putCache?: (e: [string,
 
 function prepareForRun(db: Db, runId: number, task: LoadedTask, resuming: boolean): PreparedTask {
   const key = `${task.suite}/${task.id}`;
-  const scorers = task.scorers.map((s) => ({ spec: s, scorer: scorerFactories[s.name](s.args) }));
+  const scorers = task.scorers.map((s) => {
+    const scorer = scorerFactories[s.name](s.args);
+    return { spec: s, scorer, name: s.label ?? scorer.name };
+  });
   const strategySpecs = task.strategies.map((spec) => {
     const strategy = strategies[spec.kind];
     const g: GenerationSettings = { ...defaultGeneration, ...task.generation, ...strategy.defaultGeneration, ...spec.generation };
@@ -268,7 +303,7 @@ function prepareForRun(db: Db, runId: number, task: LoadedTask, resuming: boolea
     definition,
     sha256: definitionHash,
     strategies: strategySpecs.map((s) => ({ name: s.spec.label, kind: s.spec.kind, params: { options: s.spec.options, generation: s.params } })),
-    scorers: scorers.map((s) => ({ name: s.scorer.name, args: s.spec, binary: s.scorer.binary === true, corpus: s.scorer.aggregate !== undefined })),
+    scorers: scorers.map((s) => ({ name: s.name, args: s.spec, binary: s.scorer.binary === true, corpus: s.scorer.aggregate !== undefined })),
     items: task.loadedItems,
   });
   if (resuming && ids.sha256 !== definitionHash) {
@@ -280,7 +315,7 @@ function prepareForRun(db: Db, runId: number, task: LoadedTask, resuming: boolea
     templates: taskTemplates(task),
     itemIds: ids.itemIds,
     strategies: strategySpecs.map((s) => ({ ...s, id: ids.strategyIds.get(s.spec.label)! })),
-    scorers: scorers.map((s) => ({ id: ids.scorerIds.get(s.scorer.name)!, scorer: s.scorer })),
+    scorers: scorers.map((s) => ({ id: ids.scorerIds.get(s.name)!, scorer: s.scorer })),
   };
 }
 

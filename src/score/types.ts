@@ -13,8 +13,12 @@ export interface ScoreInput {
   item: Record<string, unknown>;
   /** Task-level extras a scorer may need (e.g. choices for multiple choice). */
   task?: { id: string; choices?: string[] };
-  /** Per-generation log-likelihoods when a scorer asked for them (loglikelihood tasks). */
-  choiceLoglikelihoods?: { logprob: number; tokens: number; bytes: number }[];
+  /**
+   * Multiple-choice (loglikelihood) tasks: per choice, the log-likelihood of its continuation
+   * (" " + choice) after the prompt, its token count, and the continuation's UTF-8 bytes and
+   * code points (lm-evaluation-harness's acc_norm divides by the code points).
+   */
+  choiceLoglikelihoods?: { logprob: number; tokens: number; bytes: number; chars?: number }[];
 }
 
 /** A scorer's verdict. `value` null means unscored: counted, never turned into a pass or fail. */

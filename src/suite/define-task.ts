@@ -1,7 +1,6 @@
 // defineTask: declare a task in TypeScript instead of YAML, validated by the same schema.
 import { ValidationError } from "../errors.ts";
-import { scorerFactories } from "../score/metrics/index.ts";
-import { strategies } from "../strategy/index.ts";
+import { scorerSpecs, strategySpecs } from "./entries.ts";
 import { generationSchema } from "./schema.ts";
 import type { GenerationSettings, TaskDeclaration } from "./types.ts";
 
@@ -14,11 +13,13 @@ export interface DefineTaskOptions {
   system?: string;
   target?: string;
   references?: string;
+  /** Multiple choice by log-likelihood: an item field holding the options, or one list. */
+  choices?: string | string[];
   items?: Record<string, unknown>[];
   dataset?: string;
   exemplars?: Record<string, unknown>[] | string;
   strategies?: (string | ({ name: string; label?: string; generation?: GenerationSettings } & Record<string, unknown>))[];
-  scorers: (string | ({ name: string } & Record<string, unknown>))[];
+  scorers: (string | ({ name: string; label?: string } & Record<string, unknown>))[];
   tags?: string[];
   generation?: GenerationSettings;
   repeats?: number;
@@ -32,26 +33,9 @@ export interface DefineTaskOptions {
 export function defineTask(options: DefineTaskOptions): TaskDeclaration {
   const problems: string[] = [];
   const where = `defineTask(${options.id})`;
-  const strategySpecs = (options.strategies ?? ["zero-shot"]).map((entry, s) => {
-    const { name, label, generation, ...rest } = typeof entry === "string" ? { name: entry } : entry;
-    const strategy = strategies[name];
-    if (!strategy) {
-      problems.push(`${where} strategies[${s}]: unknown strategy "${name}"`);
-      return undefined;
-    }
-    const parsed = strategy.options.safeParse(rest);
-    if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((i) => `${where} strategies[${s}].${i.path.join(".")}: ${i.message}`));
-      return undefined;
-    }
-    return { label: label ?? name, kind: strategy.kind, options: parsed.data as Record<string, unknown>, generation: generation ?? {} };
-  });
-  const scorerSpecs = options.scorers.map((entry, s) => {
-    const { name, ...args } = typeof entry === "string" ? { name: entry } : entry;
-    if (!scorerFactories[name]) problems.push(`${where} scorers[${s}]: unknown scorer "${name}"`);
-    else scorerFactories[name](args);
-    return { name, args };
-  });
+  const at = (...path: (string | number)[]) => `${where} ${path.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("").replace(/^\./, "")}`;
+  const strategiesOut = strategySpecs(options.strategies ?? ["zero-shot"], at, problems, { multipleChoice: options.choices !== undefined });
+  const scorersOut = scorerSpecs(options.scorers, at, problems);
   const generation = generationSchema.safeParse(options.generation ?? {});
   if (!generation.success) problems.push(...generation.error.issues.map((i) => `${where} generation.${i.path.join(".")}: ${i.message}`));
   if ((options.items === undefined) === (options.dataset === undefined)) problems.push(`${where}: give exactly one of items or dataset`);
@@ -64,12 +48,13 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
     system: options.system,
     target: options.target,
     references: options.references,
+    choices: options.choices,
     items: options.items,
     dataset: options.dataset,
     exemplars: typeof options.exemplars === "string" ? options.exemplars : undefined,
     exemplarItems: Array.isArray(options.exemplars) ? options.exemplars : undefined,
-    strategies: strategySpecs.filter((s) => s !== undefined),
-    scorers: scorerSpecs,
+    strategies: strategiesOut,
+    scorers: scorersOut,
     tags: options.tags ?? [],
     generation: generation.success ? generation.data : {},
     repeats: options.repeats ?? 1,

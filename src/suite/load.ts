@@ -3,11 +3,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
-import { didYouMean, UserError, ValidationError } from "../errors.ts";
-import { scorerFactories } from "../score/metrics/index.ts";
-import { strategies } from "../strategy/index.ts";
+import { UserError, ValidationError } from "../errors.ts";
+import { scorerSpecs, strategySpecs } from "./entries.ts";
 import { suiteSchema, type SuiteFile, type TaskEntry } from "./schema.ts";
-import type { GenerationSettings, ScorerSpec, StrategySpec, TaskDeclaration } from "./types.ts";
+import type { TaskDeclaration } from "./types.ts";
 
 /** Paths in messages are shown relative to the working directory. */
 export function shownPath(path: string, cwd = process.cwd()): string {
@@ -69,9 +68,6 @@ function declareTask(
   if ((task.dataset === undefined) === (task.items === undefined)) {
     problems.push(`${at()}: give exactly one of dataset or items`);
   }
-  if (task.target === undefined && task.references === undefined && task.scorers.length > 0) {
-    // Some scorers (json, perplexity) need no target; the loader checks each item later.
-  }
   let prompt = task.prompt ?? "";
   if (task.prompt_file !== undefined) {
     try {
@@ -80,44 +76,8 @@ function declareTask(
       problems.push(`${at("prompt_file")}: cannot read ${task.prompt_file}`);
     }
   }
-  const strategiesOut: StrategySpec[] = [];
-  task.strategies.forEach((entry, s) => {
-    const spec = typeof entry === "string" ? { name: entry } : entry;
-    const { name, label, generation, ...rest } = spec as { name: string; label?: string; generation?: GenerationSettings };
-    const strategy = strategies[name];
-    if (!strategy) {
-      problems.push(`${at("strategies", s)}: unknown strategy "${name}"${didYouMean(name, Object.keys(strategies))} (known: ${Object.keys(strategies).join(", ")})`);
-      return;
-    }
-    const parsedOptions = strategy.options.safeParse(rest);
-    if (!parsedOptions.success) {
-      for (const issue of parsedOptions.error.issues) problems.push(`${at("strategies", s, ...(issue.path as (string | number)[]))}: ${issueMessage(issue)}`);
-      return;
-    }
-    const finalLabel = label ?? name;
-    if (strategiesOut.some((x) => x.label === finalLabel)) {
-      problems.push(`${at("strategies", s)}: strategy "${finalLabel}" appears twice; give each a distinct label`);
-      return;
-    }
-    strategiesOut.push({ label: finalLabel, kind: strategy.kind, options: parsedOptions.data as Record<string, unknown>, generation: generation ?? {} });
-  });
-  const scorersOut: ScorerSpec[] = [];
-  task.scorers.forEach((entry, s) => {
-    const { name, ...args } = typeof entry === "string" ? { name: entry } : entry;
-    const factory = scorerFactories[name];
-    if (!factory) {
-      problems.push(`${at("scorers", s)}: unknown scorer "${name}"${didYouMean(name, Object.keys(scorerFactories))}`);
-      return;
-    }
-    try {
-      factory(args);
-    } catch (error) {
-      if (error instanceof UserError) problems.push(`${at("scorers", s)}: ${error.message}`);
-      else throw error;
-      return;
-    }
-    scorersOut.push({ name, args });
-  });
+  const strategiesOut = strategySpecs(task.strategies, (...p) => at(...p), problems, { multipleChoice: task.choices !== undefined });
+  const scorersOut = scorerSpecs(task.scorers, (...p) => at(...p), problems);
   const exemplars = task.exemplars;
   return {
     suite: suite.suite,
@@ -127,6 +87,7 @@ function declareTask(
     system: task.system,
     target: task.target,
     references: task.references,
+    choices: task.choices,
     dataset: task.dataset !== undefined ? resolve(base, task.dataset) : undefined,
     items: task.items,
     exemplars: typeof exemplars === "string" ? resolve(base, exemplars) : undefined,

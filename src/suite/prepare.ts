@@ -2,14 +2,18 @@
 // never starts on data that would fail half-way.
 import { UserError, ValidationError } from "../errors.ts";
 import { compileTemplate, MissingVariableError, templateSyntaxError, type RenderFn } from "../template/env.ts";
+import { goldChoice } from "../score/metrics/choice.ts";
 import { inlineItems, readDataset } from "./data.ts";
 import { shownPath } from "./load.ts";
 import type { Item, LoadedTask, TaskDeclaration } from "./types.ts";
 
-/** A task's compiled templates: prompt and targets. */
+/** A task's compiled templates: prompt, targets and (multiple-choice tasks) options. */
 export interface TaskTemplates {
   renderPrompt: RenderFn;
+  /** The references; for a choices task, the gold option's text. */
   targetsOf: (item: Item) => string[];
+  /** A choices task's options for an item (empty for other tasks). */
+  choicesOf: (item: Item) => string[];
 }
 
 /** Compile the task's prompt and target templates (syntax errors name the task). */
@@ -21,7 +25,21 @@ export function taskTemplates(task: TaskDeclaration): TaskTemplates {
   }
   const renderPrompt = compileTemplate(task.prompt);
   const renderTarget = task.target !== undefined ? compileTemplate(task.target) : undefined;
+  const choicesOf = (item: Item): string[] => {
+    if (task.choices === undefined) return [];
+    if (Array.isArray(task.choices)) return task.choices;
+    const value = item.fields[task.choices];
+    if (!Array.isArray(value) || value.length < 2) throw new UserError(`field "${task.choices}" must be an array of at least two options`, { location: item.location, code: "E_DATA" });
+    return value.map(String);
+  };
   const targetsOf = (item: Item): string[] => {
+    if (task.choices !== undefined) {
+      const choices = choicesOf(item);
+      const target = renderTarget ? renderTarget(item.fields) : "";
+      const gold = goldChoice(target, choices);
+      if (gold === null) throw new UserError(`target "${target}" is not one of the options (an option's text, its 0-based index, or its letter)`, { location: item.location, code: "E_DATA" });
+      return [choices[gold]];
+    }
     if (task.references !== undefined) {
       const refs = item.fields[task.references];
       if (!Array.isArray(refs)) throw new UserError(`field "${task.references}" must be an array of references`, { location: item.location, code: "E_DATA" });
@@ -29,7 +47,7 @@ export function taskTemplates(task: TaskDeclaration): TaskTemplates {
     }
     return renderTarget ? [renderTarget(item.fields)] : [];
   };
-  return { renderPrompt, targetsOf };
+  return { renderPrompt, targetsOf, choicesOf };
 }
 
 /** Read the task's items and exemplars, render every template once, and check the exemplar pool. */

@@ -20,7 +20,7 @@ const strategyObject = z
   })
   .catchall(z.unknown());
 
-const scorerObject = z.object({ name: z.string() }).catchall(z.unknown());
+const scorerObject = z.object({ name: z.string(), label: z.string().optional() }).catchall(z.unknown());
 
 export const taskSchema = z
   .object({
@@ -34,6 +34,8 @@ export const taskSchema = z
     system: z.string().optional(),
     target: z.string().optional(),
     references: z.string().optional(),
+    /** Multiple choice by log-likelihood: an item field holding the options, or a fixed list. */
+    choices: z.union([z.string(), z.array(z.string()).min(2)]).optional(),
     strategies: z.array(z.union([z.string(), strategyObject])).min(1).default(["zero-shot"]),
     scorers: z.array(z.union([z.string(), scorerObject])).min(1),
     generation: generationSchema.optional(),

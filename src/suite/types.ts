@@ -21,10 +21,11 @@ export interface StrategySpec {
   generation: GenerationSettings;
 }
 
-/** How to rebuild a scorer: its registry name and arguments. */
+/** How to rebuild a scorer: its registry name and arguments; `label` renames it in reports. */
 export interface ScorerSpec {
   name: string;
   args: Record<string, unknown>;
+  label?: string;
 }
 
 /** One dataset row. `key` is its `id` field or its 1-based line number; stable across runs. */
@@ -48,6 +49,11 @@ export interface TaskDeclaration {
   target?: string;
   /** Name of an item field holding an array of acceptable references. */
   references?: string;
+  /**
+   * Multiple choice by log-likelihood: the item field holding the options, or one list for
+   * every item. The model's pick is the option whose continuation (" " + option) is most likely.
+   */
+  choices?: string | string[];
   /** Dataset file (absolute path) or inline items. */
   dataset?: string;
   items?: Record<string, unknown>[];

@@ -97,18 +97,19 @@ function choicesOf(input: ScoreInput): string[] {
 
 /**
  * `choice` scorer. With per-choice log-likelihoods it reports lm-eval `acc` (or `acc_norm`
- * with `metric: acc_norm`; `norm: bytes` (default) or `chars` for the length); otherwise
+ * with `metric: acc_norm`; `norm: chars` (default, as lm-eval: code points of the continuation) or `bytes`); otherwise
  * it extracts the picked option from the generated answer. The target is a label, an index
  * or the option text; the choices come from the task or the item's `choices` field.
  * @example `{name: choice, metric: acc_norm}`
  */
 export const choiceScorer: ScorerFactory = (args) => {
   const metric = String(args.metric ?? "acc");
-  const normBy = String(args.norm ?? "bytes");
+  // lm-evaluation-harness divides by len(continuation) in Python, i.e. code points: the default.
+  const normBy = String(args.norm ?? "chars");
   if (metric !== "acc" && metric !== "acc_norm") throw new UserError(`choice: unknown metric "${metric}" (known: acc, acc_norm)`);
   if (normBy !== "bytes" && normBy !== "chars") throw new UserError(`choice: unknown norm "${normBy}" (known: bytes, chars)`);
   return {
-    name: "choice",
+    name: metric === "acc_norm" ? "acc_norm" : "choice",
     spec: { name: "choice", args },
     binary: true,
     score(input) {
@@ -124,7 +125,8 @@ export const choiceScorer: ScorerFactory = (args) => {
           const pred = argmax(logprobs);
           return { value: pred === gold ? 1 : 0, explanation: `acc: highest log-likelihood ${choiceLabel(pred)}, gold ${choiceLabel(gold)}` };
         }
-        const lengths = normBy === "chars" && choices.length === lls.length ? choices.map(codePointLength) : lls.map((c) => c.bytes);
+        const lengths =
+          normBy === "bytes" ? lls.map((c) => c.bytes) : lls.map((c, i) => c.chars ?? (choices.length === lls.length ? codePointLength(choices[i]) : c.bytes));
         const pred = argmax(logprobs.map((lp, i) => lp / lengths[i]));
         return { value: pred === gold ? 1 : 0, explanation: `acc_norm (${normBy}): highest ${choiceLabel(pred)}, gold ${choiceLabel(gold)}` };
       }
