@@ -1,0 +1,32 @@
+// The public API: what `import ... from "assay"` gives. The CLI calls these same functions.
+
+export { runEval, loadSelectedTasks, type RunOptions, type RunResult, type ProviderUsage } from "./run/run-eval.ts";
+export type { Reporter, RunStartInfo, TrialEvent } from "./run/reporter.ts";
+export { defineTask, type DefineTaskOptions } from "./suite/define-task.ts";
+export { loadRegistry, Registry, bundledSuitesDir } from "./suite/registry.ts";
+export { loadSuiteFile } from "./suite/load.ts";
+export { prepareTask } from "./suite/prepare.ts";
+export { listTasks, type TaskListing } from "./suite/list-tasks.ts";
+export type { TaskDeclaration, LoadedTask, Item, StrategySpec, ScorerSpec, GenerationSettings } from "./suite/types.ts";
+export { strategies } from "./strategy/index.ts";
+export type { Strategy, RenderContext } from "./strategy/types.ts";
+export { createProvider, type CreateProviderOptions } from "./provider/create.ts";
+export { loadConfig, parseConfig, type AssayConfig, type ModelConfig } from "./provider/config.ts";
+export type { Provider, Prompt, GenerateParams, Generation, CallContext, ProviderFactory, ProviderOptions } from "./provider/types.ts";
+export { scorerFactories } from "./score/metrics/index.ts";
+export type { Scorer, ScorerFactory, ScoreInput, ScoreResult } from "./score/types.ts";
+export { corpusBleu, sentenceBleu, bleuSignature, formatBleu } from "./score/metrics/bleu.ts";
+export { corpusChrf, sentenceChrf, chrfSignature } from "./score/metrics/chrf.ts";
+export { rouge } from "./score/metrics/rouge.ts";
+export { porterStem } from "./score/metrics/porter-stemmer.ts";
+export { normalizeAnswer, squadExactMatch, squadF1 } from "./score/metrics/squad.ts";
+export { levenshtein, editSimilarity } from "./score/metrics/edit-distance.ts";
+export { extractChoice, accFromLoglikelihoods, accNormFromLoglikelihoods } from "./score/metrics/choice.ts";
+export { perplexity, weightedPerplexity, bitsPerByte } from "./score/metrics/perplexity.ts";
+export { isValidJson, compileSchema } from "./score/metrics/json.ts";
+export { metricCommand, type MetricOptions, type MetricReport } from "./score/metrics/corpus-report.ts";
+export * as stats from "./stats/index.ts";
+export { openStore, type Db } from "./store/db.ts";
+export { runSummary, type SummaryResult } from "./report/summary.ts";
+export { summaryTable } from "./report/table.ts";
+export { UserError, ValidationError, ProviderError } from "./errors.ts";
