@@ -33,3 +33,21 @@ describe("registry selection", () => {
     expect(() => defineTask({ id: "t", items: [{}], prompt: "", scorers: ["includes"], strategies: [{ name: "few-shot", k: -1 }] })).toThrow(/strategies\[0\]\.k/);
   });
 });
+
+describe("code suites", () => {
+  it("discovers NAME.suite.ts files whose default export is defineTask(...)", async () => {
+    const { workspace } = await import("../helpers/workspace.ts");
+    const { loadRegistry } = await import("../../src/suite/registry.ts");
+    const { join } = await import("node:path");
+    const src = join(import.meta.dirname, "..", "..", "src", "suite", "define-task.ts");
+    const dir = workspace({
+      "suites/capitals.suite.ts": `import { defineTask } from ${JSON.stringify(src)};\nexport default defineTask({ suite: "geo", id: "capitals", items: [{ c: "France", a: "Paris" }], prompt: "Capital of {{c}}?", target: "{{a}}", scorers: ["includes"] });\n`,
+      "suites/bad.suite.ts": "export default 42;\n",
+    });
+    await expect(loadRegistry(join(dir, "suites"), dir)).rejects.toThrow(/suites\/bad\.suite\.ts: a \.suite\.ts file must default-export defineTask/);
+    const { rmSync } = await import("node:fs");
+    rmSync(join(dir, "suites/bad.suite.ts"));
+    const registry = await loadRegistry(join(dir, "suites"), dir);
+    expect(registry.tasks.map((t) => `${t.suite}/${t.id}`)).toEqual(["geo/capitals"]);
+  });
+});
