@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../errors.ts";
 import { assayVersion } from "../version.ts";
+import { registerCompareCommand } from "./compare.ts";
 import { registerListCommand } from "./list.ts";
 import { registerMetricCommand } from "./metric.ts";
 import { registerRunCommand, type CliIo } from "./run.ts";
@@ -20,6 +21,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerRunCommand(program, sink);
   registerListCommand(program, sink);
   registerShowCommands(program, sink);
+  registerCompareCommand(program, sink);
   registerMetricCommand(program, (text) => io.out(`${text}\n`));
   try {
     await program.parseAsync(argv);

@@ -106,3 +106,46 @@ export function itemScores(db: Db, modelId: number, strategyId: number, scorerId
     )
     .all(modelId, strategyId, scorerId) as { itemKey: string; cluster: string | null; value: number }[];
 }
+
+export interface RunCell {
+  task: string;
+  model: string;
+  strategy: string;
+  scorer: string;
+  modelId: number;
+  strategyId: number;
+  scorerId: number;
+  binary: number;
+  corpus: number;
+  args: string;
+}
+
+/** Every (task, model, strategy, scorer) of a run, with ids, for paired comparisons. */
+export function runCells(db: Db, runId: number): RunCell[] {
+  return db
+    .prepare(
+      `SELECT tk.suite || '/' || tk.task AS task, m.spec AS model, st.name AS strategy, sc.name AS scorer,
+              m.id AS modelId, st.id AS strategyId, sc.id AS scorerId, sc.binary, sc.corpus, sc.args
+       FROM tasks tk JOIN strategies st ON st.task_id = tk.id JOIN scorers sc ON sc.task_id = tk.id JOIN models m ON m.run_id = tk.run_id
+       WHERE tk.run_id = ? ORDER BY tk.id, m.id, st.id, sc.id`,
+    )
+    .all(runId) as RunCell[];
+}
+
+/** Per-item corpus statistics (summed over an item's samples) of one cell, keyed by item key. */
+export function itemCorpusStats(db: Db, modelId: number, strategyId: number, scorerId: number): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const rows = db
+    .prepare(
+      `SELECT it.item_key AS itemKey, s.stats FROM scores s JOIN trials tr ON tr.id = s.trial_id JOIN items it ON it.id = tr.item_id
+       WHERE tr.model_id = ? AND tr.strategy_id = ? AND s.scorer_id = ? AND s.stats IS NOT NULL`,
+    )
+    .iterate(modelId, strategyId, scorerId) as Iterable<{ itemKey: string; stats: string }>;
+  for (const row of rows) {
+    const stats = JSON.parse(row.stats) as number[];
+    const sum = out.get(row.itemKey);
+    if (sum) for (let i = 0; i < sum.length; i++) sum[i] += stats[i];
+    else out.set(row.itemKey, stats);
+  }
+  return out;
+}
