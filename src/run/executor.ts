@@ -138,12 +138,7 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
       cached = anyCached = true;
     } else {
       try {
-        const result = await withRetry(() => model.provider.generate(prompt, params, context), {
-          retries: model.provider.retries ?? 3,
-          baseDelayMs: options.retryBaseDelayMs ?? 1000,
-          maxDelayMs: 60_000,
-          signal: options.signal,
-        });
+        const result = await retried(() => model.provider.generate(prompt, params, context), model, options);
         generation = result.value;
         attempts = result.attempts;
         if (key) cacheEntries.push([key, JSON.stringify(generation)]);
@@ -195,6 +190,11 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
   return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };
 }
 
+/** A provider call with the model's retry budget and the run's backoff. */
+function retried<T>(call: () => Promise<T>, model: PreparedModel, options: ExecuteOptions) {
+  return withRetry(call, { retries: model.provider.retries ?? 3, baseDelayMs: options.retryBaseDelayMs ?? 1000, maxDelayMs: 60_000, signal: options.signal });
+}
+
 /** Run every scorer of the task; a scorer that throws leaves the score unscored (null), with the reason. */
 async function scoreTrial(task: PreparedTask, input: ScoreInput): Promise<TrialRecord["scores"]> {
   const scores: TrialRecord["scores"] = [];
@@ -230,12 +230,7 @@ async function choiceTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: 
   try {
     if (hit !== undefined) results = JSON.parse(hit);
     else {
-      const result = await withRetry(() => model.provider.loglikelihood!(prompt, continuations, context), {
-        retries: model.provider.retries ?? 3,
-        baseDelayMs: options.retryBaseDelayMs ?? 1000,
-        maxDelayMs: 60_000,
-        signal: options.signal,
-      });
+      const result = await retried(() => model.provider.loglikelihood!(prompt, continuations, context), model, options);
       results = result.value;
       attempts = result.attempts;
       if (key) cacheEntries.push([key, JSON.stringify(results)]);
