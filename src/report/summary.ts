@@ -1,7 +1,9 @@
 // A run's summary: per task x model x strategy x metric, the value, its 95% interval
 // (Wilson for pass/fail rates, Student-t for means, bootstrap for corpus metrics), n and errors.
 import type { Db } from "../store/db.ts";
-import { corpusStats, scoreAggregates, trialCounts } from "../store/summary.ts";
+import { corpusStats, itemScores, scoreAggregates, taskDefinitions, trialCounts, type ScoreAggregateRow } from "../store/summary.ts";
+import { clusteredMean } from "../stats/cluster.ts";
+import { passAtK } from "../stats/reducers.ts";
 import { scorerFactories } from "../score/metrics/index.ts";
 import { tIntervalFromSums, wilsonInterval } from "../stats/intervals.ts";
 import { bootstrapCorpus } from "../stats/bootstrap.ts";
@@ -13,8 +15,11 @@ export interface SummaryResult {
   metric: string;
   value: number | null;
   ci: [number, number] | null;
-  /** Which interval: wilson, t, bootstrap, or none (too few items). */
-  interval: "wilson" | "t" | "bootstrap" | "none";
+  /**
+   * Which interval: wilson, t, bootstrap, cluster (CR1 clustered standard error, t with
+   * clusters - 1 df, when the task names a cluster field), or none (too few items).
+   */
+  interval: "wilson" | "t" | "bootstrap" | "cluster" | "none";
   /** Items scored. */
   n: number;
   errors: number;
@@ -33,7 +38,9 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
   const results: SummaryResult[] = [];
   const covered = new Set<string>();
   const argsOf = db.prepare("SELECT args FROM scorers WHERE id = ?").pluck();
+  const definitions = taskDefinitions(db, runId);
   for (const row of scoreAggregates(db, runId)) {
+    const definition = definitions.get(row.taskId) ?? {};
     const key = `${row.taskId}/${row.modelId}/${row.strategyId}`;
     covered.add(key);
     const c = counts.get(key);
@@ -58,12 +65,18 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
       const value = summed ? scorer.aggregate!(summed) : null;
       const ci = perItem.length >= 2 ? bootstrapCorpus(perItem, scorer.aggregate!, { confidence, iterations: options.bootstrapIterations ?? 1000, seed: options.seed ?? 0 }).interval : null;
       results.push({ ...base, value, ci, interval: ci ? "bootstrap" : "none" });
+    } else if (definition.clusterField) {
+      const items = itemScores(db, row.modelId, row.strategyId, row.scorerId).map((i) => ({ value: i.value, cluster: i.cluster ?? i.itemKey }));
+      const clustered = clusteredMean(items, { confidence, distribution: "t" });
+      const ok = clustered.clusters >= 2;
+      results.push({ ...base, value: clustered.mean, ci: ok ? clustered.interval : null, interval: ok ? "cluster" : "none" });
     } else if (row.binary === 1 && row.repeated === 0) {
       results.push({ ...base, value: row.sum! / row.n, ci: wilsonInterval(row.passes, row.n, confidence), interval: "wilson" });
     } else {
       const ci = row.n >= 2 ? tIntervalFromSums(row.n, row.sum!, row.sumSquares!, confidence) : null;
       results.push({ ...base, value: row.sum! / row.n, ci, interval: ci ? "t" : "none" });
     }
+    if (row.binary === 1 && definition.passAt?.length) results.push(...passAtRows(db, row, base, definition.passAt, confidence));
   }
   // Task x model x strategy combinations where every trial errored still get a row.
   const names = db.prepare(
@@ -81,6 +94,22 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
     errors += c.errors;
   }
   return { results, trials, errors };
+}
+
+/**
+ * pass@k per item with the unbiased estimator (Chen et al. 2021) from the item's n scored
+ * samples and c passes, averaged over items, with a t interval over items. Items with
+ * fewer than k samples are left out (the estimator needs n >= k) and not counted in n.
+ */
+function passAtRows(db: Db, row: ScoreAggregateRow, base: Omit<SummaryResult, "value" | "ci" | "interval">, ks: number[], confidence: number): SummaryResult[] {
+  const items = itemScores(db, row.modelId, row.strategyId, row.scorerId);
+  return ks.map((k) => {
+    const values = items.filter((i) => i.samples >= k).map((i) => passAtK(i.samples, Math.round(i.value * i.samples), k));
+    const sum = values.reduce((s, v) => s + v, 0);
+    const sq = values.reduce((s, v) => s + v * v, 0);
+    const ci = values.length >= 2 ? tIntervalFromSums(values.length, sum, sq, confidence) : null;
+    return { ...base, metric: `${row.scorer} pass@${k}`, n: values.length, value: values.length ? sum / values.length : null, ci, interval: ci ? ("t" as const) : ("none" as const) };
+  });
 }
 
 function sumVectors(vectors: number[][]): number[] | null {

@@ -19,7 +19,7 @@ export function summaryTable(results: SummaryResult[]): string {
     r.strategy,
     r.metric + (r.corpus ? " (corpus)" : ""),
     fmt(r.value),
-    r.ci ? `[${fmt(r.ci[0])}, ${fmt(r.ci[1])}]${r.interval === "wilson" ? "" : r.interval === "t" ? " t" : r.interval === "bootstrap" ? " boot" : ""}` : "-",
+    r.ci ? `[${fmt(r.ci[0])}, ${fmt(r.ci[1])}]${r.interval === "wilson" ? "" : r.interval === "t" ? " t" : r.interval === "bootstrap" ? " boot" : r.interval === "cluster" ? " cluster" : ""}` : "-",
     String(r.n),
     String(r.noAnswer),
     String(r.errors),

@@ -95,16 +95,16 @@ export function* corpusStats(db: Db, modelId: number, strategyId: number, scorer
   for (const row of rows) yield { itemId: row.itemId, stats: JSON.parse(row.stats) as number[] };
 }
 
-/** Per-item mean scores of one (model, strategy, scorer), keyed by item key: for paired comparisons. */
-export function itemScores(db: Db, modelId: number, strategyId: number, scorerId: number): { itemKey: string; cluster: string | null; value: number }[] {
+/** Per-item mean scores (and scored-sample counts) of one (model, strategy, scorer): for clustered errors, pass@k and paired comparisons. */
+export function itemScores(db: Db, modelId: number, strategyId: number, scorerId: number): { itemKey: string; cluster: string | null; value: number; samples: number }[] {
   return db
     .prepare(
-      `SELECT it.item_key AS itemKey, it.cluster, AVG(s.value) AS value
+      `SELECT it.item_key AS itemKey, it.cluster, AVG(s.value) AS value, COUNT(s.value) AS samples
        FROM scores s JOIN trials tr ON tr.id = s.trial_id JOIN items it ON it.id = tr.item_id
        WHERE tr.model_id = ? AND tr.strategy_id = ? AND s.scorer_id = ? AND s.value IS NOT NULL
        GROUP BY it.id ORDER BY it.id`,
     )
-    .all(modelId, strategyId, scorerId) as { itemKey: string; cluster: string | null; value: number }[];
+    .all(modelId, strategyId, scorerId) as { itemKey: string; cluster: string | null; value: number; samples: number }[];
 }
 
 export interface RunCell {
@@ -148,4 +148,10 @@ export function itemCorpusStats(db: Db, modelId: number, strategyId: number, sco
     else out.set(row.itemKey, stats);
   }
   return out;
+}
+
+/** A run's task definitions (as recorded at the start of the run) by task id. */
+export function taskDefinitions(db: Db, runId: number): Map<number, { clusterField?: string; passAt?: number[] }> {
+  const rows = db.prepare("SELECT id, definition FROM tasks WHERE run_id = ?").all(runId) as { id: number; definition: string }[];
+  return new Map(rows.map((r) => [r.id, JSON.parse(r.definition)]));
 }

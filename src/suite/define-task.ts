@@ -23,6 +23,8 @@ export interface DefineTaskOptions {
   tags?: string[];
   generation?: GenerationSettings;
   repeats?: number;
+  /** Also report pass@k for these k (needs repeats >= k). */
+  passAt?: number[];
   cluster?: string;
 }
 
@@ -39,6 +41,9 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
   const generation = generationSchema.safeParse(options.generation ?? {});
   if (!generation.success) problems.push(...generation.error.issues.map((i) => `${where} generation.${i.path.join(".")}: ${i.message}`));
   if ((options.items === undefined) === (options.dataset === undefined)) problems.push(`${where}: give exactly one of items or dataset`);
+  for (const k of options.passAt ?? []) {
+    if (k > (options.repeats ?? 1)) problems.push(`${where} passAt: pass@${k} needs at least ${k} samples per item (repeats: ${options.repeats ?? 1})`);
+  }
   if (problems.length) throw new ValidationError(problems);
   return {
     suite: options.suite ?? "code",
@@ -58,6 +63,7 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
     tags: options.tags ?? [],
     generation: generation.success ? generation.data : {},
     repeats: options.repeats ?? 1,
+    passAt: options.passAt,
     clusterField: options.cluster,
     location: where,
     suiteVersion: "1",

@@ -65,6 +65,9 @@ function declareTask(
   if ((task.prompt === undefined) === (task.prompt_file === undefined)) {
     problems.push(`${at()}: give exactly one of prompt or prompt_file`);
   }
+  for (const k of task.pass_at ?? []) {
+    if (k > task.repeats) problems.push(`${at("pass_at")}: pass@${k} needs at least ${k} samples per item (repeats: ${task.repeats})`);
+  }
   if ((task.dataset === undefined) === (task.items === undefined)) {
     problems.push(`${at()}: give exactly one of dataset or items`);
   }
@@ -97,6 +100,7 @@ function declareTask(
     tags: [...new Set([...suite.tags, ...task.tags])],
     generation: { ...suite.defaults?.generation, ...task.generation },
     repeats: task.repeats,
+    passAt: task.pass_at,
     clusterField: task.cluster,
     location: at(),
     file,

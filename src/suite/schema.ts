@@ -41,6 +41,8 @@ export const taskSchema = z
     generation: generationSchema.optional(),
     tags: z.array(z.string()).default([]),
     repeats: z.number().int().min(1).default(1),
+    /** With repeats: also report pass@k for these k (unbiased estimator). */
+    pass_at: z.array(z.number().int().min(1)).optional(),
     cluster: z.string().optional(),
   })
   .strict();

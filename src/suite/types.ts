@@ -65,6 +65,8 @@ export interface TaskDeclaration {
   generation: GenerationSettings;
   /** Independent samples per item (trials with sample 0..repeats-1). */
   repeats: number;
+  /** Also report pass@k for these k over an item's repeats (binary scorers). */
+  passAt?: number[];
   /** Item field whose value groups items into clusters (clustered standard errors). */
   clusterField?: string;
   /** Where the task was declared, for error messages: `suites/x.yaml:12`. */
