@@ -116,7 +116,7 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
     strategy.spec.options,
   );
   const promptSha256 = sha256(`${prompt.system ?? ""}\u0000${prompt.text}`);
-  if (task.task.choices !== undefined) return choiceTrial(planned, prompt, promptSha256, options);
+  if (task.task.choices !== undefined || task.task.outputType === "loglikelihood") return loglikelihoodTrial(planned, prompt, promptSha256, options);
   const k = strategy.strategy.generationsPerTrial(strategy.spec.options);
   const generations: GenerationRecord[] = [];
   const cacheEntries: [string, string][] = [];
@@ -210,14 +210,16 @@ async function scoreTrial(task: PreparedTask, input: ScoreInput): Promise<TrialR
 }
 
 /**
- * A multiple-choice trial by log-likelihood (as lm-evaluation-harness): each option's
- * continuation is " " + option; the pick is the most likely one. The generation's output
- * records every option's log-likelihood and token count as JSON.
+ * A trial scored by log-likelihood (as lm-evaluation-harness). Multiple choice: each
+ * option's continuation is " " + option and the pick is the most likely one. A
+ * `loglikelihood` task: the continuation is the rendered target (perplexity). The
+ * generation's output records each continuation's log-likelihood and token count as JSON.
  */
-async function choiceTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: string, options: ExecuteOptions): Promise<{ record: TrialRecord; cacheEntries: [string, string][] }> {
+async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: string, options: ExecuteOptions): Promise<{ record: TrialRecord; cacheEntries: [string, string][] }> {
   const { task, item, strategy, model, sample } = planned;
-  const choices = task.templates.choicesOf(item);
-  const continuations = choices.map((c) => ` ${c}`);
+  const multipleChoice = task.task.choices !== undefined;
+  const choices = multipleChoice ? task.templates.choicesOf(item) : task.templates.targetsOf(item).slice(0, 1);
+  const continuations = multipleChoice ? choices.map((c) => ` ${c}`) : choices;
   const context = { task: task.key, item: item.key, strategy: strategy.spec.label, sample, signal: options.signal };
   const key = model.provider.cacheable === false || !options.cache ? undefined : sha256(JSON.stringify([model.provider.id, "loglikelihood", prompt.system ?? null, prompt.text, continuations]));
   const cacheEntries: [string, string][] = [];
@@ -243,14 +245,15 @@ async function choiceTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: 
   }
   let pick = 0;
   for (let i = 1; i < results.length; i++) if (results[i].logprob > results[pick].logprob) pick = i;
+  const answer = multipleChoice ? choices[pick] : null;
   const latencyMs = performance.now() - started;
   const inputTokens = results.reduce((n, r) => n + r.tokens, 0);
   const scores = await scoreTrial(task, {
-    answer: choices[pick],
-    output: choices[pick],
+    answer,
+    output: answer ?? "",
     targets: task.templates.targetsOf(item),
     item: item.fields,
-    task: { id: task.task.id, choices },
+    task: { id: task.task.id, choices: multipleChoice ? choices : undefined },
     choiceLoglikelihoods: results.map((r, i) => ({ ...r, bytes: Buffer.byteLength(continuations[i]), chars: [...continuations[i]].length })),
   });
   const recorded = JSON.stringify(results.map((r, i) => ({ choice: choices[i], logprob: r.logprob, tokens: r.tokens })));
@@ -259,11 +262,11 @@ async function choiceTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: 
     record: {
       ...base,
       status: "done",
-      output: choices[pick],
-      answer: choices[pick],
+      output: answer,
+      answer,
       latencyMs,
       inputTokens,
-      generations: [{ ...generation, output: recorded, answer: choices[pick], finishReason: "loglikelihood", cached: hit !== undefined, attempts, latencyMs, inputTokens }],
+      generations: [{ ...generation, output: recorded, answer, finishReason: "loglikelihood", cached: hit !== undefined, attempts, latencyMs, inputTokens }],
       scores,
     },
     cacheEntries,

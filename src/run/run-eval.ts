@@ -156,11 +156,11 @@ function closeOwned(providers: Provider[]): Promise<unknown> {
 
 /** A choices task needs log-likelihoods, which only some backends (local:) compute. */
 function checkCapabilities(tasks: LoadedTask[], providers: Provider[], specs: string[]): void {
-  const mc = tasks.find((t) => t.choices !== undefined);
+  const mc = tasks.find((t) => t.choices !== undefined || t.outputType === "loglikelihood");
   if (!mc) return;
   providers.forEach((p, i) => {
     if (!p.loglikelihood) {
-      throw new UserError(`task ${mc.suite}/${mc.id} scores choices by log-likelihood, which model "${specs[i]}" cannot compute (use a local: model)`, { code: "E_MODEL" });
+      throw new UserError(`task ${mc.suite}/${mc.id} is scored by log-likelihood, which model "${specs[i]}" cannot compute (use a local: model)`, { code: "E_MODEL" });
     }
   });
 }

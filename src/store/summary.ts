@@ -72,7 +72,7 @@ export function trialCounts(db: Db, runId: number): TrialCountRow[] {
     .prepare(
       `SELECT st.task_id AS taskId, tr.model_id AS modelId, tr.strategy_id AS strategyId,
               COUNT(*) AS trials, SUM(tr.status = 'error') AS errors,
-              SUM(tr.status = 'done' AND tr.answer IS NULL) AS noAnswer,
+              SUM(tr.status = 'done' AND tr.answer IS NULL AND tr.output IS NOT NULL) AS noAnswer,
               SUM(tr.input_tokens) AS inputTokens, SUM(tr.output_tokens) AS outputTokens,
               SUM(tr.cost_usd) AS costUsd, AVG(tr.latency_ms) AS latencyMs
        FROM trials tr

@@ -15,6 +15,8 @@ export interface DefineTaskOptions {
   references?: string;
   /** Multiple choice by log-likelihood: an item field holding the options, or one list. */
   choices?: string | string[];
+  /** `loglikelihood`: score the target as a continuation of the prompt (perplexity). */
+  outputType?: "generate" | "loglikelihood";
   items?: Record<string, unknown>[];
   dataset?: string;
   exemplars?: Record<string, unknown>[] | string;
@@ -36,7 +38,7 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
   const problems: string[] = [];
   const where = `defineTask(${options.id})`;
   const at = (...path: (string | number)[]) => `${where} ${path.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("").replace(/^\./, "")}`;
-  const strategiesOut = strategySpecs(options.strategies ?? ["zero-shot"], at, problems, { multipleChoice: options.choices !== undefined });
+  const strategiesOut = strategySpecs(options.strategies ?? ["zero-shot"], at, problems, { multipleChoice: options.choices !== undefined || options.outputType === "loglikelihood" });
   const scorersOut = scorerSpecs(options.scorers, at, problems);
   const generation = generationSchema.safeParse(options.generation ?? {});
   if (!generation.success) problems.push(...generation.error.issues.map((i) => `${where} generation.${i.path.join(".")}: ${i.message}`));
@@ -54,6 +56,7 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
     target: options.target,
     references: options.references,
     choices: options.choices,
+    outputType: options.outputType,
     items: options.items,
     dataset: options.dataset,
     exemplars: typeof options.exemplars === "string" ? options.exemplars : undefined,

@@ -20,7 +20,7 @@ export function strategySpecs(entries: StrategyEntry[], at: Where, problems: str
       return;
     }
     if (options.multipleChoice && strategy.kind !== "zero-shot" && strategy.kind !== "few-shot") {
-      problems.push(`${at("strategies", s)}: a choices (log-likelihood) task supports zero-shot and few-shot, not ${strategy.kind}`);
+      problems.push(`${at("strategies", s)}: a log-likelihood (choices or output_type: loglikelihood) task supports zero-shot and few-shot, not ${strategy.kind}`);
       return;
     }
     const parsed = strategy.options.safeParse(rest);

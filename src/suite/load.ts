@@ -79,7 +79,11 @@ function declareTask(
       problems.push(`${at("prompt_file")}: cannot read ${task.prompt_file}`);
     }
   }
-  const strategiesOut = strategySpecs(task.strategies, (...p) => at(...p), problems, { multipleChoice: task.choices !== undefined });
+  const byLikelihood = task.choices !== undefined || task.output_type === "loglikelihood";
+  if (task.output_type === "loglikelihood" && (task.choices !== undefined || task.target === undefined)) {
+    problems.push(`${at("output_type")}: a loglikelihood task scores its target as the continuation: give target, not choices`);
+  }
+  const strategiesOut = strategySpecs(task.strategies, (...p) => at(...p), problems, { multipleChoice: byLikelihood });
   const scorersOut = scorerSpecs(task.scorers, (...p) => at(...p), problems);
   const exemplars = task.exemplars;
   return {
@@ -91,6 +95,7 @@ function declareTask(
     target: task.target,
     references: task.references,
     choices: task.choices,
+    outputType: task.output_type,
     dataset: task.dataset !== undefined ? resolve(base, task.dataset) : undefined,
     items: task.items,
     exemplars: typeof exemplars === "string" ? resolve(base, exemplars) : undefined,

@@ -34,6 +34,8 @@ export const taskSchema = z
     system: z.string().optional(),
     target: z.string().optional(),
     references: z.string().optional(),
+    /** `loglikelihood`: score the target as a continuation of the prompt (perplexity, bits per byte). */
+    output_type: z.enum(["generate", "loglikelihood"]).default("generate"),
     /** Multiple choice by log-likelihood: an item field holding the options, or a fixed list. */
     choices: z.union([z.string(), z.array(z.string()).min(2)]).optional(),
     strategies: z.array(z.union([z.string(), strategyObject])).min(1).default(["zero-shot"]),

@@ -54,6 +54,8 @@ export interface TaskDeclaration {
    * every item. The model's pick is the option whose continuation (" " + option) is most likely.
    */
   choices?: string | string[];
+  /** `loglikelihood`: the rendered target is scored as a continuation of the prompt (no generation). */
+  outputType?: "generate" | "loglikelihood";
   /** Dataset file (absolute path) or inline items. */
   dataset?: string;
   items?: Record<string, unknown>[];

@@ -59,6 +59,33 @@ describe("choices tasks", () => {
     expect(byMetric.acc_norm).toBe(accNorm / 4);
   });
 
+  it("scores a loglikelihood task's target as a continuation: corpus perplexity and bits per byte", async () => {
+    const docs = [{ id: "d1", text: "the quick brown fox" }, { id: "d2", text: "jumps over the lazy dog" }, { id: "d3", text: "hello world" }];
+    const ppl = defineTask({
+      suite: "lm",
+      id: "ppl",
+      items: docs,
+      prompt: "",
+      target: "{{text}}",
+      outputType: "loglikelihood",
+      scorers: ["perplexity", { name: "perplexity", unit: "bits-per-byte", label: "bpb" }],
+    });
+    const result = await runEval({ db: join(dir, "ppl.db"), tasks: [ppl], models: [provider] });
+    let nll = 0;
+    let tokens = 0;
+    let bytes = 0;
+    for (const d of docs) {
+      const [ll] = await provider.loglikelihood!({ text: "" }, [d.text], { task: "lm/ppl", item: d.id, strategy: "zero-shot", sample: 0 });
+      nll -= ll.logprob;
+      tokens += ll.tokens;
+      bytes += Buffer.byteLength(d.text);
+    }
+    const byMetric = Object.fromEntries(result.results.map((r) => [r.metric, r]));
+    expect(byMetric.perplexity).toMatchObject({ corpus: true, n: 3, noAnswer: 0 });
+    expect(byMetric.perplexity.value).toBeCloseTo(Math.exp(nll / tokens), 9);
+    expect(byMetric.bpb.value).toBeCloseTo(nll / bytes / Math.LN2, 9);
+  });
+
   it("rejects a model without log-likelihoods and a target that is not an option", async () => {
     await expect(runEval({ db: join(dir, "x.db"), tasks: [task], models: ["echo"] })).rejects.toThrow(/cannot compute \(use a local: model\)|which model "echo" cannot compute/);
     const bad = defineTask({ suite: "mc", id: "bad", items: [{ q: "x", options: ["a", "b"], gold: "c" }], prompt: "{{q}}", target: "{{gold}}", choices: "options", scorers: ["choice"] });
