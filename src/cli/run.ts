@@ -11,7 +11,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .command("run")
     .description("run tasks with their strategies against models; score, store and summarise")
     .argument("[selectors...]", "task id, suite id, suite/task, glob (arith*), or tag:NAME; default all")
-    .option("-m, --model <spec>", "model: echo, replay:FILE.jsonl, local:PATH.gguf, gemini:NAME, openai:NAME, or a named model (repeatable)", collect, [])
+    .option("-m, --model <spec>", "model: echo, replay:FILE.jsonl, local:PATH.gguf, local:demo, gemini:NAME, openai:NAME, or a named model (repeatable; default local:demo, or echo without it)", collect, [])
     .option("--suites <dir>", "suites directory (default ./suites, else the bundled suites)")
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--config <path>", "model config file (default assay.config.yaml when present)")

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.ts";
 import { createProvider } from "../provider/create.ts";
 import type { Provider } from "../provider/types.ts";
@@ -28,7 +29,8 @@ export interface RunOptions {
   select?: string[];
   /**
    * Model specs (`echo`, `replay:FILE`, `local:PATH`, `gemini:MODEL`, `openai:MODEL`, a named model),
-   * or Provider objects of your own (recorded under their `id`). Default: `echo`.
+   * or Provider objects of your own (recorded under their `id`). Default: `local:demo` when the
+   * shipped demo model is present, else `echo`.
    */
   models?: (string | Provider)[];
   /** Suites directory. Default: ./suites when it exists, else the bundled suites. */
@@ -82,7 +84,7 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
   const cwd = options.cwd ?? process.cwd();
   const dbPath = resolve(cwd, options.db ?? ".assay/assay.db");
   if (options.resume !== undefined) return resumeRun(options, cwd, dbPath);
-  const models = options.models?.length ? options.models : ["echo"];
+  const models = options.models?.length ? options.models : [defaultModel()];
   const specs = models.map(specOf);
   const seed = options.seed ?? 0;
   const loaded = await loadSelectedTasks(options, cwd);
@@ -145,6 +147,11 @@ export async function loadSelectedTasks(options: Pick<RunOptions, "select" | "su
     const task = prepareTask(decl, cwd);
     return options.limit !== undefined ? { ...task, loadedItems: task.loadedItems.slice(0, options.limit) } : task;
   });
+}
+
+/** The shipped demo model (`local:demo`) when it is present, else `echo`. */
+export function defaultModel(): string {
+  return existsSync(fileURLToPath(new URL("../../models/demo.gguf", import.meta.url))) ? "local:demo" : "echo";
 }
 
 /** Providers this module created (and so closes); callers' own Provider objects are left open. */

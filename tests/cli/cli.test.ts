@@ -65,10 +65,11 @@ describe("assay CLI", () => {
     expect(run(ws, "run", "--model", "replay:rec.jsonl", "--max-errors", "1").code).toBe(0);
   });
 
-  it("the bundled example suite runs with no arguments from an empty folder", () => {
+  it("the bundled example suite runs on the default model from an empty folder", () => {
     const empty = workspace();
-    const r = run(empty, "run");
+    const r = run(empty, "run", "example");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/example\/copy\s+echo\s+zero-shot\s+includes\s+1\.000/);
+    expect(r.stdout).toMatch(/example\/copy\s+(echo|local:demo)\s+zero-shot\s+includes\s+\d\.\d{3}/);
+    expect(r.stdout).toMatch(/example\/add-2digit\s+(echo|local:demo)\s+chain-of-thought\s+exact-match/);
   });
 });
