@@ -41,34 +41,40 @@ function digitsOf(n: number, width: number): number[] {
 }
 
 /**
- * The scratchpad, one column per step from the ones digit: "1+7=8, 8. 2+6+1=9, 98. ..."
- * Each step states the column sum (with the carry) and the answer digits so far; the last
- * column writes its whole sum. Subtraction borrows explicitly: "12-1-6=5, 54." means
- * 2 borrowed ten, minus the previous borrow, minus 6.
+ * The scratchpad, one column per step from the ones digit. Each step first rewrites the
+ * operands still to be added (zero-padded to equal width, one digit shorter each step), so
+ * the digits a step needs sit right before its sum instead of far back in the question:
+ * "3577+7157: 7+7=14, 4. 357+715: 7+5+1=13, 34. 35+71: 5+1+1=7, 734. 3+7: 3+7=10, 10734."
+ * After the operands: the column sum with the carry, then the answer digits so far (the last
+ * column writes its whole sum). Subtraction borrows explicitly: "17-9=8" borrowed ten,
+ * "4-1-2=1" pays the borrow back.
  */
 export function arithmeticRationale(op: ArithmeticOp, item: ArithmeticItem): string {
   const width = Math.max(String(item.a).length, String(item.b).length);
-  const xs = digitsOf(item.a, width);
-  const ys = digitsOf(item.b, width);
+  const padA = String(item.a).padStart(width, "0");
+  const padB = String(item.b).padStart(width, "0");
   const steps: string[] = [];
   let carry = 0;
   let sofar = "";
   for (let i = 0; i < width; i++) {
     const last = i === width - 1;
+    const x = Number(padA[width - 1 - i]);
+    const y = Number(padB[width - 1 - i]);
+    const operands = `${padA.slice(0, width - i)}${op}${padB.slice(0, width - i)}:`;
     if (op === "+") {
-      const sum = xs[i] + ys[i] + carry;
-      const lhs = carry ? `${xs[i]}+${ys[i]}+1` : `${xs[i]}+${ys[i]}`;
+      const sum = x + y + carry;
+      const lhs = carry ? `${x}+${y}+1` : `${x}+${y}`;
       sofar = (last ? String(sum) : String(sum % 10)) + sofar;
-      steps.push(`${lhs}=${sum}, ${sofar}.`);
+      steps.push(`${operands} ${lhs}=${sum}, ${sofar}.`);
       carry = sum >= 10 ? 1 : 0;
     } else {
       const borrowIn = carry;
-      const borrowOut = xs[i] - borrowIn - ys[i] < 0 ? 1 : 0;
-      const top = xs[i] + 10 * borrowOut;
-      const diff = top - borrowIn - ys[i];
-      const lhs = borrowIn ? `${top}-1-${ys[i]}` : `${top}-${ys[i]}`;
+      const borrowOut = x - borrowIn - y < 0 ? 1 : 0;
+      const top = x + 10 * borrowOut;
+      const diff = top - borrowIn - y;
+      const lhs = borrowIn ? `${top}-1-${y}` : `${top}-${y}`;
       sofar = String(diff) + sofar;
-      steps.push(`${lhs}=${diff}, ${sofar}.`);
+      steps.push(`${operands} ${lhs}=${diff}, ${sofar}.`);
       carry = borrowOut;
     }
   }

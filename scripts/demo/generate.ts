@@ -8,8 +8,8 @@ import { stringRules } from "./strings.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Number of training documents `npm run train:demo` generates (about 10M characters). */
-export const defaultDocuments = 100_000;
+/** Number of training documents `npm run train:demo` generates (about 12.7M characters). */
+export const defaultDocuments = 120_000;
 
 function jsonl(path: string, rows: object[]): void {
   mkdirSync(dirname(path), { recursive: true });

@@ -63,7 +63,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--corpus", required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--steps", type=int, default=1600)
+    p.add_argument("--steps", type=int, default=2800)
     p.add_argument("--tokens-per-batch", type=int, default=4096)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--warmup", type=int, default=100)
@@ -74,7 +74,7 @@ def main():
     p.add_argument("--n-head", type=int, default=4)
     p.add_argument("--n-kv-head", type=int, default=2)
     p.add_argument("--n-ff", type=int, default=352)
-    p.add_argument("--save-every", type=int, default=500)
+    p.add_argument("--save-every", type=int, default=100)
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)

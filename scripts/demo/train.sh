@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 PYTHON=/usr/bin/python3
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-2}"
 missing=()
 [ -x "$PYTHON" ] || missing+=(python3)
 "$PYTHON" -c "import torch, numpy" 2>/dev/null || missing+=(python3-torch)
