@@ -107,7 +107,10 @@ export async function executeTrials(tasks: PreparedTask[], models: PreparedModel
   if (failure) throw failure;
 }
 
-async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise<{ record: TrialRecord; cacheEntries: [string, string][] }> {
+type TrialOutcome = { record: TrialRecord; cacheEntries: [string, string][] } | undefined;
+
+/** One trial; undefined when the run was interrupted mid-call (the trial stays not done, for resume). */
+async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise<TrialOutcome> {
   const { task, item, strategy, model, sample } = planned;
   const itemSeed = hashSeed(options.seed, task.key, item.key);
   const prompt = strategy.strategy.render(
@@ -144,6 +147,7 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
         if (key) cacheEntries.push([key, JSON.stringify(generation)]);
       } catch (error) {
         attempts = (error as { attempts?: number }).attempts ?? 1;
+        if (options.signal?.aborted) return undefined;
         trialError = (error as Error).message || String(error);
         generations.push({ idx, promptSha256, promptText: prompt.text, system: prompt.system, output: null, answer: null, seed: params.seed, cached: false, attempts, error: trialError });
         break;
@@ -215,7 +219,7 @@ async function scoreTrial(task: PreparedTask, input: ScoreInput): Promise<TrialR
  * `loglikelihood` task: the continuation is the rendered target (perplexity). The
  * generation's output records each continuation's log-likelihood and token count as JSON.
  */
-async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: string, options: ExecuteOptions): Promise<{ record: TrialRecord; cacheEntries: [string, string][] }> {
+async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: string, options: ExecuteOptions): Promise<TrialOutcome> {
   const { task, item, strategy, model, sample } = planned;
   const multipleChoice = task.task.choices !== undefined;
   const choices = multipleChoice ? task.templates.choicesOf(item) : task.templates.targetsOf(item).slice(0, 1);
@@ -238,6 +242,7 @@ async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, promptS
       if (key) cacheEntries.push([key, JSON.stringify(results)]);
     }
   } catch (error) {
+    if (options.signal?.aborted) return undefined;
     const message = (error as Error).message || String(error);
     options.reporter?.onTrialResult?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, status: "error", error: message, cached: false });
     const failed = { ...generation, output: null, answer: null, cached: false, attempts: (error as { attempts?: number }).attempts ?? 1, error: message };

@@ -62,6 +62,9 @@ describe("assay CLI", () => {
     const r = run(ws, "run", "--model", "replay:rec.jsonl");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("1 trial(s) errored");
+    // Not a terminal: progress comes as plain lines on stderr.
+    expect(r.stderr).toMatch(/^run 1: 2 trials -> /m);
+    expect(r.stderr).toMatch(/^ {2}2\/2 trials, [\d.]+\/s, 1 errors$/m);
     expect(run(ws, "run", "--model", "replay:rec.jsonl", "--max-errors", "1").code).toBe(0);
   });
 
