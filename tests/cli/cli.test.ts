@@ -24,7 +24,7 @@ describe("assay CLI", () => {
   const dir = workspace({ "suites/mini.yaml": suite, "suites/data/copy.jsonl": jsonl([{ word: "alpha" }, { word: "beta" }, { word: "<b>gamma</b>" }]) });
 
   it("runs, prints JSON on stdout, and shows the stored run again", () => {
-    const r = run(dir, "run", "--json");
+    const r = run(dir, "run", "--model", "echo", "--json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.run).toBe(1);
