@@ -25,3 +25,10 @@ if (process.env.BENCH_PROVIDERS !== "0") {
   console.log("\nproviders (bench/providers.ts):");
   console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "providers.ts")], { encoding: "utf8" }));
 }
+
+// Metric throughput (BLEU, chrF, ROUGE-L over 10,000 pairs) vs sacrebleu / rouge-score when
+// SACREBLEU_PATH and ROUGE_PATH point at their checkouts (see bench/metrics.ts).
+if (process.env.BENCH_METRICS !== "0") {
+  console.log("\nmetrics (bench/metrics.ts):");
+  console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "metrics.ts")], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }));
+}
