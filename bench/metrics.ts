@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { corpusBleu } from "../src/score/metrics/bleu.ts";
 import { corpusChrf } from "../src/score/metrics/chrf.ts";
 import { rougeSingle } from "../src/score/metrics/rouge.ts";
@@ -220,4 +221,5 @@ function main(): void {
   }
 }
 
-main();
+// Run when executed, not when imported (profiling scripts reuse `benchCorpus`).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

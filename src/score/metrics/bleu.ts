@@ -52,13 +52,6 @@ export interface BleuScore {
 
 // --- tokenizers -------------------------------------------------------------------
 
-const RE_13A: [RegExp, string][] = [
-  [/([\{-\~\[-\` -\&\(-\+\:-\@\/])/g, " $1 "],
-  [/([^0-9])([\.,])/gu, "$1 $2 "],
-  [/([\.,])([^0-9])/gu, " $1 $2"],
-  [/([0-9])(-)/g, "$1 $2 "],
-];
-
 const RE_INTL: [RegExp, string][] = [
   [/(\P{N})(\p{P})/gu, "$1 $2 "],
   [/(\p{P})(\P{N})/gu, " $1 $2"],
@@ -70,13 +63,117 @@ function applyRules(line: string, rules: [RegExp, string][]): string {
   return pySplit(line).join(" ");
 }
 
-/** sacrebleu's `13a` tokenizer (mteval-v13a): splits punctuation, keeps 1,000.5 together. */
-export function tokenize13a(line: string): string {
-  line = line.split("<skipped>").join("").split("-\n").join("").split("\n").join(" ");
+/** Python's `str.isspace()` for one UTF-16 unit (every Python white space character is in the BMP). */
+function isPyWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/** Characters of 13a's first rule `[\{-\~\[-\` -\&\(-\+\:-\@\/]`, which it surrounds with spaces. */
+function isSplit13a(c: number): boolean {
+  return (c >= 0x7b && c <= 0x7e) || (c >= 0x5b && c <= 0x60) || (c >= 0x20 && c <= 0x26) || (c >= 0x28 && c <= 0x2b) || (c >= 0x3a && c <= 0x40) || c === 0x2f;
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isPeriodComma = (c: number) => c === 0x2e || c === 0x2c;
+const COMMA = 0x2c;
+
+let scratch = new Uint8Array(256);
+
+/**
+ * The tokens of sacrebleu's 13a tokenizer in one scan, without its four regex passes. The
+ * passes only insert spaces, so each character is either white space (a separator), split
+ * off on both sides, or glued to its neighbours:
+ *  1. `[\{-\~\[-\` -\&\(-\+\:-\@\/]` -> ` \1 `: these characters are split off.
+ *  2. `([^0-9])([\.,])` -> `\1 \2 ` (non-overlapping, left to right): a `.`/`,` after a
+ *     non-digit is split off, unless that non-digit is itself a `.`/`,` consumed by the
+ *     previous match (a character split off by pass 1 leaves a space before it: a non-digit).
+ *  3. `([\.,])([^0-9])` -> ` \1 \2`, on pass 2's output: a `.`/`,` followed by a non-digit
+ *     (or a space inserted by pass 1 or 2) is split off, unless the previous match consumed it
+ *     (the character right before it, with no space between, is a `.`/`,` matched by pass 3).
+ *  4. `([0-9])(-)` -> `\1 \2 `: a `-` after a digit is split off (passes 2-3 only touch `.`/`,`).
+ * `tests/property/bleu-tokenizer.test.ts` checks this against the regex passes on random text.
+ */
+function scan13a(line: string): string[] {
+  const len = line.length;
+  if (scratch.length < len + 1) scratch = new Uint8Array(2 * len + 2);
+  // flags[k]: 1 = split off by pass 2, 2 = split off by pass 3.
+  const flags = scratch;
+  let hasPeriodComma = false;
+  for (let k = 0; k < len; k++) {
+    const c = line.charCodeAt(k);
+    flags[k] = 0;
+    if (isPeriodComma(c)) {
+      hasPeriodComma = true;
+      const prev = k === 0 ? 0x20 : line.charCodeAt(k - 1);
+      if (!isDigit(prev) && !(k > 0 && flags[k - 1] === 1)) flags[k] = 1;
+    }
+  }
+  if (hasPeriodComma) {
+    for (let k = 0; k < len; k++) {
+      const c = line.charCodeAt(k);
+      if (!isPeriodComma(c) || flags[k] === 1) continue;
+      // The character after it in pass 2's output: a space if pass 1 or 2 put one there.
+      const next = k + 1 < len ? line.charCodeAt(k + 1) : 0x20;
+      const nextIsSpace = isSplit13a(next) || (k + 1 < len && flags[k + 1] === 1);
+      if (!nextIsSpace && isDigit(next)) continue;
+      // Consumed as the second character of the previous pass-3 match? (Cannot happen after
+      // pass 2, which splits off one of any two adjacent `.`/`,`; kept to mirror the regex.)
+      if (k > 0 && isPeriodComma(line.charCodeAt(k - 1)) && flags[k - 1] === 2) continue;
+      flags[k] = 2;
+    }
+  }
+  const tokens: string[] = [];
+  let start = -1;
+  for (let k = 0; k < len; k++) {
+    const c = line.charCodeAt(k);
+    let alone: boolean;
+    if (c < 0x80) {
+      if (c === 0x20 || isPyWhitespace(c)) {
+        if (start >= 0) tokens.push(line.slice(start, k));
+        start = -1;
+        continue;
+      }
+      alone = isSplit13a(c) || (c >= COMMA && c <= 0x2e && (c === 0x2d ? k > 0 && isDigit(line.charCodeAt(k - 1)) : flags[k] !== 0));
+    } else {
+      if (isPyWhitespace(c)) {
+        if (start >= 0) tokens.push(line.slice(start, k));
+        start = -1;
+        continue;
+      }
+      alone = false;
+    }
+    if (alone) {
+      if (start >= 0) tokens.push(line.slice(start, k));
+      tokens.push(line[k]);
+      start = -1;
+    } else if (start < 0) {
+      start = k;
+    }
+  }
+  if (start >= 0) tokens.push(line.slice(start));
+  return tokens;
+}
+
+/** sacrebleu's 13a preprocessing before the regex passes (mteval-v13a's `<skipped>`, line joins, entities). */
+function unescape13a(line: string): string {
+  if (line.includes("<skipped>")) line = line.split("<skipped>").join("");
+  if (line.includes("\n")) line = line.split("-\n").join("").split("\n").join(" ");
   if (line.includes("&")) {
     line = line.split("&quot;").join('"').split("&amp;").join("&").split("&lt;").join("<").split("&gt;").join(">");
   }
-  return applyRules(` ${line} `, RE_13A);
+  return line;
+}
+
+/** The 13a tokens of a line (sacrebleu `Tokenizer13a()(line).split()`). */
+export function tokens13a(line: string): string[] {
+  return scan13a(unescape13a(line));
+}
+
+/** sacrebleu's `13a` tokenizer (mteval-v13a): splits punctuation, keeps 1,000.5 together. */
+export function tokenize13a(line: string): string {
+  return tokens13a(line).join(" ");
 }
 
 /** sacrebleu's `intl` tokenizer (mteval-v14 international): Unicode punctuation and symbols. */
@@ -113,10 +210,12 @@ function resolve(options: BleuOptions) {
   };
 }
 
-/** sacrebleu `_preprocess_segment`: optional lower-casing, then tokenize the right-stripped line. */
-function preprocess(line: string, lowercase: boolean, tokenize: BleuTokenizer): string {
+/** sacrebleu `_preprocess_segment`, then `.split()`: optional lower-casing, tokenize the right-stripped line. */
+function segmentTokens(line: string, lowercase: boolean, tokenize: BleuTokenizer): string[] {
   if (lowercase) line = line.toLowerCase();
-  return TOKENIZER_FUNCTIONS[tokenize](pyRstrip(line));
+  if (line.length > 0 && isPyWhitespace(line.charCodeAt(line.length - 1))) line = pyRstrip(line);
+  if (tokenize === "13a") return tokens13a(line);
+  return pySplit(TOKENIZER_FUNCTIONS[tokenize](line));
 }
 
 /** Counts of all 1..maxOrder n-grams (keys join tokens with a space; tokens hold no whitespace). */
@@ -147,34 +246,198 @@ function closestRefLength(hypLen: number, refLens: number[]): number {
   return closestLen;
 }
 
-/**
- * Sufficient statistics of one segment against its references, as sacrebleu lays them
- * out: `[hypLen, refLen, correct_1..correct_N, total_1..total_N]`.
- */
-export function bleuSegmentStats(hypothesis: string, references: string[], options: BleuOptions = {}): number[] {
-  const o = resolve(options);
+/** Clipped matches and totals with string n-gram keys: the general path, for segments with huge vocabularies. */
+function matchesByStrings(hyp: string[], refs: string[][], maxOrder: number, correct: number[], total: number[]): void {
   let refNgrams: Map<string, number> | undefined;
-  const refLens: number[] = [];
-  if (references.length === 0) references = [""]; // no reference scores as an empty one
-  for (const ref of references) {
-    const tokens = pySplit(preprocess(ref, o.lowercase, o.tokenize));
-    refLens.push(tokens.length);
-    const ngrams = wordNgrams(tokens, o.maxOrder);
+  for (const tokens of refs) {
+    const ngrams = wordNgrams(tokens, maxOrder);
     if (!refNgrams) refNgrams = ngrams;
     else for (const [k, c] of ngrams) refNgrams.set(k, Math.max(refNgrams.get(k) ?? 0, c));
   }
-  const hypTokens = pySplit(preprocess(hypothesis, o.lowercase, o.tokenize));
-  const hypNgrams = wordNgrams(hypTokens, o.maxOrder);
-  const correct = new Array<number>(o.maxOrder).fill(0);
-  const total = new Array<number>(o.maxOrder).fill(0);
-  for (const [key, count] of hypNgrams) {
+  for (const [key, count] of wordNgrams(hyp, maxOrder)) {
     let n = 0;
     for (let i = key.indexOf(" "); i !== -1; i = key.indexOf(" ", i + 1)) n++;
     total[n] += count;
     const refCount = refNgrams?.get(key);
     if (refCount !== undefined) correct[n] += Math.min(count, refCount);
   }
-  return [hypTokens.length, closestRefLength(hypTokens.length, refLens), ...correct, ...total];
+}
+
+// Reused state for the numeric path (metrics are synchronous, so nothing is shared across calls).
+// Tokens are interned once per process into `globalIds` (reset when it grows past a bound, so
+// memory stays flat), then numbered per segment 0, 1, ... via a generation stamp.
+const MAX_GLOBAL_IDS = 1 << 17;
+const globalIds = new Map<string, number>();
+let localOf = new Int32Array(1024);
+let stampOf = new Int32Array(1024);
+let stamp = 0;
+let localCount = 0;
+let hypIds = new Float64Array(64);
+let hypKeys = new Float64Array(64);
+let hypSorted = new Float64Array(64);
+let refIds: Float64Array<ArrayBuffer>[] = [];
+let refKeys: Float64Array<ArrayBuffer>[] = [];
+let refSorted: Float64Array<ArrayBuffer>[] = [];
+
+function grow(buf: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+  return buf.length >= n ? buf : new Float64Array(Math.max(n, 2 * buf.length));
+}
+
+function startSegment(): void {
+  if (globalIds.size > MAX_GLOBAL_IDS) {
+    globalIds.clear();
+    stampOf.fill(0);
+  }
+  stamp = stamp === 0x7fffffff ? 1 : stamp + 1;
+  if (stamp === 1) stampOf.fill(0);
+  localCount = 0;
+}
+
+/** Writes the segment-local id of each token into `into`. */
+function intern(tokens: string[], into: Float64Array): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    let g = globalIds.get(t);
+    if (g === undefined) {
+      g = globalIds.size;
+      globalIds.set(t, g);
+      if (g >= localOf.length) {
+        const size = 2 * localOf.length;
+        const l = new Int32Array(size);
+        l.set(localOf);
+        localOf = l;
+        const st = new Int32Array(size);
+        st.set(stampOf);
+        stampOf = st;
+      }
+    }
+    if (stampOf[g] !== stamp) {
+      stampOf[g] = stamp;
+      localOf[g] = localCount++;
+    }
+    into[i] = localOf[g];
+  }
+}
+
+/** Sorts `a[0..n)` ascending in place (insertion sort for the short runs of a sentence). */
+function sortPrefix(a: Float64Array<ArrayBuffer>, n: number): void {
+  if (n > 48) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/**
+ * Clipped n-gram matches (sacrebleu: hypothesis count clipped by the maximum count in any
+ * reference) and totals, without building n-gram strings: tokens get segment-local integer
+ * ids, an n-gram is the integer `id_1 * B^(n-1) + ... + id_n` (B = distinct tokens, exact
+ * below 2^53), and each order's keys are sorted and merged. Returns false, doing nothing,
+ * when the keys would not be exact.
+ */
+function matchesByIds(hyp: string[], refs: string[][], maxOrder: number, correct: number[], total: number[]): boolean {
+  startSegment();
+  hypIds = grow(hypIds, hyp.length);
+  hypKeys = grow(hypKeys, hyp.length);
+  hypSorted = grow(hypSorted, hyp.length);
+  intern(hyp, hypIds);
+  for (let r = 0; r < refs.length; r++) {
+    const n = refs[r].length;
+    refIds[r] = grow(refIds[r] ?? new Float64Array(64), n);
+    refKeys[r] = grow(refKeys[r] ?? new Float64Array(64), n);
+    refSorted[r] = grow(refSorted[r] ?? new Float64Array(64), n);
+    intern(refs[r], refIds[r]);
+  }
+  const base = Math.max(localCount, 2);
+  if (base ** maxOrder > Number.MAX_SAFE_INTEGER) return false;
+  const refPos = new Array<number>(refs.length).fill(0);
+  const refLen = new Array<number>(refs.length).fill(0);
+  for (let n = 1; n <= maxOrder; n++) {
+    // keys[i] of order n extend the order n-1 key at i by the token at i+n-1.
+    const hypCount = hyp.length - n + 1;
+    if (hypCount <= 0) break; // no hypothesis n-grams of this or higher orders
+    for (let i = 0; i < hypCount; i++) hypKeys[i] = n === 1 ? hypIds[i] : hypKeys[i] * base + hypIds[i + n - 1];
+    const hs = hypSorted;
+    for (let i = 0; i < hypCount; i++) hs[i] = hypKeys[i];
+    sortPrefix(hs, hypCount);
+    for (let r = 0; r < refs.length; r++) {
+      const count = Math.max(refs[r].length - n + 1, 0);
+      const keys = refKeys[r];
+      const ids = refIds[r];
+      const rs = refSorted[r];
+      for (let i = 0; i < count; i++) {
+        keys[i] = n === 1 ? ids[i] : keys[i] * base + ids[i + n - 1];
+        rs[i] = keys[i];
+      }
+      sortPrefix(rs, count);
+      refLen[r] = count;
+      refPos[r] = 0;
+    }
+    total[n - 1] += hypCount;
+    let matched = 0;
+    for (let i = 0; i < hypCount; ) {
+      const key = hs[i];
+      let j = i + 1;
+      while (j < hypCount && hs[j] === key) j++;
+      let maxRef = 0;
+      for (let r = 0; r < refs.length; r++) {
+        const rs = refSorted[r];
+        const end = refLen[r];
+        let p = refPos[r];
+        while (p < end && rs[p] < key) p++;
+        let q = p;
+        while (q < end && rs[q] === key) q++;
+        refPos[r] = q;
+        if (q - p > maxRef) maxRef = q - p;
+      }
+      matched += Math.min(j - i, maxRef);
+      i = j;
+    }
+    correct[n - 1] += matched;
+  }
+  return true;
+}
+
+interface ResolvedBleu {
+  tokenize: BleuTokenizer;
+  lowercase: boolean;
+  maxOrder: number;
+}
+
+/** Adds one segment's statistics to `acc` (laid out as `bleuSegmentStats` returns them). */
+function addSegmentStats(hypothesis: string, references: string[], o: ResolvedBleu, acc: number[]): void {
+  if (references.length === 0) references = [""]; // no reference scores as an empty one
+  const refTokens = references.map((ref) => segmentTokens(ref, o.lowercase, o.tokenize));
+  const hypTokens = segmentTokens(hypothesis, o.lowercase, o.tokenize);
+  const N = o.maxOrder;
+  const correct = new Array<number>(N).fill(0);
+  const total = new Array<number>(N).fill(0);
+  if (!matchesByIds(hypTokens, refTokens, N, correct, total)) matchesByStrings(hypTokens, refTokens, N, correct, total);
+  acc[0] += hypTokens.length;
+  acc[1] += closestRefLength(hypTokens.length, refTokens.map((t) => t.length));
+  for (let i = 0; i < N; i++) {
+    acc[2 + i] += correct[i];
+    acc[2 + N + i] += total[i];
+  }
+}
+
+/**
+ * Sufficient statistics of one segment against its references, as sacrebleu lays them
+ * out: `[hypLen, refLen, correct_1..correct_N, total_1..total_N]`.
+ */
+export function bleuSegmentStats(hypothesis: string, references: string[], options: BleuOptions = {}): number[] {
+  const o = resolve(options);
+  const acc = new Array<number>(2 + 2 * o.maxOrder).fill(0);
+  addSegmentStats(hypothesis, references, o, acc);
+  return acc;
 }
 
 /** sacrebleu `my_log`: log floored at -9999999999 for zero. */
@@ -235,8 +498,10 @@ export function sumStats(rows: number[][]): number[] {
  * scores. `references[k][i]` is the k-th reference of segment i (one array per ref file).
  */
 export function corpusBleu(hypotheses: string[], references: string[][], options: BleuOptions = {}): BleuScore {
-  const rows = hypotheses.map((hyp, i) => bleuSegmentStats(hyp, references.map((stream) => stream[i]), options));
-  return bleuFromStats(sumStats(rows), options);
+  const o = resolve(options);
+  const acc = new Array<number>(2 + 2 * o.maxOrder).fill(0);
+  for (let i = 0; i < hypotheses.length; i++) addSegmentStats(hypotheses[i], references.map((stream) => stream[i]), o, acc);
+  return bleuFromStats(acc, options);
 }
 
 /** Sentence BLEU as sacrebleu's `sentence_bleu` (effective order on by default). */
