@@ -2,6 +2,7 @@
 // without a stack (exit 2) and bugs with one.
 import { Command, CommanderError } from "commander";
 import { UserError } from "../errors.ts";
+import { terminalSafe } from "../report/table.ts";
 import { assayVersion } from "../version.ts";
 import { registerCompareCommand } from "./compare.ts";
 import { registerListCommand } from "./list.ts";
@@ -32,7 +33,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UserError) {
-      io.err(`error: ${error.message}\n`);
+      // Messages quote data (ids, field names, values): control characters are escaped.
+      io.err(`error: ${error.message.split("\n").map(terminalSafe).join("\n")}\n`);
       return 2;
     }
     io.err(`assay: internal error (a bug; please report it)\n${(error as Error).stack ?? String(error)}\n`);

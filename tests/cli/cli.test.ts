@@ -54,6 +54,12 @@ describe("assay CLI", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(run(bad, "show").stderr).toContain("database not found");
     expect(run(dir, "run", "--seed", "x").code).toBe(2);
+    // Data quoted in a message cannot drive the terminal.
+    const evil = workspace({ "suites/mini.yaml": suite, "suites/data/copy.jsonl": '{"id": "a\\u001b[2J", "word": 1}\n{"id": "a\\u001b[2J", "word": 2}\n' });
+    const e = run(evil, "run");
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('duplicate item id "a\\x1b[2J"');
+    expect(e.stderr).not.toContain("\u001b");
     expect(run(dir, "show", "99").code).toBe(2);
   });
 
