@@ -118,8 +118,7 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
     { renderPrompt: task.templates.renderPrompt, targetsOf: task.templates.targetsOf, system: task.task.system, exemplars: task.task.loadedExemplars, seed: itemSeed },
     strategy.spec.options,
   );
-  const promptSha256 = sha256(`${prompt.system ?? ""}\u0000${prompt.text}`);
-  if (task.task.choices !== undefined || task.task.outputType === "loglikelihood") return loglikelihoodTrial(planned, prompt, promptSha256, options);
+  if (task.task.choices !== undefined || task.task.outputType === "loglikelihood") return loglikelihoodTrial(planned, prompt, options);
   const k = strategy.strategy.generationsPerTrial(strategy.spec.options);
   const generations: GenerationRecord[] = [];
   const cacheEntries: [string, string][] = [];
@@ -149,14 +148,13 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
         attempts = (error as { attempts?: number }).attempts ?? 1;
         if (options.signal?.aborted) return undefined;
         trialError = (error as Error).message || String(error);
-        generations.push({ idx, promptSha256, promptText: prompt.text, system: prompt.system, output: null, answer: null, seed: params.seed, cached: false, attempts, error: trialError });
+        generations.push({ idx, promptText: prompt.text, system: prompt.system, output: null, answer: null, seed: params.seed, cached: false, attempts, error: trialError });
         break;
       }
     }
     if (generation.costUsd !== undefined) costUsd = (costUsd ?? 0) + generation.costUsd;
     generations.push({
       idx,
-      promptSha256,
       promptText: prompt.text,
       system: prompt.system,
       output: generation.text,
@@ -219,7 +217,7 @@ async function scoreTrial(task: PreparedTask, input: ScoreInput): Promise<TrialR
  * `loglikelihood` task: the continuation is the rendered target (perplexity). The
  * generation's output records each continuation's log-likelihood and token count as JSON.
  */
-async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, promptSha256: string, options: ExecuteOptions): Promise<TrialOutcome> {
+async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, options: ExecuteOptions): Promise<TrialOutcome> {
   const { task, item, strategy, model, sample } = planned;
   const multipleChoice = task.task.choices !== undefined;
   const choices = multipleChoice ? task.templates.choicesOf(item) : task.templates.targetsOf(item).slice(0, 1);
@@ -228,7 +226,7 @@ async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, promptS
   const key = model.provider.cacheable === false || !options.cache ? undefined : sha256(JSON.stringify([model.provider.id, "loglikelihood", prompt.system ?? null, prompt.text, continuations]));
   const cacheEntries: [string, string][] = [];
   const base = { itemId: planned.itemId, strategyId: strategy.id, modelId: model.id, sample };
-  const generation = { idx: 0, promptSha256, promptText: prompt.text, system: prompt.system };
+  const generation = { idx: 0, promptText: prompt.text, system: prompt.system };
   const hit = key ? options.cache!.get(key) : undefined;
   let results: { logprob: number; tokens: number }[];
   let attempts = 0;

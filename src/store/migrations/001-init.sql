@@ -74,8 +74,13 @@ CREATE TABLE items (
   UNIQUE (task_id, item_key)
 );
 
+-- Rendered prompts, numbered in the order they are written. A prompt repeated within a
+-- run (across models, samples, self-consistency generations) is stored once: the writer
+-- remembers the ids of recently written prompts. There is deliberately no index on the
+-- text or a hash of it: hashes arrive in random order, and keeping such an index made
+-- every write transaction touch hundreds of scattered pages (4-5x slower writes).
 CREATE TABLE prompts (
-  sha256    TEXT PRIMARY KEY,
+  id        INTEGER PRIMARY KEY,
   text      TEXT NOT NULL,
   system    TEXT
 );
@@ -100,7 +105,7 @@ CREATE TABLE trials (
 CREATE TABLE generations (
   trial_id      INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
   idx           INTEGER NOT NULL,       -- 0..k-1 within the trial (self-consistency samples)
-  prompt_sha256 TEXT NOT NULL REFERENCES prompts(sha256),
+  prompt_id     INTEGER NOT NULL REFERENCES prompts(id),
   output        TEXT,
   answer        TEXT,
   finish_reason TEXT,

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { openStore } from "../../src/store/db.ts";
+import { insertRun, upsertModel, upsertTask } from "../../src/store/runs.ts";
+import { trialWriter, type TrialRecord } from "../../src/store/trials.ts";
+import { workspace } from "../helpers/workspace.ts";
+
+describe("trial writer", () => {
+  it("stores every generation's prompt text, a prompt repeated nearby once", () => {
+    const db = openStore(join(workspace(), "w.db"));
+    const runId = insertRun(db, { assayVersion: "test", seed: 0, command: {} });
+    const modelId = upsertModel(db, runId, "echo", "echo");
+    const ids = upsertTask(db, runId, {
+      suite: "s",
+      task: "t",
+      definition: {},
+      sha256: "x",
+      strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
+      scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
+      items: [1, 2, 3].map((i) => ({ key: String(i), fields: { i } })),
+    });
+    const trial = (item: string, sample: number, prompts: [string, string?][]): TrialRecord => ({
+      itemId: ids.itemIds.get(item)!,
+      strategyId: ids.strategyIds.get("zero-shot")!,
+      modelId,
+      sample,
+      status: "done",
+      output: "o",
+      answer: "o",
+      generations: prompts.map(([text, system], idx) => ({ idx, promptText: text, system, output: "o", answer: "o", cached: false, attempts: 1 })),
+      scores: [{ scorerId: ids.scorerIds.get("exact-match")!, value: 1 }],
+    });
+    const write = trialWriter(db);
+    write([trial("1", 0, [["p1"], ["p1"], ["p1", "sys"]]), trial("1", 1, [["p1"]])]);
+    write([trial("2", 0, [["p2"]]), trial("3", 0, [["p1"]])]);
+    const rows = db
+      .prepare("SELECT g.trial_id, g.idx, p.text, p.system FROM generations g JOIN prompts p ON p.id = g.prompt_id ORDER BY g.trial_id, g.idx")
+      .all() as { text: string; system: string | null }[];
+    expect(rows.map((r) => [r.text, r.system])).toEqual([["p1", null], ["p1", null], ["p1", "sys"], ["p1", null], ["p2", null], ["p1", null]]);
+    expect(db.prepare("SELECT text, system FROM prompts ORDER BY id").all()).toEqual([
+      { text: "p1", system: null },
+      { text: "p1", system: "sys" },
+      { text: "p2", system: null },
+    ]);
+    expect(db.prepare("SELECT COUNT(*) FROM scores").pluck().get()).toBe(4);
+    db.close();
+  });
+});
