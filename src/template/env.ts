@@ -28,7 +28,7 @@ export class MissingVariableError extends Error {
 /** Compile a template; rendering throws MissingVariableError for a missing field, Error for a syntax error. */
 export function compileTemplate(source: string): RenderFn {
   const compiled = hb.compile(source, { strict: true, noEscape: true });
-  return (context) => {
+  const render: RenderFn = (context) => {
     try {
       return compiled(context);
     } catch (error) {
@@ -36,6 +36,61 @@ export function compileTemplate(source: string): RenderFn {
       if (match) throw new MissingVariableError(match[1]);
       throw error;
     }
+  };
+  return simpleTemplate(source, render) ?? render;
+}
+
+/**
+ * Most prompts are text with plain `{{field}}` / `{{{field}}}` substitutions (the zero-shot
+ * wrapper is just `{{{prompt}}}`). For those, concatenate directly: handlebars' runtime set-up
+ * per call costs more than the substitution. Only string and number fields take this path;
+ * anything else (missing, null, booleans, arrays, objects, functions) goes through handlebars,
+ * so results and errors are exactly handlebars'. Returns undefined for any other template.
+ */
+function simpleTemplate(source: string, fallback: RenderFn): RenderFn | undefined {
+  let program: hbs.AST.Program;
+  try {
+    program = hb.parse(source);
+  } catch {
+    return undefined;
+  }
+  const texts: string[] = [];
+  const names: string[] = [];
+  let text = "";
+  for (const statement of program.body) {
+    if (statement.type === "ContentStatement") text += (statement as hbs.AST.ContentStatement).value;
+    else if (statement.type === "MustacheStatement") {
+      const m = statement as hbs.AST.MustacheStatement;
+      const path = m.path as hbs.AST.PathExpression;
+      if (path.type !== "PathExpression" || path.data || path.depth !== 0 || path.parts.length !== 1 || path.original !== path.parts[0]) return undefined;
+      if (m.params.length || m.hash || Object.hasOwn(hb.helpers, path.parts[0])) return undefined;
+      texts.push(text);
+      names.push(path.parts[0] as string);
+      text = "";
+    } else return undefined;
+  }
+  texts.push(text);
+  // Handlebars joins a template's pieces with `+`, so a template opening with two adjacent
+  // number fields adds them ("{{a}}{{b}}" with 1 and 2 gives "3"); leave that to handlebars.
+  if (names.length > 1 && texts[0] === "" && texts[1] === "") return undefined;
+  if (names.length === 1 && texts[0] === "" && texts[1] === "") {
+    const name = names[0];
+    return (context) => {
+      const value = Object.hasOwn(context, name) ? context[name] : undefined;
+      if (typeof value === "string") return value;
+      return typeof value === "number" ? String(value) : fallback(context);
+    };
+  }
+  return (context) => {
+    let out = texts[0];
+    for (let i = 0; i < names.length; i++) {
+      const value = Object.hasOwn(context, names[i]) ? context[names[i]] : undefined;
+      if (typeof value === "string") out += value;
+      else if (typeof value === "number") out += String(value);
+      else return fallback(context);
+      out += texts[i + 1];
+    }
+    return out;
   };
 }
 
