@@ -1,9 +1,8 @@
 // Runs planned trials: bounded concurrency per model, response cache, retries, scoring,
 // and batched writes. Memory stays flat: the plan is a generator and results are written
 // as they come.
-import pLimit from "p-limit";
 import type { GenerateParams, Generation, Prompt, Provider } from "../provider/types.ts";
-import type { ScoreInput, Scorer } from "../score/types.ts";
+import type { ScoreInput, ScoreResult, Scorer } from "../score/types.ts";
 import { hashSeed } from "../stats/random.ts";
 import type { Strategy } from "../strategy/types.ts";
 import type { TaskTemplates } from "../suite/prepare.ts";
@@ -59,6 +58,8 @@ interface PlannedTrial {
   strategy: PreparedStrategy;
   model: PreparedModel;
   sample: number;
+  /** hashSeed(run seed, task, item): the item's few-shot sampling seed (set by executeTrials). */
+  itemSeed?: number;
 }
 
 /** The trials of a run, lazily: task x item x strategy x model x sample. */
@@ -78,30 +79,53 @@ export function countTrials(tasks: PreparedTask[], models: PreparedModel[]): num
 
 /** Execute every planned trial not already done; resolves when all are written to the sink. */
 export async function executeTrials(tasks: PreparedTask[], models: PreparedModel[], options: ExecuteOptions): Promise<void> {
-  const limits = new Map(models.map((m) => [m.id, pLimit(m.concurrency)]));
+  // Per model: calls running and trials waiting for a slot (a plain counter and queue; no
+  // promise per trial beyond the trial's own).
+  const lanes = new Map(models.map((m) => [m.id, { active: 0, concurrency: m.concurrency, waiting: [] as PlannedTrial[] }]));
   const maxInFlight = models.reduce((n, m) => n + m.concurrency, 0) * 2;
+  // The planner waits while maxInFlight trials are in flight, and resumes once a quarter of
+  // them are done: one wake-up per batch of trials instead of one per trial.
+  const resumeAt = maxInFlight - Math.max(1, Math.floor(maxInFlight / 4));
   let inFlight = 0;
   let wake: (() => void) | undefined;
   let failure: unknown;
+  const start = (planned: PlannedTrial, lane: { active: number; waiting: PlannedTrial[] }): void => {
+    lane.active++;
+    void run(planned, lane);
+  };
+  const run = async (planned: PlannedTrial, lane: { active: number; waiting: PlannedTrial[] }): Promise<void> => {
+    try {
+      const result = options.signal?.aborted ? undefined : await runTrial(planned, options);
+      if (result) options.sink.add(result.record, result.cacheEntries);
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      inFlight--;
+      lane.active--;
+      const next = lane.waiting.shift();
+      if (next) start(next, lane);
+      if (wake && (inFlight <= resumeAt || inFlight === 0)) {
+        const w = wake;
+        wake = undefined;
+        w();
+      }
+    }
+  };
+  let lastItem: Item | undefined;
+  let itemSeed = 0;
   for (const planned of planTrials(tasks, models)) {
     if (options.signal?.aborted || failure) break;
     if (options.isDone?.(planned.itemId, planned.strategy.id, planned.model.id, planned.sample)) continue;
+    if (planned.item !== lastItem) {
+      lastItem = planned.item;
+      itemSeed = hashSeed(options.seed, planned.task.key, planned.item.key);
+    }
+    planned.itemSeed = itemSeed;
     while (inFlight >= maxInFlight) await new Promise<void>((resolve) => (wake = resolve));
     inFlight++;
-    void limits
-      .get(planned.model.id)!(() => (options.signal?.aborted ? undefined : runTrial(planned, options)))
-      .then(
-        (result) => {
-          if (result) options.sink.add(result.record, result.cacheEntries);
-        },
-        (error) => (failure ??= error),
-      )
-      .finally(() => {
-        inFlight--;
-        const w = wake;
-        wake = undefined;
-        w?.();
-      });
+    const lane = lanes.get(planned.model.id)!;
+    if (lane.active < lane.concurrency) start(planned, lane);
+    else lane.waiting.push(planned);
   }
   while (inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
   if (failure) throw failure;
@@ -112,7 +136,7 @@ type TrialOutcome = { record: TrialRecord; cacheEntries: [string, string][] } | 
 /** One trial; undefined when the run was interrupted mid-call (the trial stays not done, for resume). */
 async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise<TrialOutcome> {
   const { task, item, strategy, model, sample } = planned;
-  const itemSeed = hashSeed(options.seed, task.key, item.key);
+  const itemSeed = planned.itemSeed ?? hashSeed(options.seed, task.key, item.key);
   const prompt = strategy.strategy.render(
     item,
     { renderPrompt: task.templates.renderPrompt, targetsOf: task.templates.targetsOf, system: task.task.system, exemplars: task.task.loadedExemplars, seed: itemSeed },
@@ -127,9 +151,11 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
   let anyCached = false;
   let costUsd: number | undefined;
   for (let idx = 0; idx < k; idx++) {
-    const params: GenerateParams = { ...strategy.params };
-    if (params.temperature > 0) params.seed = hashSeed(strategy.params.seed ?? options.seed, task.key, item.key, strategy.spec.label, sample, idx);
-    else delete params.seed;
+    // Greedy requests carry no seed; sampled ones a seed derived from the trial and generation.
+    const params: GenerateParams =
+      strategy.params.temperature > 0
+        ? { ...strategy.params, seed: hashSeed(strategy.params.seed ?? options.seed, task.key, item.key, strategy.spec.label, sample, idx) }
+        : greedyParams(strategy);
     const key = model.provider.cacheable === false || !options.cache ? undefined : sha256(JSON.stringify([model.provider.id, params, prompt.system ?? null, prompt.text]));
     let generation: Generation | undefined;
     let attempts = 0;
@@ -187,7 +213,8 @@ async function runTrial(planned: PlannedTrial, options: ExecuteOptions): Promise
   const chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
   const output = generations[chosen].output ?? "";
   const answer = generations[chosen].answer;
-  const scores = await scoreTrial(task, { answer, output, targets: task.templates.targetsOf(item), item: item.fields, task: { id: task.task.id } });
+  const scored = scoreTrial(task, { answer, output, targets: task.templates.targetsOf(item), item: item.fields, task: { id: task.task.id } });
+  const scores = Array.isArray(scored) ? scored : await scored;
   options.reporter?.onTrialResult?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, status: "done", cached: anyCached });
   return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };
 }
@@ -197,12 +224,44 @@ function retried<T>(call: () => Promise<T>, model: PreparedModel, options: Execu
   return withRetry(call, { retries: model.provider.retries ?? 3, baseDelayMs: options.retryBaseDelayMs ?? 1000, maxDelayMs: 60_000, signal: options.signal });
 }
 
-/** Run every scorer of the task; a scorer that throws leaves the score unscored (null), with the reason. */
-async function scoreTrial(task: PreparedTask, input: ScoreInput): Promise<TrialRecord["scores"]> {
+/** A strategy's generation parameters without a seed (greedy requests), built once per strategy. */
+const greedyCache = new WeakMap<PreparedStrategy, GenerateParams>();
+function greedyParams(strategy: PreparedStrategy): GenerateParams {
+  let params = greedyCache.get(strategy);
+  if (!params) {
+    const { seed: _seed, ...rest } = strategy.params;
+    params = rest;
+    greedyCache.set(strategy, params);
+  }
+  return params;
+}
+
+/**
+ * Run every scorer of the task; a scorer that throws leaves the score unscored (null), with the
+ * reason. Synchronous scorers (most metrics) are not awaited: a promise is returned only when a
+ * scorer returns one.
+ */
+function scoreTrial(task: PreparedTask, input: ScoreInput): TrialRecord["scores"] | Promise<TrialRecord["scores"]> {
   const scores: TrialRecord["scores"] = [];
-  for (const { id, scorer } of task.scorers) {
+  for (let i = 0; i < task.scorers.length; i++) {
+    const { id, scorer } = task.scorers[i];
     try {
-      const result = await scorer.score(input);
+      const result = scorer.score(input);
+      if (result instanceof Promise) return scoreRest(task, input, scores, i, result);
+      scores.push({ scorerId: id, value: result.value, explanation: result.explanation, stats: result.stats });
+    } catch (error) {
+      scores.push({ scorerId: id, value: null, explanation: `scorer failed: ${(error as Error).message}` });
+    }
+  }
+  return scores;
+}
+
+/** scoreTrial from scorer `from` on, whose result is `pending`. */
+async function scoreRest(task: PreparedTask, input: ScoreInput, scores: TrialRecord["scores"], from: number, pending: Promise<ScoreResult>): Promise<TrialRecord["scores"]> {
+  for (let i = from; i < task.scorers.length; i++) {
+    const { id, scorer } = task.scorers[i];
+    try {
+      const result = i === from ? await pending : await scorer.score(input);
       scores.push({ scorerId: id, value: result.value, explanation: result.explanation, stats: result.stats });
     } catch (error) {
       scores.push({ scorerId: id, value: null, explanation: `scorer failed: ${(error as Error).message}` });
