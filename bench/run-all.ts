@@ -16,7 +16,8 @@ for (const n of sizes) {
   }
   console.log(
     `${String(n).padStart(7)} trials: ${median(runs.map((r) => r.trialsPerSecond)).toFixed(0).padStart(6)} trials/s  ` +
-      `(runs: ${runs.map((r) => r.trialsPerSecond.toFixed(0)).join(", ")})  peak RSS ${median(runs.map((r) => r.peakRssMb)).toFixed(0)} MB`,
+      `(runs: ${runs.map((r) => r.trialsPerSecond.toFixed(0)).join(", ")})  peak RSS ${median(runs.map((r) => r.peakRssMb)).toFixed(0)} MB ` +
+      `(runs: ${runs.map((r) => r.peakRssMb.toFixed(0)).join(", ")})`,
   );
 }
 
