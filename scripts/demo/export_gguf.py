@@ -71,7 +71,8 @@ def tensors_of(state, cfg):
         yield f"blk.{i}.ffn_gate.weight", state[p + "w_gate.weight"]
         yield f"blk.{i}.ffn_up.weight", state[p + "w_up.weight"]
         yield f"blk.{i}.ffn_down.weight", state[p + "w_down.weight"]
-    yield "output_norm.weight", state["norm.weight"]  # output.weight omitted: tied to token_embd
+    yield "output_norm.weight", state["norm.weight"]
+    yield "output.weight", state["output.weight"]
 
 
 def export(checkpoint_path, out_path, dtype="f32"):

@@ -39,6 +39,9 @@ function main(argv: string[]): void {
   const sets = evalSets();
   jsonl(join(data, "add.test.jsonl"), sets.add.test);
   jsonl(join(data, "add.exemplars.jsonl"), sets.add.pool);
+  // Self-consistency samples five reasoning chains per item: run it on the first 40 items
+  // only, so the whole demo stays within its two-minute budget.
+  jsonl(join(data, "add.sc.jsonl"), sets.add.test.slice(0, 40));
   jsonl(join(data, "sub.test.jsonl"), sets.sub.test);
   jsonl(join(data, "sub.exemplars.jsonl"), sets.sub.pool);
   for (const rule of stringRules) {

@@ -12,11 +12,11 @@ BOS, EOS, VOCAB = 256, 257, 258
 
 @dataclass
 class Config:
-    n_embd: int = 192
+    n_embd: int = 128
     n_layer: int = 6
-    n_head: int = 6
+    n_head: int = 4
     n_kv_head: int = 2
-    n_ff: int = 512
+    n_ff: int = 352
     context: int = 512
     rope_base: float = 10000.0
     norm_eps: float = 1e-5
@@ -96,6 +96,9 @@ class Llama(nn.Module):
         self.embed = nn.Embedding(cfg.vocab, cfg.n_embd)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
         self.norm = RMSNorm(cfg.n_embd, cfg.norm_eps)
+        # Untied on purpose: with a tied output and a small init, this model did not learn to
+        # copy (a plain copy task stayed at loss 2.3 after 300 steps; untied: 0.02 after 150).
+        self.output = nn.Linear(cfg.n_embd, cfg.vocab, bias=False)
         self.apply(self._init)
         for b in self.blocks:  # scaled residual projections (GPT-2 style)
             nn.init.normal_(b.wo.weight, std=0.02 / math.sqrt(2 * cfg.n_layer))
@@ -114,7 +117,7 @@ class Llama(nn.Module):
         x = self.embed(tokens)
         for b in self.blocks:
             x = b(x, cos, sin, mask_bias)
-        return self.norm(x) @ self.embed.weight.t()  # output tied to the embedding
+        return self.output(self.norm(x))
 
     def param_count(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -63,9 +63,9 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--corpus", required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--steps", type=int, default=2800)
+    p.add_argument("--steps", type=int, default=1500)
     p.add_argument("--tokens-per-batch", type=int, default=4096)
-    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--seed", type=int, default=20240501)
     p.add_argument("--threads", type=int, default=1)
@@ -75,6 +75,8 @@ def main():
     p.add_argument("--n-kv-head", type=int, default=2)
     p.add_argument("--n-ff", type=int, default=352)
     p.add_argument("--save-every", type=int, default=100)
+    p.add_argument("--stop-after", type=int, default=None,
+                   help="stop (and save) after this step; the learning-rate schedule still spans --steps")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -99,7 +101,8 @@ def main():
         torch.save({"config": cfg.to_dict(), "state": model.state_dict(), "step": step, "tokens": seen,
                     "seconds": time.time() - start, "seed": args.seed}, args.out)
 
-    for step in range(1, args.steps + 1):
+    last = min(args.steps, args.stop_after or args.steps)
+    for step in range(1, last + 1):
         if step <= args.warmup:
             lr = args.lr * step / args.warmup
         else:
@@ -118,12 +121,12 @@ def main():
         opt.step()
         seen += int(tokens.numel())
         smooth = loss.item() if smooth is None else 0.98 * smooth + 0.02 * loss.item()
-        if step % 50 == 0 or step == args.steps:
+        if step % 50 == 0 or step == last:
             elapsed = time.time() - start
             print(f"step {step} loss {smooth:.4f} lr {lr:.2e} tokens {seen:,} {seen / elapsed:.0f} tok/s {elapsed / 60:.1f} min", flush=True)
         if step % args.save_every == 0:
             save(step)
-    save(args.steps)
+    save(last)
     print(f"done: {seen:,} tokens in {(time.time() - start) / 60:.1f} min", flush=True)
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the demo suites' data and the demo model from the fixed seed:
-#   npm run train:demo        (about 40-50 minutes on 2 free cores; see scripts/demo/README.md)
+#   npm run train:demo        (about 30 minutes on 2 shared cores; see scripts/demo/README.md)
 # Installs nothing. Needs Debian's python3 with python3-torch and libopenblas0-pthread.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
