@@ -330,7 +330,8 @@ function recordProvenance(db: Db, runId: number, tasks: LoadedTask[]): void {
   const suites = new Map<string, { suite: string; version: string; path: string; sha256: string }>();
   for (const t of tasks) {
     if (suites.has(t.suite)) continue;
-    const bytes = t.file ? readFileSync(t.file, "utf8") : JSON.stringify(t);
+    // A code-defined task has no file: hash its declaration (its items are covered by the task hash).
+    const bytes = t.file ? readFileSync(t.file, "utf8") : JSON.stringify({ ...t, loadedItems: undefined, loadedExemplars: undefined, items: undefined });
     suites.set(t.suite, { suite: t.suite, version: t.suiteVersion, path: t.file ?? "(code)", sha256: sha256(bytes) });
   }
   const templates = new Map<string, string>();
