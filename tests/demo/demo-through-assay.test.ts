@@ -1,0 +1,43 @@
+// The shipped demo model through assay's own path: `local:demo` resolved by createProvider,
+// the suites' prompts rendered by the strategies, answers scored and stored by runEval.
+// Known answers are those the PyTorch checkpoint gives (see demo-model.test.ts).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { createProvider } from "../../src/provider/create.ts";
+import { runEval } from "../../src/run/run-eval.ts";
+import { defineTask } from "../../src/suite/define-task.ts";
+import type { Provider } from "../../src/provider/types.ts";
+import { workspace } from "../helpers/workspace.ts";
+
+let demo: Provider;
+beforeAll(async () => {
+  demo = await createProvider("local:demo", { cwd: process.cwd() });
+});
+afterAll(async () => demo?.close?.());
+
+describe("local:demo", () => {
+  it("gives the checkpoint's greedy answers through the provider", async () => {
+    const call = { task: "t", item: "1", strategy: "zero-shot", sample: 0 };
+    const params = { temperature: 0, maxTokens: 96, stop: ["\n"] };
+    expect((await demo.generate({ text: "Q: What is 3577 + 7157?\nA:" }, params, call)).text).toBe(" 1044");
+    expect((await demo.generate({ text: "Question: What is 932 - 236?\nProposed answer: 696\nVerdict:" }, params, call)).text).toBe(" incorrect");
+  });
+
+  it("scores a verification task run through runEval (the verdicts the model gives)", async () => {
+    const task = defineTask({
+      suite: "demo-check",
+      id: "verify",
+      items: [
+        { id: "v1", question: "What is 932 - 236?", proposed: "696", verdict: "correct" },
+        { id: "v2", question: "What is 932 - 236?", proposed: "696", verdict: "incorrect" },
+      ],
+      prompt: "Question: {{question}}\nProposed answer: {{proposed}}\nVerdict:",
+      target: "{{verdict}}",
+      generation: { max_tokens: 12, stop: ["\n"] },
+      scorers: ["exact-match"],
+    });
+    const result = await runEval({ db: join(workspace(), "demo.db"), tasks: [task], models: [demo] });
+    // The model says "incorrect" to this prompt: one item passes, one fails.
+    expect(result.results[0]).toMatchObject({ model: "local:demo", value: 0.5, n: 2, errors: 0 });
+  });
+});
