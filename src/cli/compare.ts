@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { compareRuns, type ComparisonRow } from "../report/compare.ts";
-import { terminalSafe } from "../report/table.ts";
+import { columns } from "../report/table.ts";
 import { openStore } from "../store/db.ts";
 import { intOption } from "./options.ts";
 import type { CliIo } from "./run.ts";
@@ -37,10 +37,19 @@ export function registerCompareCommand(program: Command, io: CliIo): void {
 function comparisonTable(rows: ComparisonRow[]): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "-");
   const header = ["task", "metric", "A", "B", "A value", "B value", "B - A", "95% CI", "p", "test", "n", "MDE"];
-  const body = rows.map((r) =>
-    [r.task, r.metric, `${r.a.model} ${r.a.strategy}`, `${r.b.model} ${r.b.strategy}`, f(r.a.value), f(r.b.value), (r.difference >= 0 ? "+" : "") + f(r.difference), `[${f(r.ci[0])}, ${f(r.ci[1])}]`, r.pValue < 0.001 ? "<0.001" : r.pValue.toFixed(3), r.test, String(r.n), f(r.minimumDetectableEffect)].map(terminalSafe),
-  );
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  return [line(header), ...body.map(line)].join("\n");
+  const body = rows.map((r) => [
+    r.task,
+    r.metric,
+    `${r.a.model} ${r.a.strategy}`,
+    `${r.b.model} ${r.b.strategy}`,
+    f(r.a.value),
+    f(r.b.value),
+    (r.difference >= 0 ? "+" : "") + f(r.difference),
+    `[${f(r.ci[0])}, ${f(r.ci[1])}]`,
+    r.pValue < 0.001 ? "<0.001" : r.pValue.toFixed(3),
+    r.test,
+    String(r.n),
+    f(r.minimumDetectableEffect),
+  ]);
+  return columns(header, body);
 }

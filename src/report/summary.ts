@@ -1,7 +1,7 @@
 // A run's summary: per task x model x strategy x metric, the value, its 95% interval
 // (Wilson for pass/fail rates, Student-t for means, bootstrap for corpus metrics), n and errors.
 import type { Db } from "../store/db.ts";
-import { corpusStats, itemScores, scoreAggregates, taskDefinitions, trialCounts, type ScoreAggregateRow } from "../store/summary.ts";
+import { itemCorpusStats, itemScores, scoreAggregates, taskDefinitions, trialCounts, type ScoreAggregateRow } from "../store/summary.ts";
 import { clusteredMean } from "../stats/cluster.ts";
 import { passAtK } from "../stats/reducers.ts";
 import { scorerFactories } from "../score/metrics/index.ts";
@@ -60,10 +60,11 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
     } else if (row.corpus === 1) {
       const spec = JSON.parse(argsOf.get(row.scorerId) as string) as { name: string; args: Record<string, unknown> };
       const scorer = scorerFactories[spec.name](spec.args);
-      const perItem = [...corpusStats(db, row.modelId, row.strategyId, row.scorerId)].map((r) => r.stats);
-      const summed = sumVectors(perItem);
-      const value = summed ? scorer.aggregate!(summed) : null;
-      const ci = perItem.length >= 2 ? bootstrapCorpus(perItem, scorer.aggregate!, { confidence, iterations: options.bootstrapIterations ?? 1000, seed: options.seed ?? 0 }).interval : null;
+      // The bootstrap resamples items (an item's repeated samples stay together).
+      const perItem = [...itemCorpusStats(db, row.modelId, row.strategyId, row.scorerId).values()];
+      const boot = perItem.length >= 2 ? bootstrapCorpus(perItem, scorer.aggregate!, { confidence, iterations: options.bootstrapIterations ?? 1000, seed: options.seed ?? 0 }) : undefined;
+      const value = boot ? boot.estimate : perItem.length ? scorer.aggregate!(perItem[0]) : null;
+      const ci = boot ? boot.interval : null;
       results.push({ ...base, value, ci, interval: ci ? "bootstrap" : "none" });
     } else if (definition.clusterField) {
       const items = itemScores(db, row.modelId, row.strategyId, row.scorerId).map((i) => ({ value: i.value, cluster: i.cluster ?? i.itemKey }));
@@ -110,11 +111,4 @@ function passAtRows(db: Db, row: ScoreAggregateRow, base: Omit<SummaryResult, "v
     const ci = values.length >= 2 ? tIntervalFromSums(values.length, sum, sq, confidence) : null;
     return { ...base, metric: `${row.scorer} pass@${k}`, n: values.length, value: values.length ? sum / values.length : null, ci, interval: ci ? ("t" as const) : ("none" as const) };
   });
-}
-
-function sumVectors(vectors: number[][]): number[] | null {
-  if (vectors.length === 0) return null;
-  const out = new Array<number>(vectors[0].length).fill(0);
-  for (const v of vectors) for (let i = 0; i < out.length; i++) out[i] += v[i];
-  return out;
 }

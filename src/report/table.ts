@@ -10,6 +10,9 @@ function fmt(x: number | null | undefined): string {
   return x === null || x === undefined || Number.isNaN(x) ? "-" : x.toFixed(3);
 }
 
+/** How the CI column names a non-Wilson interval. */
+const intervalMark: Record<SummaryResult["interval"], string> = { wilson: "", t: " t", bootstrap: " boot", cluster: " cluster", none: "" };
+
 /** The summary as a table: task, model, strategy, metric, value, 95% CI, n, no-answer, errors. */
 export function summaryTable(results: SummaryResult[]): string {
   const header = ["task", "model", "strategy", "metric", "value", "95% CI", "n", "no-ans", "errors"];
@@ -19,13 +22,23 @@ export function summaryTable(results: SummaryResult[]): string {
     r.strategy,
     r.metric + (r.corpus ? " (corpus)" : ""),
     fmt(r.value),
-    r.ci ? `[${fmt(r.ci[0])}, ${fmt(r.ci[1])}]${r.interval === "wilson" ? "" : r.interval === "t" ? " t" : r.interval === "bootstrap" ? " boot" : r.interval === "cluster" ? " cluster" : ""}` : "-",
+    r.ci ? `[${fmt(r.ci[0])}, ${fmt(r.ci[1])}]${intervalMark[r.interval]}` : "-",
     String(r.n),
     String(r.noAnswer),
     String(r.errors),
-  ].map(terminalSafe));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const numeric = new Set([4, 6, 7, 8]);
-  const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+  ]);
+  return columns(header, rows, { rightAligned: [4, 6, 7, 8], rule: true });
+}
+
+/**
+ * Aligned text columns separated by two spaces; cells are made terminal-safe. `rightAligned`
+ * lists column indices padded on the left; `rule` adds a dashed line under the header.
+ */
+export function columns(header: string[], rows: string[][], options: { rightAligned?: number[]; rule?: boolean } = {}): string {
+  const safe = rows.map((r) => r.map(terminalSafe));
+  const widths = header.map((h, i) => Math.max(h.length, ...safe.map((r) => r[i].length)));
+  const right = new Set(options.rightAligned ?? []);
+  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const rule = options.rule ? [widths.map((w) => "-".repeat(w)).join("  ")] : [];
+  return [line(header), ...rule, ...safe.map(line)].join("\n");
 }

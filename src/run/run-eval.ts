@@ -11,12 +11,12 @@ import { runSummary, type SummaryResult } from "../report/summary.ts";
 import { scorerFactories } from "../score/metrics/index.ts";
 import { strategies } from "../strategy/index.ts";
 import { prepareTask, taskTemplates } from "../suite/prepare.ts";
-import { bundledSuitesDir, loadRegistry } from "../suite/registry.ts";
+import { defaultSuitesDir, loadRegistry, Registry } from "../suite/registry.ts";
 import type { GenerationSettings, LoadedTask, TaskDeclaration } from "../suite/types.ts";
 import { bundledTemplate, sha256 } from "../template/env.ts";
 import { responseCache } from "../store/cache.ts";
 import { openStore, type Db } from "../store/db.ts";
-import { deleteErrorTrials, getRun, insertRun, insertRunProvenance, setRunStatus, trialExistsQuery, upsertModel, upsertTask } from "../store/runs.ts";
+import { deleteErrorTrials, getRun, storedTrialCount, insertRun, insertRunProvenance, setRunStatus, trialExistsQuery, upsertModel, upsertTask } from "../store/runs.ts";
 import { trialWriter, type TrialRecord } from "../store/trials.ts";
 import { assayVersion } from "../version.ts";
 import { countTrials, executeTrials, type PreparedModel, type PreparedTask } from "./executor.ts";
@@ -133,14 +133,11 @@ async function resumeRun(options: RunOptions, cwd: string, dbPath: string): Prom
 }
 
 function suitesDirOf(options: RunOptions, cwd: string): string {
-  if (options.suitesDir) return resolve(cwd, options.suitesDir);
-  const local = resolve(cwd, "suites");
-  return existsSync(local) ? local : bundledSuitesDir;
+  return options.suitesDir ? resolve(cwd, options.suitesDir) : defaultSuitesDir(cwd);
 }
 
 /** Load the registry, select tasks, read and validate their data. */
 export async function loadSelectedTasks(options: Pick<RunOptions, "select" | "suitesDir" | "tasks" | "limit">, cwd: string): Promise<LoadedTask[]> {
-  const { Registry } = await import("../suite/registry.ts");
   const registry = options.tasks ? new Registry(options.tasks) : await loadRegistry(suitesDirOf(options, cwd), cwd);
   const selected = registry.select(options.select ?? []);
   return selected.map((decl) => {
@@ -220,7 +217,7 @@ async function execute(
   const cache = options.cache === false ? undefined : responseCache(db);
   const isDone = resuming ? trialExistsQuery(db) : undefined;
   const total = countTrials(tasks, models);
-  const alreadyDone = resuming ? countStored(tasks, models, isDone!) : 0;
+  const alreadyDone = resuming ? storedTrialCount(db, runId) : 0;
   options.reporter?.onRunStart?.({ runId, db: dbPath, total, alreadyDone });
   const sink = batchingSink(write, cache?.putMany);
   fullCollection()(); // drop what loading and validating the data left behind
@@ -240,15 +237,6 @@ async function execute(
     if (stats) usage.push({ model: m.spec, ...stats });
   }
   return { runId, db: dbPath, results: summary.results, trials: summary.trials, errors: summary.errors, interrupted, usage };
-}
-
-function countStored(tasks: PreparedTask[], models: PreparedModel[], isDone: NonNullable<ReturnType<typeof trialExistsQuery>>): number {
-  let n = 0;
-  for (const t of tasks)
-    for (const item of t.task.loadedItems)
-      for (const s of t.strategies)
-        for (const m of models) for (let k = 0; k < t.task.repeats; k++) if (isDone(t.itemIds.get(item.key)!, s.id, m.id, k)) n++;
-  return n;
 }
 
 /**

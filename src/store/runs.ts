@@ -120,6 +120,11 @@ export function deleteErrorTrials(db: Db, runId: number): number {
     .run(runId).changes;
 }
 
+/** How many trials a run has stored. */
+export function storedTrialCount(db: Db, runId: number): number {
+  return db.prepare("SELECT COUNT(*) FROM trials WHERE model_id IN (SELECT id FROM models WHERE run_id = ?)").pluck().get(runId) as number;
+}
+
 /** A statement answering whether a trial is already stored. */
 export function trialExistsQuery(db: Db): (itemId: number, strategyId: number, modelId: number, sample: number) => boolean {
   const stmt = db.prepare("SELECT 1 FROM trials WHERE item_id = ? AND strategy_id = ? AND model_id = ? AND sample = ?").pluck();

@@ -84,17 +84,6 @@ export function trialCounts(db: Db, runId: number): TrialCountRow[] {
     .all(runId) as TrialCountRow[];
 }
 
-/** Iterate the summed-statistics vectors of a corpus scorer's items (one row per scored trial). */
-export function* corpusStats(db: Db, modelId: number, strategyId: number, scorerId: number): Generator<{ itemId: number; stats: number[] }> {
-  const rows = db
-    .prepare(
-      `SELECT tr.item_id AS itemId, s.stats FROM scores s JOIN trials tr ON tr.id = s.trial_id
-       WHERE tr.model_id = ? AND tr.strategy_id = ? AND s.scorer_id = ? AND s.stats IS NOT NULL ORDER BY tr.item_id`,
-    )
-    .iterate(modelId, strategyId, scorerId) as Iterable<{ itemId: number; stats: string }>;
-  for (const row of rows) yield { itemId: row.itemId, stats: JSON.parse(row.stats) as number[] };
-}
-
 /** Per-item mean scores (and scored-sample counts) of one (model, strategy, scorer): for clustered errors, pass@k and paired comparisons. */
 export function itemScores(db: Db, modelId: number, strategyId: number, scorerId: number): { itemKey: string; cluster: string | null; value: number; samples: number }[] {
   return db
@@ -132,13 +121,13 @@ export function runCells(db: Db, runId: number): RunCell[] {
     .all(runId) as RunCell[];
 }
 
-/** Per-item corpus statistics (summed over an item's samples) of one cell, keyed by item key. */
+/** Per-item corpus statistics (summed over an item's samples) of one cell, keyed by item key, in item order. */
 export function itemCorpusStats(db: Db, modelId: number, strategyId: number, scorerId: number): Map<string, number[]> {
   const out = new Map<string, number[]>();
   const rows = db
     .prepare(
       `SELECT it.item_key AS itemKey, s.stats FROM scores s JOIN trials tr ON tr.id = s.trial_id JOIN items it ON it.id = tr.item_id
-       WHERE tr.model_id = ? AND tr.strategy_id = ? AND s.scorer_id = ? AND s.stats IS NOT NULL`,
+       WHERE tr.model_id = ? AND tr.strategy_id = ? AND s.scorer_id = ? AND s.stats IS NOT NULL ORDER BY tr.item_id`,
     )
     .iterate(modelId, strategyId, scorerId) as Iterable<{ itemKey: string; stats: string }>;
   for (const row of rows) {

@@ -41,7 +41,7 @@ export function loadSuiteFile(path: string, cwd = process.cwd()): TaskDeclaratio
     if (seen.has(task.id)) problems.push(`${where(["tasks", t, "id"])}: duplicate task id "${task.id}" (also tasks[${seen.get(task.id)}])`);
     seen.set(task.id, t);
     try {
-      tasks.push(declareTask(suite, task, t, path, text, where, problems));
+      tasks.push(declareTask(suite, task, t, path, where, problems));
     } catch (error) {
       if (error instanceof UserError) problems.push(error.message);
       else throw error;
@@ -56,7 +56,6 @@ function declareTask(
   task: TaskEntry,
   t: number,
   file: string,
-  _text: string,
   where: (path: (string | number)[]) => string,
   problems: string[],
 ): TaskDeclaration {

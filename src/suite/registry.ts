@@ -10,6 +10,12 @@ import type { TaskDeclaration } from "./types.ts";
 /** The suites bundled with assay (used when the working directory has no suites/). */
 export const bundledSuitesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "suites");
 
+/** Where suites are looked for by default: ./suites under `cwd` when it exists, else the bundled suites. */
+export function defaultSuitesDir(cwd = process.cwd()): string {
+  const local = resolve(cwd, "suites");
+  return existsSync(local) ? local : bundledSuitesDir;
+}
+
 /** All suite files under `dir` (any depth): *.yaml, *.yml, *.suite.ts; data/ folders skipped. */
 export function findSuiteFiles(dir: string): string[] {
   const out: string[] = [];
