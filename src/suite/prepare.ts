@@ -3,6 +3,7 @@
 import { UserError, ValidationError } from "../errors.ts";
 import { compileTemplate, MissingVariableError, templateSyntaxError, type RenderFn } from "../template/env.ts";
 import { goldChoice } from "../score/metrics/choice.ts";
+import { fewShot } from "../strategy/few-shot.ts";
 import { inlineItems, readDataset } from "./data.ts";
 import { shownPath } from "./load.ts";
 import type { Item, LoadedTask, TaskDeclaration } from "./types.ts";
@@ -48,6 +49,22 @@ export function taskTemplates(task: TaskDeclaration): TaskTemplates {
     return renderTarget ? [renderTarget(item.fields)] : [];
   };
   return { renderPrompt, targetsOf, choicesOf };
+}
+
+/** few-shot with `match: FIELD`: every item has the field and k exemplars share its value. */
+function checkMatchedPool(label: string, field: string, k: number, items: Item[], exemplars: Item[], problems: string[]): void {
+  const counts = new Map<string, number>();
+  for (const exemplar of exemplars) {
+    const value = exemplar.fields[field];
+    if (value !== undefined) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
+  }
+  for (const item of items) {
+    if (problems.length >= 20) return;
+    const value = item.fields[field];
+    const have = value === undefined ? 0 : (counts.get(String(value)) ?? 0);
+    if (value === undefined) problems.push(`${item.location}: strategy "${label}" matches exemplars on "${field}", which this item lacks`);
+    else if (have < k) problems.push(`${item.location}: strategy "${label}" needs ${k} exemplars with ${field} = ${JSON.stringify(value)}; the pool has ${have}`);
+  }
 }
 
 /** Read the task's items and exemplars, render every template once, and check the exemplar pool. */
@@ -98,9 +115,15 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedT
   if (task.exemplars !== undefined && task.dataset !== undefined && task.exemplars === task.dataset) {
     problems.push(`${task.location}: exemplars and dataset are the same file; the few-shot pool must not overlap the eval items`);
   }
-  const needsExemplars = task.strategies.filter((s) => s.kind === "few-shot" && Number(s.options.k) > 0);
-  if (needsExemplars.length && loadedExemplars.length === 0) {
-    problems.push(`${task.location}: strategy "${needsExemplars[0].label}" needs an exemplar pool (exemplars:)`);
+  // Options as the strategy reads them (defaults applied): `{ name: few-shot }` means k = 3.
+  const fewShots = task.strategies
+    .filter((s) => s.kind === "few-shot")
+    .map((s) => ({ label: s.label, options: fewShot.options.parse(s.options) }))
+    .filter((s) => s.options.k > 0);
+  if (fewShots.length && loadedExemplars.length === 0) {
+    problems.push(`${task.location}: strategy "${fewShots[0].label}" needs an exemplar pool (exemplars:)`);
+  } else {
+    for (const { label, options } of fewShots) if (options.match) checkMatchedPool(label, options.match, options.k, loadedItems, loadedExemplars, problems);
   }
   if (loadedItems.length === 0) problems.push(`${task.location}: the dataset has no items`);
   if (problems.length) throw new ValidationError(problems);

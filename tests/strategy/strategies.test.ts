@@ -32,6 +32,21 @@ describe("strategies", () => {
     expect(render(5).split("\n\n")).toHaveLength(4);
   });
 
+  it("few-shot match takes demonstrations only from exemplars sharing the item's field", () => {
+    const tagged = (key: string, a: number, rule: string): Item => ({ key, fields: { a, b: 0, answer: String(a), rule }, location: key });
+    const mixed = [tagged("r1", 1, "x"), tagged("s1", 2, "y"), tagged("r2", 3, "x"), tagged("s2", 4, "y"), tagged("s3", 5, "y")];
+    const ctx = (seed: number): RenderContext => ({ ...context(seed), exemplars: mixed });
+    const query = tagged("q", 9, "y");
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const shown = strategies["few-shot"].render(query, ctx(seed), { k: 2, sampler: "random", match: "rule" }).text;
+      const firstOperands = [...shown.matchAll(/Q: (\d) \+/g)].map((m) => m[1]);
+      expect(firstOperands.slice(0, 2).every((a) => ["2", "4", "5"].includes(a)), shown).toBe(true);
+      expect(firstOperands[2]).toBe("9");
+    }
+    const first = strategies["few-shot"].render(tagged("q", 9, "x"), ctx(0), { k: 2, sampler: "first", match: "rule" }).text;
+    expect(first).toBe("Q: 1 + 0?\nA: 1\n\nQ: 3 + 0?\nA: 3\n\nQ: 9 + 0?\nA:");
+  });
+
   it("few-shot with a rationale field shows worked exemplars and extracts the final answer", () => {
     const s = strategies["few-shot"];
     const text = s.render(item("1", 2, 3), context(0), { k: 1, sampler: "first", rationale: "why" }).text;

@@ -116,6 +116,28 @@ describe("suite loading", () => {
     expect(message).toContain("suites/data/add.train.jsonl:2: exemplar is also an eval item (suites/data/add.jsonl:2)");
   });
 
+  it("a few-shot strategy with the default k needs an exemplar pool", async () => {
+    const suite = goodSuite.replace("    exemplars: data/add.train.jsonl\n", "").replace("{ name: few-shot, k: 2, sampler: first }", "few-shot");
+    const message = await problemsOf({ "suites/arith.yaml": suite, "suites/data/add.jsonl": jsonl([{ a: 1, b: 2, answer: "3" }]) });
+    expect(message).toContain('strategy "few-shot" needs an exemplar pool (exemplars:)');
+  });
+
+  it("few-shot match: every item has the field and k exemplars share each value", async () => {
+    const suite = goodSuite.replace("{ name: few-shot, k: 2, sampler: first }", "{ name: few-shot, k: 2, match: op }");
+    const items = jsonl([{ a: 1, b: 2, answer: "3", op: "+" }, { a: 5, b: 1, answer: "4", op: "-" }, { a: 2, b: 2, answer: "4" }]);
+    const pool = jsonl([{ a: 9, b: 9, answer: "18", op: "+" }, { a: 8, b: 1, answer: "9", op: "+" }, { a: 7, b: 1, answer: "6", op: "-" }]);
+    const message = await problemsOf({ "suites/arith.yaml": suite, "suites/data/add.jsonl": items, "suites/data/add.train.jsonl": pool });
+    expect(message).toContain('suites/data/add.jsonl:2: strategy "few-shot" needs 2 exemplars with op = "-"; the pool has 1');
+    expect(message).toContain('suites/data/add.jsonl:3: strategy "few-shot" matches exemplars on "op", which this item lacks');
+    expect(message).not.toContain("add.jsonl:1:");
+    const { tasks } = await loadOne({
+      "suites/arith.yaml": suite,
+      "suites/data/add.jsonl": jsonl([{ a: 1, b: 2, answer: "3", op: "+" }]),
+      "suites/data/add.train.jsonl": pool,
+    });
+    expect(tasks[0].loadedExemplars).toHaveLength(3);
+  });
+
   it("reports problems from every suite file together", async () => {
     try {
       await loadOne({ "suites/a.yaml": "suite: a\ntasks: []\n", "suites/b.yaml": "suite: b\ntasks:\n  - id: [x\n" });
