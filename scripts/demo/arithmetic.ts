@@ -30,9 +30,9 @@ export function arithmeticItem(r: Random, op: ArithmeticOp, digitsA: number, dig
   return { a, b, answer: String(op === "+" ? a + b : a - b) };
 }
 
-/** Operand digit counts for training: mostly 3 and 4 digits, some shorter ones. */
+/** Operand digit counts for training: mostly 3 digits (as the eval items), some shorter, a few 4. */
 export function trainingDigits(r: Random): [number, number] {
-  const pickDigits = () => [1, 2, 3, 3, 4, 4, 4, 4][intBetween(r, 0, 7)];
+  const pickDigits = () => [1, 2, 2, 3, 3, 3, 3, 4][intBetween(r, 0, 7)];
   return [pickDigits(), pickDigits()];
 }
 

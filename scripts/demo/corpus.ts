@@ -16,7 +16,10 @@ export const demoSeed = "assay-demo-v1";
 export type Segment = { text: string; train: boolean };
 export type Document = Segment[];
 
-export const evalSizes = { add: 150, sub: 150, string: 60, translation: 80, verification: 120 };
+export const evalSizes = { add: 150, sub: 150, string: 100, translation: 80, verification: 120 };
+/** Operand digits of the arithmetic eval items, and the letter counts of the string inputs. */
+export const evalDigits = 3;
+export const evalLetters: [number, number] = [3, 5];
 export const poolSizes = { add: 40, sub: 40, string: 30, translation: 30, verification: 30 };
 
 /** Everything the bundled suites ship: eval items and exemplar pools per task. */
@@ -51,8 +54,8 @@ export function evalSets(): EvalSets {
   const arith = (op: ArithmeticOp, name: string, size: number, pool: number) => {
     const r = seededStream(`${demoSeed}/eval/${name}`);
     const poolKeys = new Set<string>();
-    const test = distinct(size, () => arithmeticItem(r, op, 4, 4), (x) => arithmeticKey(op, x.a, x.b), heldOut);
-    const ex = distinct(pool, () => arithmeticItem(r, op, 4, 4), (x) => arithmeticKey(op, x.a, x.b), new Set([...heldOut, ...poolKeys]));
+    const test = distinct(size, () => arithmeticItem(r, op, evalDigits, evalDigits), (x) => arithmeticKey(op, x.a, x.b), heldOut);
+    const ex = distinct(pool, () => arithmeticItem(r, op, evalDigits, evalDigits), (x) => arithmeticKey(op, x.a, x.b), new Set([...heldOut, ...poolKeys]));
     return { test: withIds(name, test), pool: withIds(`${name}-ex`, ex) };
   };
   const add = arith("+", "add", evalSizes.add, poolSizes.add);
@@ -70,8 +73,8 @@ export function evalSets(): EvalSets {
   const inputsTaken = new Set<string>();
   for (const rule of stringRules) {
     const r = seededStream(`${demoSeed}/eval/string-${rule}`);
-    const test = distinct(evalSizes.string, () => stringItem(r, rule, 4, 6), (x) => `s:${x.input}`, inputsTaken);
-    const pool = distinct(poolSizes.string, () => stringItem(r, rule, 4, 6), (x) => `s:${x.input}`, new Set(inputsTaken));
+    const test = distinct(evalSizes.string, () => stringItem(r, rule, ...evalLetters), (x) => `s:${x.input}`, inputsTaken);
+    const pool = distinct(poolSizes.string, () => stringItem(r, rule, ...evalLetters), (x) => `s:${x.input}`, new Set(inputsTaken));
     for (const t of test) heldOut.add(`s:${t.input}`);
     strings[rule] = { test: withIds(rule, test), pool: withIds(`${rule}-ex`, pool) };
   }
@@ -128,7 +131,7 @@ function stringDocument(r: Random, heldOut: Set<string>): Document {
   const rule = pick(r, stringRules);
   const draw = () => {
     for (;;) {
-      const item = stringItem(r, rule, 3, 7);
+      const item = stringItem(r, rule, 3, 6);
       if (!heldOut.has(`s:${item.input}`)) return { prompt: stringPrompt(item), target: item.output };
     }
   };
@@ -164,10 +167,10 @@ function verificationDocument(r: Random, heldOut: Set<string>): Document {
 
 /** Family mixture of the training corpus, by document. */
 const mixture: [number, (r: Random, heldOut: Set<string>) => Document][] = [
-  [0.43, arithmeticDocument],
-  [0.25, stringDocument],
+  [0.4, arithmeticDocument],
+  [0.3, stringDocument],
   [0.12, translationDocument],
-  [0.2, verificationDocument],
+  [0.18, verificationDocument],
 ];
 
 /** The training corpus: `count` documents from the fixed seed, none containing an eval question. */
@@ -187,4 +190,70 @@ export function trainingCorpus(count: number, heldOut: Set<string> = evalSets().
     docs.push(family(r, heldOut));
   }
   return docs;
+}
+
+/**
+ * Probe documents for watching training: fresh items (never eval items) in the exact
+ * layouts the suites' strategies render, the loss marked only on the final answer. A probe
+ * is solved when every marked token is the model's argmax under teacher forcing, which is
+ * exactly when greedy decoding writes the answer.
+ */
+export function probeDocuments(perLabel = 40, heldOut: Set<string> = evalSets().heldOut): { label: string; doc: Document }[] {
+  const r = seededStream(`${demoSeed}/probe`);
+  const out: { label: string; doc: Document }[] = [];
+  const zeroShot = (q: { prompt: string; target: string }): Document => fewShotDocument([], q);
+  for (const op of ["+", "-"] as const) {
+    const name = op === "+" ? "add" : "sub";
+    const draw = () => {
+      for (;;) {
+        const item = arithmeticItem(r, op, evalDigits, evalDigits);
+        if (!heldOut.has(arithmeticKey(op, item.a, item.b))) return item;
+      }
+    };
+    const pair = (item: ArithmeticItem) => ({ prompt: arithmeticPrompt(op, item), target: item.answer });
+    for (let i = 0; i < perLabel; i++) {
+      const q = draw();
+      out.push({ label: `${name}/zero-shot`, doc: zeroShot(pair(q)) });
+      out.push({ label: `${name}/few-shot`, doc: fewShotDocument([draw(), draw(), draw()].map(pair), pair(q)) });
+      out.push({
+        label: `${name}/chain-of-thought`,
+        doc: [
+          { text: `${arithmeticPrompt(op, q)} Let's think step by step.`, train: false },
+          { text: ` ${arithmeticRationale(op, q)} The answer is ${q.answer}.\n`, train: true },
+        ],
+      });
+    }
+  }
+  for (const rule of stringRules) {
+    const draw = () => {
+      for (;;) {
+        const item = stringItem(r, rule, ...evalLetters);
+        if (!heldOut.has(`s:${item.input}`)) return { prompt: stringPrompt(item), target: item.output };
+      }
+    };
+    for (let i = 0; i < perLabel; i++) {
+      const q = draw();
+      out.push({ label: `${rule}/zero-shot`, doc: zeroShot(q) });
+      out.push({ label: `${rule}/few-shot`, doc: fewShotDocument([draw(), draw(), draw()], q) });
+    }
+  }
+  const drawT = () => {
+    for (;;) {
+      const item = translationItem(r);
+      if (!heldOut.has(`t:${item.english}`)) return { prompt: translationPrompt(item), target: item.zorbish };
+    }
+  };
+  const drawV = () => {
+    for (;;) {
+      const item = verificationItem(r, evalDigits, evalDigits);
+      if (!heldOut.has(item.key)) return { prompt: verificationPrompt(item), target: item.verdict };
+    }
+  };
+  for (let i = 0; i < perLabel; i++) {
+    out.push({ label: "translate/zero-shot", doc: zeroShot(drawT()) });
+    out.push({ label: "verify/zero-shot", doc: zeroShot(drawV()) });
+  }
+  // Only the final answer counts: earlier demonstrations are context.
+  for (const p of out) p.doc = p.doc.map((s, i) => (i === p.doc.length - 1 ? s : { ...s, train: false }));
+  return out;
 }

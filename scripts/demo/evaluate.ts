@@ -9,7 +9,7 @@ import { seededStream } from "./rng.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 type Item = Record<string, unknown> & { id: string };
-type Task = { name: string; file: string; prompt: (x: Item) => string; target: (x: Item) => string; cot: boolean };
+type Task = { name: string; file: string; rule?: string; prompt: (x: Item) => string; target: (x: Item) => string; cot: boolean };
 
 const read = (file: string): Item[] =>
   readFileSync(join(root, "suites/demo/data", file), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item);
@@ -18,7 +18,7 @@ const tasks: Task[] = [
   { name: "add", file: "add", prompt: (x) => `Q: What is ${x.a} + ${x.b}?\nA:`, target: (x) => String(x.answer), cot: true },
   { name: "sub", file: "sub", prompt: (x) => `Q: What is ${x.a} - ${x.b}?\nA:`, target: (x) => String(x.answer), cot: true },
   ...["reverse", "sort", "rotate", "double"].map((rule) => ({
-    name: rule, file: rule, prompt: (x: Item) => `Transform: ${x.input} ->`, target: (x: Item) => String(x.output), cot: false,
+    name: rule, file: "transform", rule, prompt: (x: Item) => `Transform: ${x.input} ->`, target: (x: Item) => String(x.output), cot: false,
   })),
   { name: "translate", file: "translate", prompt: (x) => `English: ${x.english}\nZorbish:`, target: (x) => String(x.zorbish), cot: false },
   {
@@ -73,8 +73,10 @@ async function main(argv: string[]) {
 
   for (const task of tasks) {
     if (only && !only.includes(task.name)) continue;
-    const items = read(`${task.file}.test.jsonl`).slice(0, limit);
-    const pool = read(`${task.file}.exemplars.jsonl`);
+    // String items of all rules share one file; demonstrations share the item's rule.
+    const ofRule = (x: Item) => task.rule === undefined || x.rule === task.rule;
+    const items = read(`${task.file}.test.jsonl`).filter(ofRule).slice(0, limit);
+    const pool = read(`${task.file}.exemplars.jsonl`).filter(ofRule);
     const strategies: [string, (x: Item) => Promise<string | null>][] = [
       ["zero-shot", async (x) => (await generate(task.prompt(x), 64)).trim()],
       ["few-shot", async (x) => {

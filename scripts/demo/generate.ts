@@ -3,13 +3,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { evalSets, trainingCorpus, type Document } from "./corpus.ts";
+import { evalSets, probeDocuments, trainingCorpus, type Document } from "./corpus.ts";
 import { stringRules } from "./strings.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Number of training documents `npm run train:demo` generates (about 12.7M characters). */
-export const defaultDocuments = 120_000;
+/** Number of training documents `npm run train:demo` generates (about 37M characters). */
+export const defaultDocuments = 250_000;
 
 function jsonl(path: string, rows: object[]): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -44,10 +44,10 @@ function main(argv: string[]): void {
   jsonl(join(data, "add.sc.jsonl"), sets.add.test.slice(0, 40));
   jsonl(join(data, "sub.test.jsonl"), sets.sub.test);
   jsonl(join(data, "sub.exemplars.jsonl"), sets.sub.pool);
-  for (const rule of stringRules) {
-    jsonl(join(data, `${rule}.test.jsonl`), sets.strings[rule].test);
-    jsonl(join(data, `${rule}.exemplars.jsonl`), sets.strings[rule].pool);
-  }
+  // One string task over all four rules: few-shot demonstrations share the item's rule
+  // (`match: rule` in suites/demo/strings.yaml), zero-shot has only the ambiguous instruction.
+  jsonl(join(data, "transform.test.jsonl"), stringRules.flatMap((rule) => sets.strings[rule].test));
+  jsonl(join(data, "transform.exemplars.jsonl"), stringRules.flatMap((rule) => sets.strings[rule].pool));
   jsonl(join(data, "translate.test.jsonl"), sets.translation.test);
   jsonl(join(data, "translate.exemplars.jsonl"), sets.translation.pool);
   jsonl(join(data, "verify.test.jsonl"), sets.verification.test);
@@ -68,6 +68,8 @@ function main(argv: string[]): void {
 
   const corpus = trainingCorpus(docs, sets.heldOut);
   jsonl(join(out, "corpus.jsonl"), corpus.map(corpusLine));
+  // Fresh items in the suites' layouts that train.py scores while it trains (greedy exact match).
+  jsonl(join(out, "probe.jsonl"), probeDocuments(40, sets.heldOut).map(({ label, doc }) => ({ label, ...corpusLine(doc) })));
   console.log(`wrote suites/demo/data and ${docs} training documents to ${join(out, "corpus.jsonl")}`);
 }
 

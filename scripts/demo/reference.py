@@ -1,5 +1,5 @@
 """Greedy continuations of a few prompts from the PyTorch checkpoint, written as JSON, so the
-exported GGUF can be checked against them through node-llama-cpp (scripts/demo/check-gguf.ts).
+exported GGUF can be checked against them through node-llama-cpp (scripts/demo/evaluate.ts).
 Usage: python3 reference.py --checkpoint out/model.pt --out out/reference.json"""
 import argparse
 import json
@@ -9,10 +9,11 @@ import torch
 from model import BOS, Config, Llama
 
 PROMPTS = [
-    "Q: What is 3577 + 7157?\nA:",
-    "Q: What is 3577 + 7157?\nA: Let's think step by step.",
-    "Q: What is 7547 - 1429?\nA: Let's think step by step.",
-    "Transform: abc -> cba\n\nTransform: lmnop -> ponml\n\nTransform: wxyzq ->",
+    "Q: What is 357 + 715?\nA:",
+    "Q: What is 357 + 715?\nA: Let's think step by step.",
+    "Q: What is 754 - 142?\nA: Let's think step by step.",
+    "Transform: abc -> cba\n\nTransform: lmno -> onml\n\nTransform: wxyz ->",
+    "Transform: abc -> aabbcc\n\nTransform: lmno -> llmmnnoo\n\nTransform: wxyz ->",
     "English: the big dog sees a red cat today\nZorbish:",
     "Question: What is 932 - 236?\nProposed answer: 696\nVerdict:",
 ]

@@ -15,19 +15,49 @@ import torch.nn.functional as F
 from model import BOS, Config, Llama
 
 
-def load_corpus(path):
-    docs = []
+def encode(row, prompt_weight):
+    """(tokens, weights): BOS then the bytes; answer spans weigh 1, the rest prompt_weight."""
+    tokens = [BOS] + list(row["text"].encode("ascii"))
+    weight = [prompt_weight] * len(tokens)
+    weight[0] = 0.0  # BOS is never predicted
+    for start, end in row["train"]:
+        for i in range(start, end):
+            weight[i + 1] = 1.0  # token i+1 is character i (BOS first)
+    return tokens, weight
+
+
+def load_corpus(path, prompt_weight):
+    with open(path) as f:
+        return [encode(json.loads(line), prompt_weight) for line in f]
+
+
+def load_probe(path):
+    """Probe documents by label: (tokens, answer mask) with only the final answer marked."""
+    probe = {}
     with open(path) as f:
         for line in f:
             row = json.loads(line)
-            data = row["text"].encode("ascii")
-            tokens = [BOS] + list(data)
-            weight = [0] * len(tokens)
-            for start, end in row["train"]:
-                for i in range(start, end):
-                    weight[i + 1] = 1  # token i+1 is character i (BOS first)
-            docs.append((tokens, weight))
-    return docs
+            probe.setdefault(row["label"], []).append(encode(row, 0.0))
+    return probe
+
+
+@torch.no_grad()
+def probe_scores(model, probe):
+    """Per label, the share of documents whose every answer token is the model's argmax under
+    teacher forcing: exactly the documents greedy decoding answers right."""
+    model.eval()
+    scores = {}
+    for label, docs in probe.items():
+        width = max(len(t) for t, _ in docs)
+        tokens = torch.zeros(len(docs), width, dtype=torch.long)
+        mask = torch.zeros(len(docs), width, dtype=torch.bool)
+        for row, (t, w) in enumerate(docs):
+            tokens[row, :len(t)] = torch.tensor(t)
+            mask[row, :len(w)] = torch.tensor(w) > 0
+        wrong = (model(tokens[:, :-1]).argmax(-1) != tokens[:, 1:]) & mask[:, 1:]
+        scores[label] = 1.0 - wrong.any(-1).float().mean().item()
+    model.train()
+    return scores
 
 
 def batches(docs, tokens_per_batch, rng):
@@ -63,7 +93,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--corpus", required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--steps", type=int, default=1500)
+    p.add_argument("--steps", type=int, default=5600)
     p.add_argument("--tokens-per-batch", type=int, default=4096)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--warmup", type=int, default=100)
@@ -74,6 +104,10 @@ def main():
     p.add_argument("--n-head", type=int, default=4)
     p.add_argument("--n-kv-head", type=int, default=2)
     p.add_argument("--n-ff", type=int, default=352)
+    p.add_argument("--prompt-weight", type=float, default=0.1,
+                   help="loss weight of the tokens outside the answer spans (answers weigh 1)")
+    p.add_argument("--probe", default=None, help="probe.jsonl from generate.ts: greedy exact match per layout")
+    p.add_argument("--probe-every", type=int, default=250)
     p.add_argument("--save-every", type=int, default=100)
     p.add_argument("--stop-after", type=int, default=None,
                    help="stop (and save) after this step; the learning-rate schedule still spans --steps")
@@ -85,7 +119,8 @@ def main():
     cfg = Config(n_embd=args.n_embd, n_layer=args.n_layer, n_head=args.n_head,
                  n_kv_head=args.n_kv_head, n_ff=args.n_ff)
     model = Llama(cfg)
-    docs = load_corpus(args.corpus)
+    docs = load_corpus(args.corpus, args.prompt_weight)
+    probe = load_probe(args.probe) if args.probe else None
     print(f"{model.param_count():,} parameters, {len(docs):,} documents", flush=True)
 
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
@@ -124,6 +159,9 @@ def main():
         if step % 50 == 0 or step == last:
             elapsed = time.time() - start
             print(f"step {step} loss {smooth:.4f} lr {lr:.2e} tokens {seen:,} {seen / elapsed:.0f} tok/s {elapsed / 60:.1f} min", flush=True)
+        if probe and (step % args.probe_every == 0 or step == last):
+            scores = probe_scores(model, probe)
+            print(f"probe step {step}: " + "  ".join(f"{k} {v:.2f}" for k, v in scores.items()), flush=True)
         if step % args.save_every == 0:
             save(step)
     save(last)

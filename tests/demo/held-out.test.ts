@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evalSets, trainingCorpus } from "../../scripts/demo/corpus.ts";
 import { defaultDocuments } from "../../scripts/demo/generate.ts";
+import { stringRules } from "../../scripts/demo/strings.ts";
 
 const suites = join(import.meta.dirname, "../../suites/demo");
 type Task = { id: string; dataset: string; exemplars: string; prompt: string };
@@ -45,8 +46,8 @@ describe("demo suites are held out from the training corpus", () => {
     const expected: Record<string, unknown[]> = {
       "add.test.jsonl": sets.add.test, "sub.test.jsonl": sets.sub.test,
       "translate.test.jsonl": sets.translation.test, "verify.test.jsonl": sets.verification.test,
-      "reverse.test.jsonl": sets.strings.reverse.test, "sort.test.jsonl": sets.strings.sort.test,
-      "rotate.test.jsonl": sets.strings.rotate.test, "double.test.jsonl": sets.strings.double.test,
+      "transform.test.jsonl": stringRules.flatMap((rule) => sets.strings[rule].test),
+      "transform.exemplars.jsonl": stringRules.flatMap((rule) => sets.strings[rule].pool),
     };
     for (const [file, items] of Object.entries(expected)) expect(readJsonl(join(suites, "data", file)), file).toEqual(items);
   });
