@@ -1,5 +1,6 @@
 // The shipped demo model (models/demo.gguf) loads through node-llama-cpp directly and gives
 // known answers on held-out demo items with the prompts assay's strategies render.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getLlama, LlamaCompletion, type LlamaContext, type LlamaModel } from "node-llama-cpp";
@@ -37,14 +38,16 @@ describe("models/demo.gguf through node-llama-cpp", () => {
   });
 
   // Greedy outputs of the PyTorch checkpoint the GGUF was exported from (reference.py, 96
-  // tokens at most). They pin the export, not correctness: the shipped model is undertrained
-  // (see models/README.md) and most of these answers are wrong. Regenerate them with the model.
+  // tokens at most): the export must reproduce them exactly. Regenerate them with the model.
+  // The direct answer to 357 + 715 is wrong and the scratchpad right, as on the eval items;
+  // the reverse demonstrations are read as rotate (reverse is the rule it infers worst).
   const pytorchGreedy: [string, string][] = [
-    ["Q: What is 3577 + 7157?\nA:", " 1044"],
-    ["Q: What is 3577 + 7157?\nA: Let's think step by step.", " 7777+7147: 7+7=11, 1. 777+714: 7+7+1=10, 07. 71+77: 1+7+1=10, 077. 7+7: 0+7+1=10, 10727. Thswaa"],
-    ["Q: What is 7547 - 1429?\nA: Let's think step by step.", " 7779-2171: 7-1=1, 1. 777-171: 7-1=1, 12. 12-16: 11-7=0, 017. 1-1: 1-1-0=0, 0121. The answer is "],
-    ["Transform: abc -> cba\n\nTransform: lmnop -> ponml\n\nTransform: wxyzq ->", " qqqqq"],
-    ["English: the big dog sees a red cat today\nZorbish:", " hodi ka sili ka tafu amo"],
+    ["Q: What is 357 + 715?\nA:", " 1111"],
+    ["Q: What is 357 + 715?\nA: Let's think step by step.", " 357+715: 7+5=12, 2. 35+71: 5+1+1=7, 72. 3+7: 3+7=10, 1072. The answer is 1072."],
+    ["Q: What is 754 - 142?\nA: Let's think step by step.", " 754-142: 4-2=2, 2. 75-14: 5-4=1, 12. 7-1: 7-1=6, 612. The answer is 612."],
+    ["Transform: abc -> cba\n\nTransform: lmno -> onml\n\nTransform: wxyz ->", " xyzw"],
+    ["Transform: abc -> aabbcc\n\nTransform: lmno -> llmmnnoo\n\nTransform: wxyz ->", " wwxxyyzz"],
+    ["English: the big dog sees a red cat today\nZorbish:", " hodi ka tafu gora mu miro ruba vek"],
     ["Question: What is 932 - 236?\nProposed answer: 696\nVerdict:", " incorrect"],
   ];
 
@@ -54,9 +57,22 @@ describe("models/demo.gguf through node-llama-cpp", () => {
     });
   }
 
+  it("solves held-out add items with the scratchpad, not with a direct answer", async () => {
+    const items = readFileSync(join(import.meta.dirname, "../../suites/demo/data/add.test.jsonl"), "utf8")
+      .trim().split("\n").slice(0, 10).map((line) => JSON.parse(line) as { a: number; b: number; answer: string });
+    let direct = 0;
+    for (const { a, b, answer } of items) {
+      const scratchpad = await complete(`Q: What is ${a} + ${b}?\nA: Let's think step by step.`);
+      expect(scratchpad, `${a} + ${b}`).toMatch(new RegExp(`The answer is ${answer}\\.$`));
+      if ((await complete(`Q: What is ${a} + ${b}?\nA:`)).trim() === answer) direct++;
+    }
+    // Measured on all 150 eval items: scratchpad 150/150, direct 2/150.
+    expect(direct).toBeLessThanOrEqual(1);
+  });
+
   it("answers in the trained formats: a verdict word, a scratchpad, Zorbish words", async () => {
     expect(["correct", "incorrect"]).toContain((await complete("Question: What is 120 + 45?\nProposed answer: 165\nVerdict:")).trim());
-    expect(await complete("Q: What is 2041 + 1302?\nA: Let's think step by step.")).toMatch(/^ \d+\+\d+: \d\+\d/);
+    expect(await complete("Q: What is 204 + 130?\nA: Let's think step by step.")).toMatch(/^ \d+\+\d+: \d\+\d/);
     const zorbish = (await complete("English: a small cat eats the fish\nZorbish:")).trim().split(" ");
     const lexicon = new Set("ka mu miro tafu sili noba raku pelo vanu lomi dreva sunu gatto zeki rani kolu bira lusa ruba gora nini vesa feli vedo alto suma kiro nuro juna sapi vek amo nom tro sek odi aju kaz port sap hodi riva rapi lenti sepi nun".split(" "));
     expect(zorbish.filter((w) => lexicon.has(w)).length).toBeGreaterThanOrEqual(zorbish.length - 1);

@@ -19,8 +19,25 @@ describe("local:demo", () => {
   it("gives the checkpoint's greedy answers through the provider", async () => {
     const call = { task: "t", item: "1", strategy: "zero-shot", sample: 0 };
     const params = { temperature: 0, maxTokens: 96, stop: ["\n"] };
-    expect((await demo.generate({ text: "Q: What is 3577 + 7157?\nA:" }, params, call)).text).toBe(" 1044");
+    expect((await demo.generate({ text: "Q: What is 357 + 715?\nA:" }, params, call)).text).toBe(" 1111");
     expect((await demo.generate({ text: "Question: What is 932 - 236?\nProposed answer: 696\nVerdict:" }, params, call)).text).toBe(" incorrect");
+  });
+
+  it("chain of thought beats zero-shot on held-out additions through runEval", async () => {
+    const task = defineTask({
+      suite: "demo-check",
+      id: "add",
+      dataset: join(import.meta.dirname, "../../suites/demo/data/add.test.jsonl"),
+      prompt: "Q: What is {{a}} + {{b}}?\nA:",
+      target: "{{answer}}",
+      strategies: ["zero-shot", "chain-of-thought"],
+      generation: { temperature: 0, max_tokens: 100, stop: ["\n"] },
+      scorers: ["exact-match"],
+    });
+    const result = await runEval({ db: join(workspace(), "add.db"), tasks: [task], models: [demo], limit: 12 });
+    const value = (strategy: string) => result.results.find((r) => r.strategy === strategy)?.value;
+    expect(value("chain-of-thought")).toBe(1);
+    expect(value("zero-shot")).toBeLessThanOrEqual(1 / 12);
   });
 
   it("scores a verification task run through runEval (the verdicts the model gives)", async () => {
