@@ -93,22 +93,47 @@ export function evalSets(): EvalSets {
   };
 }
 
+/** A demonstration or query: the rendered prompt and the answer after it. */
+type Shot = { prompt: string; target: string };
+
 /** Few-shot layout exactly as prompts/strategies/few-shot.hbs renders it: "P T\n\nP T\n\nP". */
-function fewShotDocument(shots: { prompt: string; target: string }[], query: { prompt: string; target: string }): Document {
+function fewShotDocument(shots: Shot[], query: Shot): Document {
   const doc: Document = [];
   for (const s of shots) doc.push({ text: s.prompt, train: false }, { text: ` ${s.target}`, train: true }, { text: "\n\n", train: false });
   doc.push({ text: query.prompt, train: false }, { text: ` ${query.target}\n`, train: true });
   return doc;
 }
 
+/** The first item `draw` returns whose question is not held out. */
+function unseen<T>(draw: () => T, key: (item: T) => string, heldOut: Set<string>): T {
+  for (;;) {
+    const item = draw();
+    if (!heldOut.has(key(item))) return item;
+  }
+}
+
+const unseenArithmetic = (r: Random, heldOut: Set<string>, op: ArithmeticOp, digits: [number, number]): ArithmeticItem =>
+  unseen(() => arithmeticItem(r, op, digits[0], digits[1]), (x) => arithmeticKey(op, x.a, x.b), heldOut);
+
+function unseenString(r: Random, heldOut: Set<string>, rule: StringRule, letters: [number, number]): Shot {
+  const item = unseen(() => stringItem(r, rule, ...letters), (x) => `s:${x.input}`, heldOut);
+  return { prompt: stringPrompt(item), target: item.output };
+}
+
+function unseenTranslation(r: Random, heldOut: Set<string>): Shot {
+  const item = unseen(() => translationItem(r), (x) => `t:${x.english}`, heldOut);
+  return { prompt: translationPrompt(item), target: item.zorbish };
+}
+
+/** `digits` is called once per draw (training draws fresh operand sizes on every retry). */
+function unseenVerification(r: Random, heldOut: Set<string>, digits: () => [number, number]): Shot {
+  const item = unseen(() => verificationItem(r, ...digits()), (x) => x.key, heldOut);
+  return { prompt: verificationPrompt(item), target: item.verdict };
+}
+
 function arithmeticDocument(r: Random, heldOut: Set<string>): Document {
   const op: ArithmeticOp = r() < 0.5 ? "+" : "-";
-  const draw = (digits: [number, number]) => {
-    for (;;) {
-      const item = arithmeticItem(r, op, digits[0], digits[1]);
-      if (!heldOut.has(arithmeticKey(op, item.a, item.b))) return item;
-    }
-  };
+  const draw = (digits: [number, number]) => unseenArithmetic(r, heldOut, op, digits);
   const digits = trainingDigits(r);
   const query = draw(digits);
   const prompt = arithmeticPrompt(op, query);
@@ -129,37 +154,21 @@ function arithmeticDocument(r: Random, heldOut: Set<string>): Document {
 
 function stringDocument(r: Random, heldOut: Set<string>): Document {
   const rule = pick(r, stringRules);
-  const draw = () => {
-    for (;;) {
-      const item = stringItem(r, rule, 3, 6);
-      if (!heldOut.has(`s:${item.input}`)) return { prompt: stringPrompt(item), target: item.output };
-    }
-  };
+  const draw = () => unseenString(r, heldOut, rule, [3, 6]);
   const k = intBetween(r, 0, 4);
   const shots = Array.from({ length: k }, draw);
   return fewShotDocument(shots, draw());
 }
 
 function translationDocument(r: Random, heldOut: Set<string>): Document {
-  const draw = () => {
-    for (;;) {
-      const item = translationItem(r);
-      if (!heldOut.has(`t:${item.english}`)) return { prompt: translationPrompt(item), target: item.zorbish };
-    }
-  };
+  const draw = () => unseenTranslation(r, heldOut);
   const k = pick(r, [0, 0, 0, 1, 2]);
   const shots = Array.from({ length: k }, draw);
   return fewShotDocument(shots, draw());
 }
 
 function verificationDocument(r: Random, heldOut: Set<string>): Document {
-  const draw = () => {
-    for (;;) {
-      const [da, db] = trainingDigits(r);
-      const item = verificationItem(r, da, db);
-      if (!heldOut.has(item.key)) return { prompt: verificationPrompt(item), target: item.verdict };
-    }
-  };
+  const draw = () => unseenVerification(r, heldOut, () => trainingDigits(r));
   const k = pick(r, [0, 0, 0, 1, 2]);
   const shots = Array.from({ length: k }, draw);
   return fewShotDocument(shots, draw());
@@ -201,15 +210,10 @@ export function trainingCorpus(count: number, heldOut: Set<string> = evalSets().
 export function probeDocuments(perLabel = 40, heldOut: Set<string> = evalSets().heldOut): { label: string; doc: Document }[] {
   const r = seededStream(`${demoSeed}/probe`);
   const out: { label: string; doc: Document }[] = [];
-  const zeroShot = (q: { prompt: string; target: string }): Document => fewShotDocument([], q);
+  const zeroShot = (q: Shot): Document => fewShotDocument([], q);
   for (const op of ["+", "-"] as const) {
     const name = op === "+" ? "add" : "sub";
-    const draw = () => {
-      for (;;) {
-        const item = arithmeticItem(r, op, evalDigits, evalDigits);
-        if (!heldOut.has(arithmeticKey(op, item.a, item.b))) return item;
-      }
-    };
+    const draw = () => unseenArithmetic(r, heldOut, op, [evalDigits, evalDigits]);
     const pair = (item: ArithmeticItem) => ({ prompt: arithmeticPrompt(op, item), target: item.answer });
     for (let i = 0; i < perLabel; i++) {
       const q = draw();
@@ -225,33 +229,16 @@ export function probeDocuments(perLabel = 40, heldOut: Set<string> = evalSets().
     }
   }
   for (const rule of stringRules) {
-    const draw = () => {
-      for (;;) {
-        const item = stringItem(r, rule, ...evalLetters);
-        if (!heldOut.has(`s:${item.input}`)) return { prompt: stringPrompt(item), target: item.output };
-      }
-    };
+    const draw = () => unseenString(r, heldOut, rule, evalLetters);
     for (let i = 0; i < perLabel; i++) {
       const q = draw();
       out.push({ label: `${rule}/zero-shot`, doc: zeroShot(q) });
       out.push({ label: `${rule}/few-shot`, doc: fewShotDocument([draw(), draw(), draw()], q) });
     }
   }
-  const drawT = () => {
-    for (;;) {
-      const item = translationItem(r);
-      if (!heldOut.has(`t:${item.english}`)) return { prompt: translationPrompt(item), target: item.zorbish };
-    }
-  };
-  const drawV = () => {
-    for (;;) {
-      const item = verificationItem(r, evalDigits, evalDigits);
-      if (!heldOut.has(item.key)) return { prompt: verificationPrompt(item), target: item.verdict };
-    }
-  };
   for (let i = 0; i < perLabel; i++) {
-    out.push({ label: "translate/zero-shot", doc: zeroShot(drawT()) });
-    out.push({ label: "verify/zero-shot", doc: zeroShot(drawV()) });
+    out.push({ label: "translate/zero-shot", doc: zeroShot(unseenTranslation(r, heldOut)) });
+    out.push({ label: "verify/zero-shot", doc: zeroShot(unseenVerification(r, heldOut, () => [evalDigits, evalDigits])) });
   }
   // Only the final answer counts: earlier demonstrations are context.
   for (const p of out) p.doc = p.doc.map((s, i) => (i === p.doc.length - 1 ? s : { ...s, train: false }));

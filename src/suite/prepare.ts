@@ -3,7 +3,6 @@
 import { UserError, ValidationError } from "../errors.ts";
 import { compileTemplate, MissingVariableError, templateSyntaxError, type RenderFn } from "../template/env.ts";
 import { goldChoice } from "../score/metrics/choice.ts";
-import { fewShot } from "../strategy/few-shot.ts";
 import { inlineItems, readDataset } from "./data.ts";
 import { shownPath } from "./load.ts";
 import type { Item, LoadedTask, TaskDeclaration } from "./types.ts";
@@ -115,15 +114,14 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedT
   if (task.exemplars !== undefined && task.dataset !== undefined && task.exemplars === task.dataset) {
     problems.push(`${task.location}: exemplars and dataset are the same file; the few-shot pool must not overlap the eval items`);
   }
-  // Options as the strategy reads them (defaults applied): `{ name: few-shot }` means k = 3.
-  const fewShots = task.strategies
-    .filter((s) => s.kind === "few-shot")
-    .map((s) => ({ label: s.label, options: fewShot.options.parse(s.options) }))
-    .filter((s) => s.options.k > 0);
+  // Strategy options already carry their defaults (entries.ts): `{ name: few-shot }` has k = 3.
+  const fewShots = task.strategies.filter((s) => s.kind === "few-shot" && Number(s.options.k) > 0);
   if (fewShots.length && loadedExemplars.length === 0) {
     problems.push(`${task.location}: strategy "${fewShots[0].label}" needs an exemplar pool (exemplars:)`);
   } else {
-    for (const { label, options } of fewShots) if (options.match) checkMatchedPool(label, options.match, options.k, loadedItems, loadedExemplars, problems);
+    for (const { label, options } of fewShots) {
+      if (typeof options.match === "string") checkMatchedPool(label, options.match, Number(options.k), loadedItems, loadedExemplars, problems);
+    }
   }
   if (loadedItems.length === 0) problems.push(`${task.location}: the dataset has no items`);
   if (problems.length) throw new ValidationError(problems);
