@@ -36,10 +36,6 @@ export function trainingDigits(r: Random): [number, number] {
   return [pickDigits(), pickDigits()];
 }
 
-function digitsOf(n: number, width: number): number[] {
-  return String(n).padStart(width, "0").split("").reverse().map(Number);
-}
-
 /**
  * The scratchpad, one column per step from the ones digit. Each step first rewrites the
  * operands still to be added (zero-padded to equal width, one digit shorter each step), so

@@ -5,7 +5,6 @@ import { didYouMean, UserError } from "../errors.ts";
 import { loadConfig, type AssayConfig, type ModelConfig, type ModelPrice } from "./config.ts";
 import { providerFactories } from "./index.ts";
 import { LimitedProvider } from "./limits.ts";
-import type { Provider } from "./types.ts";
 
 /** Options for createProvider. */
 export interface CreateProviderOptions {

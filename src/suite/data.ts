@@ -56,7 +56,7 @@ function readJsonArray(text: string, shownPath: string): Item[] {
     throw new UserError(doc.errors[0].message.split("\n")[0], { location: `${shownPath}:${line}`, code: "E_DATA" });
   }
   if (!isSeq(doc.contents)) throw new UserError("a .json dataset must be an array of objects", { location: shownPath, code: "E_DATA" });
-  return doc.contents.items.map((node, i) => {
+  return doc.contents.items.map((node) => {
     const line = node && typeof node === "object" && "range" in node && node.range ? lineCounter.linePos(node.range[0]).line : 0;
     const location = `${shownPath}:${line}`;
     if (!isMap(node)) throw new UserError("each element must be an object", { location, code: "E_DATA" });
