@@ -76,6 +76,7 @@ export class LimitedProvider implements Provider {
   readonly concurrency?: number;
   readonly cacheable?: boolean;
   readonly retries?: number;
+  readonly weightsFile?: string;
   readonly loglikelihood?: Provider["loglikelihood"];
   private readonly semaphore?: Semaphore;
   private readonly requests?: RateWindow;
@@ -86,6 +87,7 @@ export class LimitedProvider implements Provider {
     this.concurrency = limits.concurrency ?? inner.concurrency;
     this.cacheable = inner.cacheable;
     this.retries = limits.retries ?? inner.retries;
+    this.weightsFile = inner.weightsFile;
     const now = limits.now ?? Date.now;
     const sleep = limits.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const windowMs = limits.windowMs ?? 60_000;

@@ -63,7 +63,7 @@ export const localProvider: ProviderFactory = async ({ target, config, cwd }) =>
     await model.dispose();
     throw new UserError(`cannot create a llama.cpp context of ${contextSize} tokens x ${sequences} sequences for ${path}: ${error instanceof Error ? error.message : String(error)}; lower context_size or concurrency`, { code: "E_MODEL_CONTEXT", cause: error });
   }
-  return new LocalProvider(`local:${target}`, model, context, options, summary.chatTemplate);
+  return new LocalProvider(`local:${target}`, model, context, options, summary.chatTemplate, path);
 };
 
 function localOptionsFromConfig(config: Record<string, unknown>): LocalModelOptions {
@@ -89,7 +89,15 @@ export class LocalProvider implements Provider {
   private readonly chatWrapper?: ChatWrapper;
   private readonly counters: LocalProviderStats = { promptTokens: 0, prefillTokens: 0, generatedTokens: 0 };
 
-  constructor(id: string, readonly model: LlamaModel, private readonly context: LlamaContext, options: LocalModelOptions, chatTemplate?: string) {
+  constructor(
+    id: string,
+    readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    options: LocalModelOptions,
+    chatTemplate?: string,
+    /** The GGUF file (its content hash identifies the model in the response cache). */
+    readonly weightsFile?: string,
+  ) {
     this.id = options.chat ? `${id}?chat=true` : id;
     this.concurrency = context.totalSequences;
     const all = Array.from({ length: context.totalSequences }, () =>

@@ -20,7 +20,7 @@ export const openaiProvider: ProviderFactory = ({ target, config = {} }) => {
   // Retries and per-call timeouts belong to the executor and the limits wrapper, not the SDK.
   const client = new OpenAI({ apiKey: apiKey ?? "assay-no-key", baseURL, maxRetries: 0 });
   const id = baseURL ? `openai:${target}@${hostOf(baseURL)}` : `openai:${target}`;
-  return new OpenAIProvider(id, target, client, { official: !baseURL || /api\.openai\.com/.test(baseURL), secrets: [apiKey] });
+  return new OpenAIProvider(id, target, client, { official: !baseURL || isOpenAIHost(baseURL), secrets: [apiKey] });
 };
 
 class OpenAIProvider implements Provider {
@@ -83,6 +83,15 @@ class OpenAIProvider implements Provider {
 
 function stringOption(value: unknown): string | undefined {
   return typeof value === "string" && value ? value : undefined;
+}
+
+/** Whether a base URL points at OpenAI's own API (by its host, not a match anywhere in the string). */
+export function isOpenAIHost(url: string): boolean {
+  try {
+    return new URL(url).hostname.toLowerCase() === "api.openai.com";
+  } catch {
+    return false;
+  }
 }
 
 function hostOf(url: string): string {

@@ -63,6 +63,11 @@ export interface Provider {
   readonly cacheable?: boolean;
   /** How many times the executor retries a retryable failure (default 3). */
   readonly retries?: number;
+  /**
+   * The weights file of a local model. Its content hash joins the response-cache key and is
+   * recorded with the run, so a file retrained or replaced at the same path is a new model.
+   */
+  readonly weightsFile?: string;
   generate(prompt: Prompt, params: GenerateParams, context: CallContext): Promise<Generation>;
   /**
    * Log-likelihood of each continuation after the prompt (teacher forcing), for backends

@@ -1,6 +1,7 @@
 // Retries transient provider failures with exponential backoff and full jitter,
 // honouring a server's Retry-After.
 import { ProviderError } from "../errors.ts";
+import type { PreparedModel } from "./types.ts";
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -30,12 +31,21 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** A provider call with the model's retry budget and the run's backoff. */
+export function retried<T>(call: () => Promise<T>, model: PreparedModel, options: { signal?: AbortSignal; retryBaseDelayMs?: number }): Promise<{ value: T; attempts: number }> {
+  return withRetry(call, { retries: model.provider.retries ?? 3, baseDelayMs: options.retryBaseDelayMs ?? 1000, maxDelayMs: 60_000, signal: options.signal });
+}
+
+/** Wait `ms`, or less when `signal` aborts; the abort listener is removed either way. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }

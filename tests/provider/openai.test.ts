@@ -109,11 +109,29 @@ describe("openai provider", () => {
   });
 
   it("uses max_completion_tokens against OpenAI itself", async () => {
-    // An OPENAI_BASE_URL pointing at api.openai.com counts as the official API.
-    const official = await openaiProvider({ target: "gpt-4o-mini", cwd: ".", config: { base_url: `${server.url}/v1?host=api.openai.com` } });
-    await official.generate({ text: "hi" }, { temperature: 0, maxTokens: 7 }, call).catch(() => undefined);
-    const body = server.requests.at(-1)!.body;
-    expect(body.max_completion_tokens).toBe(7);
-    expect(body.max_tokens).toBeUndefined();
+    // The SDK talks to https://api.openai.com; its requests are routed to the fake server.
+    const realFetch = globalThis.fetch;
+    vi.stubGlobal("fetch", (input: string | URL | Request, init?: RequestInit) => realFetch(String(input instanceof Request ? input.url : input).replace("https://api.openai.com", server.url), init));
+    try {
+      const official = await openaiProvider({ target: "gpt-4o-mini", cwd: ".", config: { base_url: "https://api.openai.com/v1" } });
+      await official.generate({ text: "hi" }, { temperature: 0, maxTokens: 7 }, call);
+      const body = server.requests.at(-1)!.body;
+      expect(body.max_completion_tokens).toBe(7);
+      expect(body.max_tokens).toBeUndefined();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe("which servers are OpenAI's own", () => {
+  it("decides by the base URL's host, not by a match in its path or query", async () => {
+    const { isOpenAIHost } = await import("../../src/provider/openai.ts");
+    expect(isOpenAIHost("https://api.openai.com/v1")).toBe(true);
+    expect(isOpenAIHost("https://API.OpenAI.com:443/v1/")).toBe(true);
+    expect(isOpenAIHost("http://localhost:8000/v1?upstream=api.openai.com")).toBe(false);
+    expect(isOpenAIHost("http://proxy.local/api.openai.com/v1")).toBe(false);
+    expect(isOpenAIHost("https://api.openai.com.evil.example/v1")).toBe(false);
+    expect(isOpenAIHost("not a url")).toBe(false);
   });
 });

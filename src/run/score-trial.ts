@@ -1,0 +1,47 @@
+// Every scorer of a task on one finished trial. A scorer that throws leaves its score
+// unscored (null) with the reason; it never turns into a pass, a fail or a trial error.
+import type { ScoreInput, ScoreResult } from "../score/types.ts";
+import type { TrialRecord } from "../store/trials.ts";
+import type { PreparedScorer } from "./types.ts";
+
+type Scores = TrialRecord["scores"];
+
+/**
+ * Run each scorer on `input`. Synchronous scorers (most metrics) are not awaited: a promise
+ * is returned only once a scorer returns one.
+ */
+export function scoreTrial(scorers: PreparedScorer[], input: ScoreInput): Scores | Promise<Scores> {
+  const scores: Scores = [];
+  for (let i = 0; i < scorers.length; i++) {
+    const { id, scorer } = scorers[i];
+    try {
+      const result = scorer.score(input);
+      if (result instanceof Promise) return scoreRest(scorers, input, scores, i, result);
+      scores.push(scoreRow(id, result));
+    } catch (error) {
+      scores.push(failedRow(id, error));
+    }
+  }
+  return scores;
+}
+
+/** scoreTrial from scorer `from` on, whose result is `pending`. */
+async function scoreRest(scorers: PreparedScorer[], input: ScoreInput, scores: Scores, from: number, pending: Promise<ScoreResult>): Promise<Scores> {
+  for (let i = from; i < scorers.length; i++) {
+    const { id, scorer } = scorers[i];
+    try {
+      scores.push(scoreRow(id, i === from ? await pending : await scorer.score(input)));
+    } catch (error) {
+      scores.push(failedRow(id, error));
+    }
+  }
+  return scores;
+}
+
+function scoreRow(scorerId: number, result: ScoreResult): Scores[number] {
+  return { scorerId, value: result.value, explanation: result.explanation, stats: result.stats };
+}
+
+function failedRow(scorerId: number, error: unknown): Scores[number] {
+  return { scorerId, value: null, explanation: `scorer failed: ${(error as Error).message}` };
+}

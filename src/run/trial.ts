@@ -1,0 +1,116 @@
+// One trial's life: render the prompt, answer it from the response cache or the model (with
+// retries), extract the answer from each generation, vote (self-consistency), and score.
+import type { GenerateParams, Generation } from "../provider/types.ts";
+import type { GenerationRecord } from "../store/trials.ts";
+import { hashSeed } from "../stats/random.ts";
+import { sha256 } from "../template/env.ts";
+import { loglikelihoodTrial } from "./loglikelihood-trial.ts";
+import { retried } from "./retry.ts";
+import { scoreTrial } from "./score-trial.ts";
+import type { PlannedTrial, PreparedStrategy, TrialOptions, TrialOutcome } from "./types.ts";
+
+/** Run one trial; undefined when the run was interrupted mid-call (the trial stays not done, for resume). */
+export async function runTrial(planned: PlannedTrial, options: TrialOptions): Promise<TrialOutcome> {
+  if (options.signal?.aborted) return undefined;
+  const { task, item, strategy, model, sample } = planned;
+  const prompt = strategy.strategy.render(
+    item,
+    { renderPrompt: task.templates.renderPrompt, targetsOf: task.templates.targetsOf, system: task.task.system, exemplars: task.task.loadedExemplars, seed: planned.itemSeed },
+    strategy.spec.options,
+  );
+  if (task.task.choices !== undefined || task.task.outputType === "loglikelihood") return loglikelihoodTrial(planned, prompt, options);
+  const k = strategy.strategy.generationsPerTrial(strategy.spec.options);
+  const generations: GenerationRecord[] = [];
+  const cacheEntries: [string, string][] = [];
+  const context = { task: task.key, item: item.key, strategy: strategy.spec.label, sample, signal: options.signal };
+  let trialError: string | undefined;
+  let anyCached = false;
+  let costUsd: number | undefined;
+  for (let idx = 0; idx < k; idx++) {
+    // Greedy requests carry no seed; sampled ones a seed derived from the trial and generation.
+    const params: GenerateParams =
+      strategy.params.temperature > 0
+        ? { ...strategy.params, seed: hashSeed(strategy.params.seed ?? options.seed, task.key, item.key, strategy.spec.label, sample, idx) }
+        : greedyParams(strategy);
+    const key = model.provider.cacheable === false || !options.cache ? undefined : sha256(JSON.stringify([model.cacheId, params, prompt.system ?? null, prompt.text]));
+    let generation: Generation;
+    let attempts = 0;
+    let cached = false;
+    const hit = key ? options.cache!.get(key) : undefined;
+    if (hit !== undefined) {
+      generation = JSON.parse(hit) as Generation;
+      cached = anyCached = true;
+    } else {
+      try {
+        const result = await retried(() => model.provider.generate(prompt, params, context), model, options);
+        generation = result.value;
+        attempts = result.attempts;
+        if (key) cacheEntries.push([key, JSON.stringify(generation)]);
+      } catch (error) {
+        if (options.signal?.aborted) return undefined;
+        trialError = (error as Error).message || String(error);
+        generations.push({ idx, promptText: prompt.text, system: prompt.system, output: null, answer: null, seed: params.seed, cached: false, attempts: (error as { attempts?: number }).attempts ?? 1, error: trialError });
+        break;
+      }
+    }
+    if (generation.costUsd !== undefined) costUsd = (costUsd ?? 0) + generation.costUsd;
+    generations.push({
+      idx,
+      promptText: prompt.text,
+      system: prompt.system,
+      output: generation.text,
+      answer: strategy.strategy.extract(generation.text, strategy.spec.options),
+      finishReason: generation.finishReason,
+      seed: params.seed,
+      cached,
+      attempts,
+      latencyMs: generation.latencyMs,
+      inputTokens: generation.inputTokens,
+      outputTokens: generation.outputTokens,
+    });
+  }
+  const base = {
+    itemId: planned.itemId,
+    strategyId: strategy.id,
+    modelId: model.id,
+    sample,
+    generations,
+    latencyMs: sumOf(generations, (g) => g.latencyMs),
+    inputTokens: sumOf(generations, (g) => g.inputTokens),
+    outputTokens: sumOf(generations, (g) => g.outputTokens),
+    costUsd,
+  };
+  const event = { task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, cached: anyCached };
+  if (trialError !== undefined) {
+    options.reporter?.onTrialResult?.({ ...event, status: "error", error: trialError });
+    return { record: { ...base, status: "error", output: null, answer: null, error: trialError, scores: [] }, cacheEntries };
+  }
+  const chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
+  const output = generations[chosen].output ?? "";
+  const answer = generations[chosen].answer;
+  const scored = scoreTrial(task.scorers, { answer, output, targets: task.templates.targetsOf(item), item: item.fields, task: { id: task.task.id } });
+  const scores = Array.isArray(scored) ? scored : await scored;
+  options.reporter?.onTrialResult?.({ ...event, status: "done" });
+  return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };
+}
+
+function sumOf(generations: GenerationRecord[], field: (g: GenerationRecord) => number | undefined): number | undefined {
+  let sum: number | undefined;
+  for (const g of generations) {
+    const x = field(g);
+    if (x !== undefined) sum = (sum ?? 0) + x;
+  }
+  return sum;
+}
+
+/** A strategy's generation parameters without a seed (greedy requests), built once per strategy. */
+const greedyCache = new WeakMap<PreparedStrategy, GenerateParams>();
+function greedyParams(strategy: PreparedStrategy): GenerateParams {
+  let params = greedyCache.get(strategy);
+  if (!params) {
+    const { seed: _seed, ...rest } = strategy.params;
+    params = rest;
+    greedyCache.set(strategy, params);
+  }
+  return params;
+}

@@ -1,0 +1,73 @@
+// The shapes a run hands from file to file: tasks, strategies, scorers and models ready to
+// run (with their store ids), one planned trial, and what finishing a trial produces.
+import type { GenerateParams, Provider } from "../provider/types.ts";
+import type { Scorer } from "../score/types.ts";
+import type { TrialRecord } from "../store/trials.ts";
+import type { Strategy } from "../strategy/types.ts";
+import type { TaskTemplates } from "../suite/prepare.ts";
+import type { Item, LoadedTask, StrategySpec } from "../suite/types.ts";
+import type { Reporter } from "./reporter.ts";
+
+/** A strategy of a task with its store id and merged generation parameters. */
+export interface PreparedStrategy {
+  id: number;
+  spec: StrategySpec;
+  strategy: Strategy<any>;
+  params: GenerateParams;
+}
+
+/** A scorer of a task with its store id. */
+export interface PreparedScorer {
+  id: number;
+  scorer: Scorer;
+}
+
+/** A task registered in the store, with compiled templates. */
+export interface PreparedTask {
+  /** `suite/task`. */
+  key: string;
+  task: LoadedTask;
+  templates: TaskTemplates;
+  itemIds: Map<string, number>;
+  strategies: PreparedStrategy[];
+  scorers: PreparedScorer[];
+}
+
+/** A model registered in the store. */
+export interface PreparedModel {
+  id: number;
+  /** As the user gave it: `echo`, `local:demo`, a named model. */
+  spec: string;
+  provider: Provider;
+  concurrency: number;
+  /**
+   * What identifies the model's answers in the response cache: the provider id, plus the
+   * weights' content hash for local models (a retrained file at the same path is a new model).
+   */
+  cacheId: string;
+}
+
+/** One trial: task x item x strategy x model x sample. */
+export interface PlannedTrial {
+  task: PreparedTask;
+  item: Item;
+  itemId: number;
+  strategy: PreparedStrategy;
+  model: PreparedModel;
+  sample: number;
+  /** hashSeed(run seed, task, item): the item's few-shot sampling seed. */
+  itemSeed: number;
+}
+
+/** A finished trial and the response-cache entries it produced; undefined when it was cut short by an interrupt. */
+export type TrialOutcome = { record: TrialRecord; cacheEntries: [string, string][] } | undefined;
+
+/** What running one trial needs besides the trial. */
+export interface TrialOptions {
+  seed: number;
+  cache?: { get(key: string): string | undefined };
+  reporter?: Reporter;
+  signal?: AbortSignal;
+  /** First retry backoff in ms (tests shorten it). */
+  retryBaseDelayMs?: number;
+}
