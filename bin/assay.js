@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The assay CLI. The CLI (not the library) exposes V8's gc, so long runs can keep memory
-// flat (see src/run/memory.ts); then it runs the TypeScript sources through tsx.
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-setFlagsFromString("--expose-gc");
-globalThis.gc ??= runInNewContext("gc");
-const { register } = await import("tsx/esm/api");
-register();
-const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv);
+// The assay command: runs the compiled CLI in dist/ (built from src/ by `npm run build`,
+// which `npm ci` runs through the prepare script).
+try {
+  await import("../dist/cli/bin.js");
+} catch (error) {
+  if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/bin.js")) {
+    process.stderr.write("assay: the compiled CLI is missing (dist/); run `npm run build` (npm ci does it)\n");
+    process.exit(2);
+  }
+  throw error;
+}
