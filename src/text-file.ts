@@ -63,13 +63,16 @@ export function fileError(error: unknown, what: string, shown: string, code = "E
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-/** Decode UTF-8 strictly; invalid bytes are a UserError with the line and byte column. */
-export function decodeUtf8(bytes: Uint8Array, shown: string, what: string, code = "E_FILE"): string {
+/**
+ * Decode UTF-8 strictly; invalid bytes are a UserError with the line and byte column
+ * (`linesBefore`: lines of the file that precede `bytes`, when decoding a piece of it).
+ */
+export function decodeUtf8(bytes: Uint8Array, shown: string, what: string, code = "E_FILE", linesBefore = 0): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    let line = 1;
+    let line = linesBefore + 1;
     let lineStart = 0;
     for (let i = 0; i < at; i++) {
       if (bytes[i] === 0x0a) {
