@@ -71,7 +71,7 @@ describe("sentence BLEU matches sacrebleu.sentence_bleu", () => {
 
 describe("bleu scorer", () => {
   it("scores an item and aggregates corpus statistics", () => {
-    const scorer = bleuScorer({ name: "bleu" });
+    const scorer = bleuScorer({});
     const a = scorer.score({ answer: "The cat sat on the mat.", output: "", targets: ["The cat sat on a mat."], item: {} }) as { value: number; stats: number[] };
     expect(a.value).toBeGreaterThan(0);
     const b = scorer.score({ answer: null, output: "x", targets: ["The cat sat on a mat."], item: {} }) as { value: number; stats: number[]; explanation: string };
@@ -89,7 +89,8 @@ describe("bleu scorer", () => {
   });
 
   it("rejects unknown options", () => {
-    expect(() => bleuScorer({ tokenize: "13b" })).toThrow(/unknown BLEU tokenizer/);
-    expect(() => bleuScorer({ smooth: "laplace" })).toThrow(/unknown BLEU smoothing/);
+    expect(() => bleuScorer({ tokenize: "13b" })).toThrow(/^scorer bleu: tokenize: Invalid option: expected one of "13a"\|"none"\|"intl"\|"char"$/);
+    expect(() => bleuScorer({ smooth: "laplace" })).toThrow(/^scorer bleu: smooth: Invalid option/);
+    expect(() => bleuScorer({ name: "bleu" })).toThrow(/^scorer bleu: name: unknown option/);
   });
 });
