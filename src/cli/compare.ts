@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { compareRuns, type ComparisonRow } from "../report/compare.ts";
-import { columns } from "../report/table.ts";
+import { columns, terminalSafe } from "../report/table.ts";
 import { openStore } from "../store/db.ts";
 import { intOption } from "./options.ts";
 import type { CliIo } from "./run.ts";
@@ -27,29 +27,79 @@ export function registerCompareCommand(program: Command, io: CliIo): void {
       const db = openStore(flags.db);
       try {
         const rows = compareRuns(db, { run: runA, model: flags.aModel, strategy: flags.aStrategy }, { run: runB, model: flags.bModel, strategy: flags.bStrategy }, { seed: flags.seed });
-        io.out(flags.json ? JSON.stringify(rows, null, 2) + "\n" : comparisonTable(rows) + "\n");
+        io.out(flags.json ? JSON.stringify(rows, null, 2) + "\n" : comparisonTable(rows, runA, runB) + "\n");
       } finally {
         db.close();
       }
     });
 }
 
-function comparisonTable(rows: ComparisonRow[]): string {
+/** Short test names keep rows narrow; a legend line spells out the ones used. */
+const TEST_SHORT: Record<ComparisonRow["test"], string> = {
+  "mcnemar-exact": "exact",
+  "mcnemar-chi2": "chi2",
+  "paired-bootstrap": "boot",
+  "paired-permutation": "perm",
+  "paired-t": "t",
+};
+const TEST_NAME: Record<ComparisonRow["test"], string> = {
+  "mcnemar-exact": "McNemar exact binomial",
+  "mcnemar-chi2": "McNemar chi-square",
+  "paired-bootstrap": "paired bootstrap",
+  "paired-permutation": "exact paired randomization (few items), bootstrap interval",
+  "paired-t": "paired t",
+};
+
+/**
+ * The comparison as text: one line per side naming its run (and its model and strategy when
+ * every row shares them), then narrow rows (a model or strategy column only when it varies),
+ * then the cells with unscored items.
+ */
+export function comparisonTable(rows: ComparisonRow[], runA: number, runB: number): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "-");
-  const header = ["task", "metric", "A", "B", "A value", "B value", "B - A", "95% CI", "p", "test", "n", "MDE"];
-  const body = rows.map((r) => [
+  // Infinity: no difference of proportions (at most 1) can be detected with so few items.
+  const mde = (x: number) => (x === Infinity ? ">1" : f(x));
+  const same = (values: string[]) => values.every((v) => v === values[0]);
+  const fixed = {
+    aModel: same(rows.map((r) => r.a.model)),
+    bModel: same(rows.map((r) => r.b.model)),
+    aStrategy: same(rows.map((r) => r.a.strategy)),
+    bStrategy: same(rows.map((r) => r.b.strategy)),
+  };
+  const sideLine = (label: string, run: number, model: string | undefined, strategy: string | undefined) =>
+    terminalSafe(`${label}: run ${run}${model !== undefined ? `  ${model}` : ""}${strategy !== undefined ? `  ${strategy}` : ""}`);
+  const lines = [
+    sideLine("A", runA, fixed.aModel ? rows[0].a.model : undefined, fixed.aStrategy ? rows[0].a.strategy : undefined),
+    sideLine("B", runB, fixed.bModel ? rows[0].b.model : undefined, fixed.bStrategy ? rows[0].b.strategy : undefined),
+  ];
+  // Cells pair on the model and strategy unless a side fixes them, so a varying one is equal on both sides.
+  const modelColumn = !(fixed.aModel && fixed.bModel);
+  const strategyColumn = !(fixed.aStrategy && fixed.bStrategy);
+  const header = ["task", ...(modelColumn ? ["model"] : []), ...(strategyColumn ? ["strategy"] : []), "metric", "A", "B", "B - A", "95% CI", "p", "test", "n", "MDE"];
+  const pick = (a: string, b: string) => (a === b ? a : `${a} / ${b}`);
+  const key = (r: ComparisonRow) => [
     r.task,
+    ...(modelColumn ? [pick(r.a.model, r.b.model)] : []),
+    ...(strategyColumn ? [pick(r.a.strategy, r.b.strategy)] : []),
     r.metric,
-    `${r.a.model} ${r.a.strategy}`,
-    `${r.b.model} ${r.b.strategy}`,
+  ];
+  const body = rows.map((r) => [
+    ...key(r),
     f(r.a.value),
     f(r.b.value),
     (r.difference >= 0 ? "+" : "") + f(r.difference),
     `[${f(r.ci[0])}, ${f(r.ci[1])}]`,
-    r.pValue < 0.001 ? "<0.001" : r.pValue.toFixed(3),
-    r.test,
+    Number.isNaN(r.pValue) ? "-" : r.pValue < 0.001 ? "<0.001" : r.pValue.toFixed(3),
+    TEST_SHORT[r.test],
     String(r.n),
-    f(r.minimumDetectableEffect),
+    mde(r.minimumDetectableEffect),
   ]);
-  return columns(header, body);
+  const first = 2 + Number(modelColumn) + Number(strategyColumn); // the A column
+  lines.push(columns(header, body, { rightAligned: [first, first + 1, first + 2, first + 4, first + 6, first + 7] }));
+  const used = new Set(rows.map((r) => r.test));
+  lines.push(`test: ${(Object.keys(TEST_SHORT) as ComparisonRow["test"][]).filter((t) => used.has(t)).map((t) => `${TEST_SHORT[t]} = ${TEST_NAME[t]}`).join("; ")}`);
+  for (const r of rows) {
+    if (r.a.unscored > 0 || r.b.unscored > 0) lines.push(terminalSafe(`unscored (left out): ${key(r).join(" ")}: A ${r.a.unscored}, B ${r.b.unscored}`));
+  }
+  return lines.join("\n");
 }

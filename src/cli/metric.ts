@@ -18,10 +18,11 @@ function toNumber(flag: string, value: string | undefined, integer: boolean): nu
 export function registerMetricCommand(program: Command, print: (text: string) => void = (t) => process.stdout.write(t + "\n")): void {
   program
     .command("metric")
-    .description(`score a hypothesis file against reference files, one segment per line (${CLI_METRICS.join(", ")})`)
+    .description(`score a hypothesis file against reference files, one segment per line or JSON line (${CLI_METRICS.join(", ")})`)
     .argument("<name>", `metric: ${CLI_METRICS.join(", ")}`)
     .requiredOption("--hyp <file>", "hypotheses, one per line")
     .option("--ref <file>", "references, one per line (repeat for several references)", collect, [])
+    .option("--format <format>", 'lines (default) or jsonl: each line a JSON string, or {"hyp": ..., "refs": [...]} (then no --ref), so segments can span lines')
     .option("--json", "print one JSON object")
     .option("--segments", "add per-segment scores")
     .option("-w, --width <n>", "decimal places in the text output (sacrebleu -w; default 2)")
@@ -29,6 +30,7 @@ export function registerMetricCommand(program: Command, print: (text: string) =>
     .option("--smooth <method>", "bleu: exp (default), floor, add-k, none")
     .option("--smooth-value <x>", "bleu: value for floor (0.1) / add-k (1)")
     .option("--effective-order", "bleu: use effective n-gram order")
+    .option("--max-ngram-order <n>", "bleu: maximum n-gram order (sacrebleu max_ngram_order; default 4)")
     .option("--lowercase", "bleu, chrf, edit-distance: lower-case first")
     .option("--char-order <n>", "chrf: character n-gram order (default 6)")
     .option("--word-order <n>", "chrf: word n-gram order (default 0; 2 = chrF++)")
@@ -41,6 +43,7 @@ export function registerMetricCommand(program: Command, print: (text: string) =>
         metric: name,
         hyp: flags.hyp as string,
         refs: flags.ref as string[],
+        format: flags.format as string | undefined,
         segments: Boolean(flags.segments),
         width: toNumber("--width", flags.width as string | undefined, true),
         tokenize: flags.tokenize as string | undefined,
@@ -48,6 +51,7 @@ export function registerMetricCommand(program: Command, print: (text: string) =>
         smoothValue: toNumber("--smooth-value", flags.smoothValue as string | undefined, false),
         lowercase: flags.lowercase as boolean | undefined,
         effectiveOrder: flags.effectiveOrder as boolean | undefined,
+        maxNgramOrder: toNumber("--max-ngram-order", flags.maxNgramOrder as string | undefined, true),
         charOrder: toNumber("--char-order", flags.charOrder as string | undefined, true),
         wordOrder: toNumber("--word-order", flags.wordOrder as string | undefined, true),
         beta: toNumber("--beta", flags.beta as string | undefined, true),

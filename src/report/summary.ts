@@ -99,16 +99,20 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
 
 /**
  * pass@k per item with the unbiased estimator (Chen et al. 2021) from the item's n scored
- * samples and c passes, averaged over items, with a t interval over items. Items with
- * fewer than k samples are left out (the estimator needs n >= k) and not counted in n.
+ * samples and c passes, averaged over items. Items with fewer than k samples are left out
+ * (the estimator needs n >= k) and not counted in n.
+ * The interval is Wilson's with the mean as the proportion: item values lie in [0, 1], so
+ * their variance is at most m(1 - m) (Bhatia & Davis 2000), the Bernoulli variance Wilson's
+ * score interval assumes. It is therefore conservative, stays in [0, 1] (a t interval gave
+ * [0.893, 1.007] for pass@5), keeps a width when every item passes, and for pass@1 with one
+ * sample per item is exactly the pass rate's Wilson interval.
  */
 function passAtRows(db: Db, row: ScoreAggregateRow, base: Omit<SummaryResult, "value" | "ci" | "interval">, ks: number[], confidence: number): SummaryResult[] {
   const items = itemScores(db, row.modelId, row.strategyId, row.scorerId);
   return ks.map((k) => {
     const values = items.filter((i) => i.samples >= k).map((i) => passAtK(i.samples, Math.round(i.value * i.samples), k));
     const sum = values.reduce((s, v) => s + v, 0);
-    const sq = values.reduce((s, v) => s + v * v, 0);
-    const ci = values.length >= 2 ? tIntervalFromSums(values.length, sum, sq, confidence) : null;
-    return { ...base, metric: `${row.scorer} pass@${k}`, n: values.length, value: values.length ? sum / values.length : null, ci, interval: ci ? ("t" as const) : ("none" as const) };
+    const ci = values.length >= 1 ? wilsonInterval(sum, values.length, confidence) : null;
+    return { ...base, metric: `${row.scorer} pass@${k}`, n: values.length, value: values.length ? sum / values.length : null, ci, interval: ci ? ("wilson" as const) : ("none" as const) };
   });
 }

@@ -8,6 +8,7 @@ import { passAtK } from "../../src/stats/reducers.ts";
 import { wilsonInterval } from "../../src/stats/intervals.ts";
 import { arithmeticProvider } from "../run/fixtures/counting-provider.ts";
 import Database from "better-sqlite3";
+import type { Provider } from "../../src/provider/types.ts";
 import { workspace } from "../helpers/workspace.ts";
 
 const dir = workspace();
@@ -49,7 +50,36 @@ describe("run summaries", () => {
     expect(byMetric["exact-match pass@3"].value).toBeCloseTo(mean(3), 12);
     expect(byMetric["exact-match pass@1"].value).toBeCloseTo(byMetric["exact-match"].value!, 12);
     expect(byMetric["exact-match pass@3"].value!).toBeGreaterThan(byMetric["exact-match pass@1"].value!);
-    expect(byMetric["exact-match pass@3"]).toMatchObject({ n: 12, interval: "t" });
+    expect(byMetric["exact-match pass@3"]).toMatchObject({ n: 12, interval: "wilson" });
     expect(() => defineTask({ id: "x", items: [{}], prompt: "", scorers: ["includes"], passAt: [2] })).toThrow(/pass@2 needs at least 2 samples/);
+  });
+
+  it("keeps pass@k intervals inside [0, 1], with a width at the boundary", async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ id: `i${i}`, a: i, b: 1, answer: String(i + 1) }));
+    const task = (id: string) =>
+      defineTask({ suite: "s", id, items, prompt: "Q: {{a}} + {{b}}?\nA:", target: "{{answer}}", strategies: [{ name: "zero-shot", generation: { temperature: 1 } }], scorers: ["exact-match"], repeats: 5, passAt: [5] });
+    // Right on every sample of every item except `wrong`, which is never right.
+    const provider = (wrong: string | undefined): Provider => ({
+      id: `test:all-but-${wrong}`,
+      generate: async (prompt, _params, context) => {
+        const m = /(\d+) \+ (\d+)/.exec(prompt.text)!;
+        const sum = Number(m[1]) + Number(m[2]);
+        return { text: String(context.item === wrong ? sum + 1 : sum), finishReason: "stop", latencyMs: 0 };
+      },
+    });
+    const passAt5 = async (wrong: string | undefined) => {
+      const result = await runEval({ db: join(dir, `k${wrong ?? "none"}.db`), tasks: [task("k")], models: [provider(wrong)] });
+      return result.results.find((r) => r.metric === "exact-match pass@5")!;
+    };
+    // 11 items at pass@5 = 1 and one at 0: the t interval was [0.733, 1.100].
+    const one = await passAt5("i11");
+    expect(one.value).toBeCloseTo(11 / 12, 12);
+    expect(one).toMatchObject({ n: 12, interval: "wilson", ci: wilsonInterval(11, 12) });
+    expect(one.ci![1]).toBeLessThanOrEqual(1);
+    // Every item passes: the t interval was [1, 1]; Wilson's keeps a lower bound below 1.
+    const all = await passAt5(undefined);
+    expect(all.value).toBe(1);
+    expect(all.ci).toEqual(wilsonInterval(12, 12));
+    expect(all.ci![0]).toBeLessThan(0.8);
   });
 });

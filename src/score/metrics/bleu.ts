@@ -5,9 +5,11 @@
 // smoothing methods from Chen & Cherry (2014), "A Systematic Comparison of Smoothing
 // Techniques for Sentence-Level BLEU".
 
+import { z } from "zod";
 import { UserError } from "../../errors.ts";
 import type { ScorerFactory } from "../types.ts";
 import { segmentTokens } from "./bleu-tokenizers.ts";
+import { scorerArgs } from "./args.ts";
 import { pyFixed } from "./python-text.ts";
 
 export { tokenize13a, tokenizeChar, tokenizeIntl, tokens13a } from "./bleu-tokenizers.ts";
@@ -19,6 +21,9 @@ export const BLEU_TOKENIZERS = ["13a", "none", "intl", "char"] as const;
 export type BleuTokenizer = (typeof BLEU_TOKENIZERS)[number];
 export const BLEU_SMOOTHING = ["exp", "floor", "add-k", "none"] as const;
 export type BleuSmoothing = (typeof BLEU_SMOOTHING)[number];
+
+/** The largest n-gram order accepted (sacrebleu sets none; the work grows with it). */
+export const MAX_NGRAM_ORDER = 100;
 
 /** Default smoothing values (sacrebleu `BLEU.SMOOTH_DEFAULTS`). */
 const SMOOTH_DEFAULTS: Record<BleuSmoothing, number | null> = { none: null, floor: 0.1, "add-k": 1, exp: null };
@@ -60,13 +65,15 @@ function resolve(options: BleuOptions) {
   const smooth = options.smooth ?? "exp";
   if (!BLEU_TOKENIZERS.includes(tokenize)) throw new UserError(`unknown BLEU tokenizer "${tokenize}" (known: ${BLEU_TOKENIZERS.join(", ")})`);
   if (!BLEU_SMOOTHING.includes(smooth)) throw new UserError(`unknown BLEU smoothing "${smooth}" (known: ${BLEU_SMOOTHING.join(", ")})`);
+  const maxOrder = options.maxNgramOrder ?? 4;
+  if (!Number.isInteger(maxOrder) || maxOrder < 1 || maxOrder > MAX_NGRAM_ORDER) throw new UserError(`BLEU max n-gram order must be an integer from 1 to ${MAX_NGRAM_ORDER}, got ${maxOrder}`);
   return {
     tokenize,
     smooth,
     smoothValue: options.smoothValue,
     lowercase: options.lowercase ?? false,
     effectiveOrder: options.effectiveOrder ?? false,
-    maxOrder: options.maxNgramOrder ?? 4,
+    maxOrder,
   };
 }
 
@@ -362,13 +369,17 @@ export function sentenceBleu(hypothesis: string, references: string[], options: 
   return bleuFromStats(bleuSegmentStats(hypothesis, references, o), o);
 }
 
-/** The sacrebleu signature, e.g. `nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`. */
+/**
+ * The sacrebleu signature, e.g. `nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`.
+ * sacrebleu's signature omits max_ngram_order (its command line cannot change it); a non-default
+ * order adds `ngram:N` before `version` so two different scores never share a signature.
+ */
 export function bleuSignature(options: BleuOptions, nrefs: number | "var"): string {
   const o = resolve(options);
   let smooth: string = o.smooth;
   const def = SMOOTH_DEFAULTS[o.smooth];
   if (def !== null) smooth += `[${pyFixed(o.smoothValue ?? def, 2)}]`;
-  return `nrefs:${nrefs}|case:${o.lowercase ? "lc" : "mixed"}|eff:${o.effectiveOrder ? "yes" : "no"}|tok:${o.tokenize}|smooth:${smooth}|version:${SACREBLEU_VERSION}`;
+  return `nrefs:${nrefs}|case:${o.lowercase ? "lc" : "mixed"}|eff:${o.effectiveOrder ? "yes" : "no"}|tok:${o.tokenize}|smooth:${smooth}${o.maxOrder === 4 ? "" : `|ngram:${o.maxOrder}`}|version:${SACREBLEU_VERSION}`;
 }
 
 /** The line sacrebleu prints, e.g. `BLEU|… = 48.53 82.4/50.0/45.5/37.5 (BP = 1.000 ratio = …)`; `width` is sacrebleu's `-w`. */
@@ -379,24 +390,35 @@ export function formatBleu(score: BleuScore, signature: string, width = 2): stri
   return `${name} = ${pyFixed(score.score, width)} ${verbose}`;
 }
 
-/** Reads BLEU options from scorer args (YAML): `{tokenize, smooth, smooth_value, lowercase, effective_order, max_ngram_order}`. */
+/** The `bleu` scorer's arguments: sacrebleu's own parameter names (snake_case, one spelling each). */
+const bleuArgs = z
+  .strictObject({
+    tokenize: z.enum(BLEU_TOKENIZERS).default("13a"),
+    smooth: z.enum(BLEU_SMOOTHING).default("exp"),
+    smooth_value: z.number().min(0).optional(),
+    lowercase: z.boolean().default(false),
+    effective_order: z.boolean().default(false),
+    max_ngram_order: z.int().min(1).max(MAX_NGRAM_ORDER).default(4),
+  })
+  .superRefine((o, ctx) => {
+    if (o.smooth_value !== undefined && SMOOTH_DEFAULTS[o.smooth] === null) {
+      ctx.addIssue({ code: "custom", path: ["smooth_value"], message: `applies to smooth: floor or add-k, not ${o.smooth}` });
+    }
+  });
+
+/**
+ * Reads BLEU options from scorer args (YAML): `{tokenize, smooth, smooth_value, lowercase,
+ * effective_order, max_ngram_order}`; any other field, or a bad value, is an OptionsError.
+ */
 export function bleuOptionsFromArgs(args: Record<string, unknown>): BleuOptions {
-  const o: BleuOptions = {
-    tokenize: (args.tokenize as BleuTokenizer | undefined) ?? "13a",
-    smooth: (args.smooth as BleuSmoothing | undefined) ?? "exp",
-    smoothValue: (args.smooth_value ?? args.smoothValue) as number | undefined,
-    lowercase: Boolean(args.lowercase ?? false),
-    effectiveOrder: Boolean(args.effective_order ?? args.effectiveOrder ?? false),
-    maxNgramOrder: (args.max_ngram_order ?? args.maxNgramOrder) as number | undefined,
-  };
-  resolve(o);
-  return o;
+  const a = scorerArgs(bleuArgs, args, "bleu");
+  return { tokenize: a.tokenize, smooth: a.smooth, smoothValue: a.smooth_value, lowercase: a.lowercase, effectiveOrder: a.effective_order, maxNgramOrder: a.max_ngram_order };
 }
 
 /**
  * `bleu` scorer: the item value is sentence BLEU / 100 (effective order, as sacrebleu's
  * `sentence_bleu`); the run summary is corpus BLEU / 100 from summed statistics.
- * @example `{name: bleu, tokenize: "13a", smooth: "exp"}`
+ * @example `{name: bleu, tokenize: "13a", smooth: "exp", max_ngram_order: 2}`
  */
 export const bleuScorer: ScorerFactory = (args) => {
   const options = bleuOptionsFromArgs(args);

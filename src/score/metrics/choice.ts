@@ -4,8 +4,9 @@
 // (multiple_choice process_results: acc = argmax(lls) == gold, acc_norm = argmax(lls /
 // completion_len) == gold; numpy argmax keeps the first maximum).
 
-import { UserError } from "../../errors.ts";
+import { z } from "zod";
 import type { ScoreInput, ScorerFactory } from "../types.ts";
+import { scorerArgs } from "./args.ts";
 import { codePointLength } from "./python-text.ts";
 
 /** Option labels: A, B, C, ... */
@@ -95,6 +96,17 @@ function choicesOf(input: ScoreInput): string[] {
   return [];
 }
 
+const choiceArgs = z
+  .strictObject({
+    metric: z.enum(["acc", "acc_norm"]).default("acc"),
+    // lm-evaluation-harness divides by len(continuation) in Python, i.e. code points: the default.
+    norm: z.enum(["chars", "bytes"]).optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.norm !== undefined && o.metric !== "acc_norm") ctx.addIssue({ code: "custom", path: ["norm"], message: "applies to metric: acc_norm only" });
+  })
+  .transform((o) => ({ metric: o.metric, norm: o.norm ?? "chars" }));
+
 /**
  * `choice` scorer. With per-choice log-likelihoods it reports lm-eval `acc` (or `acc_norm`
  * with `metric: acc_norm`; `norm: chars` (default, as lm-eval: code points of the continuation) or `bytes`); otherwise
@@ -103,11 +115,7 @@ function choicesOf(input: ScoreInput): string[] {
  * @example `{name: choice, metric: acc_norm}`
  */
 export const choiceScorer: ScorerFactory = (args) => {
-  const metric = String(args.metric ?? "acc");
-  // lm-evaluation-harness divides by len(continuation) in Python, i.e. code points: the default.
-  const normBy = String(args.norm ?? "chars");
-  if (metric !== "acc" && metric !== "acc_norm") throw new UserError(`choice: unknown metric "${metric}" (known: acc, acc_norm)`);
-  if (normBy !== "bytes" && normBy !== "chars") throw new UserError(`choice: unknown norm "${normBy}" (known: bytes, chars)`);
+  const { metric, norm: normBy } = scorerArgs(choiceArgs, args, "choice");
   return {
     name: metric === "acc_norm" ? "acc_norm" : "choice",
     spec: { name: "choice", args },

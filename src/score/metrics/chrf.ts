@@ -3,8 +3,10 @@
 // Reference: sacrebleu 2.6.0, sacrebleu/metrics/chrf.py and metrics/helpers.py;
 // Popović (2015) chrF, Popović (2017) chrF++.
 
+import { z } from "zod";
 import { UserError } from "../../errors.ts";
 import type { ScorerFactory } from "../types.ts";
+import { scorerArgs } from "./args.ts";
 import { SACREBLEU_VERSION } from "./bleu.ts";
 import { codePointLength, pyFixed, pySplit, removeWhitespace } from "./python-text.ts";
 
@@ -379,18 +381,23 @@ export function formatChrf(score: number, options: ChrfOptions, signature: strin
   return `${signature ? `${name}|${signature}` : name} = ${pyFixed(score, width)}`;
 }
 
-/** Reads chrF options from scorer args: `{char_order, word_order, beta, lowercase, whitespace, eps_smoothing}`. */
+/** The `chrf` scorer's arguments: sacrebleu's own parameter names (snake_case, one spelling each). */
+const chrfArgs = z.strictObject({
+  char_order: z.int().min(0).max(100).default(6),
+  word_order: z.int().min(0).max(100).default(0),
+  beta: z.int().min(0).default(2),
+  lowercase: z.boolean().default(false),
+  whitespace: z.boolean().default(false),
+  eps_smoothing: z.boolean().default(false),
+});
+
+/**
+ * Reads chrF options from scorer args: `{char_order, word_order, beta, lowercase, whitespace,
+ * eps_smoothing}`; any other field, or a bad value, is an OptionsError.
+ */
 export function chrfOptionsFromArgs(args: Record<string, unknown>): ChrfOptions {
-  const o: ChrfOptions = {
-    charOrder: (args.char_order ?? args.charOrder) as number | undefined,
-    wordOrder: (args.word_order ?? args.wordOrder) as number | undefined,
-    beta: args.beta as number | undefined,
-    lowercase: Boolean(args.lowercase ?? false),
-    whitespace: Boolean(args.whitespace ?? false),
-    epsSmoothing: Boolean(args.eps_smoothing ?? args.epsSmoothing ?? false),
-  };
-  resolve(o);
-  return o;
+  const a = scorerArgs(chrfArgs, args, "chrf");
+  return { charOrder: a.char_order, wordOrder: a.word_order, beta: a.beta, lowercase: a.lowercase, whitespace: a.whitespace, epsSmoothing: a.eps_smoothing };
 }
 
 /**

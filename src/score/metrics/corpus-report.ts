@@ -1,14 +1,14 @@
 // The library side of `assay metric`: score a hypothesis file against reference files (one
-// segment per line) with a metric's reference parameters, on the reference's own scale.
-// File reading is the only I/O here; the scoring is the pure metric functions.
+// segment per line, or per JSON line) with a metric's reference parameters, on the reference's
+// own scale. File reading (metric-input.ts) is the only I/O; the scoring is the pure metric functions.
 
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { UserError, didYouMean } from "../../errors.ts";
-import { BLEU_SMOOTHING, BLEU_TOKENIZERS, bleuFromStats, bleuSegmentStats, bleuSignature, formatBleu, sumStats, type BleuOptions } from "./bleu.ts";
+import { BLEU_SMOOTHING, BLEU_TOKENIZERS, MAX_NGRAM_ORDER, bleuFromStats, bleuSegmentStats, bleuSignature, formatBleu, sumStats, type BleuOptions } from "./bleu.ts";
 import { chrfFromStats, chrfSegmentStats, chrfSignature, formatChrf, type ChrfOptions } from "./chrf.ts";
 import { editSimilarity } from "./edit-distance.ts";
 import { pyFixed, pyRstrip } from "./python-text.ts";
-import { DEFAULT_ROUGE_TYPES, rouge, type RougeScore } from "./rouge.ts";
+import { METRIC_FORMATS, readMetricInput, type MetricFormat } from "./metric-input.ts";
+import { DEFAULT_ROUGE_TYPES, RougeLimitError, rouge, type RougeScore } from "./rouge.ts";
 import { squadExactMatch, squadF1 } from "./squad.ts";
 
 export const CLI_METRICS = ["bleu", "chrf", "rouge", "exact-match", "f1", "edit-distance"] as const;
@@ -17,10 +17,12 @@ export type CliMetric = (typeof CLI_METRICS)[number];
 /** What `assay metric` takes. Reference parameters a metric does not have are rejected. */
 export interface MetricOptions {
   metric: string;
-  /** Hypothesis file, one segment per line. */
+  /** Hypothesis file, one segment per line (or per JSON line with `format: "jsonl"`). */
   hyp: string;
-  /** One or more reference files, line-aligned with the hypotheses. */
+  /** Reference files, line-aligned with the hypotheses (none when the JSONL lines carry `refs`). */
   refs: string[];
+  /** `lines` (default): a segment per text line; `jsonl`: a JSON string, or `{"hyp", "refs"}`, per line. */
+  format?: string;
   /** Add per-segment scores to the report. */
   segments?: boolean;
   /** Decimal places in the text line (sacrebleu `-w`, default 2). */
@@ -30,6 +32,8 @@ export interface MetricOptions {
   smoothValue?: number;
   lowercase?: boolean;
   effectiveOrder?: boolean;
+  /** BLEU's maximum n-gram order (sacrebleu max_ngram_order, default 4). */
+  maxNgramOrder?: number;
   charOrder?: number;
   wordOrder?: number;
   beta?: number;
@@ -53,7 +57,7 @@ export interface MetricReport {
 
 /** Which reference options each metric accepts (the rest are user errors). */
 const APPLIES: Record<CliMetric, (keyof MetricOptions)[]> = {
-  bleu: ["tokenize", "smooth", "smoothValue", "lowercase", "effectiveOrder"],
+  bleu: ["tokenize", "smooth", "smoothValue", "lowercase", "effectiveOrder", "maxNgramOrder"],
   chrf: ["charOrder", "wordOrder", "beta", "lowercase", "whitespace", "epsSmoothing"],
   rouge: ["stem"],
   "exact-match": [],
@@ -62,20 +66,9 @@ const APPLIES: Record<CliMetric, (keyof MetricOptions)[]> = {
 };
 const FLAG: Partial<Record<keyof MetricOptions, string>> = {
   tokenize: "--tokenize", smooth: "--smooth", smoothValue: "--smooth-value", lowercase: "--lowercase",
-  effectiveOrder: "--effective-order", charOrder: "--char-order", wordOrder: "--word-order", beta: "--beta",
+  effectiveOrder: "--effective-order", maxNgramOrder: "--max-ngram-order", charOrder: "--char-order", wordOrder: "--word-order", beta: "--beta",
   whitespace: "--whitespace", epsSmoothing: "--eps-smoothing", stem: "--stem",
 };
-
-/** Reads a file as lines: split on "\n", a final newline does not start a segment, "\r" dropped. */
-export function readSegments(path: string): string[] {
-  if (!existsSync(path)) throw new UserError(`${path}: file not found`, { code: "E_FILE" });
-  if (statSync(path).isDirectory()) throw new UserError(`${path}: is a directory, expected a text file`, { code: "E_FILE" });
-  const text = readFileSync(path, "utf8");
-  if (text === "") return [];
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
-}
 
 function checkOptions(metric: CliMetric, o: MetricOptions): void {
   const problems: string[] = [];
@@ -95,6 +88,10 @@ function checkOptions(metric: CliMetric, o: MetricOptions): void {
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) problems.push(`${FLAG[key] ?? "--width"}: expected a non-negative integer, got ${v}`);
   }
   if (o.smoothValue !== undefined && !Number.isFinite(o.smoothValue)) problems.push(`--smooth-value: expected a number, got ${o.smoothValue}`);
+  if (o.maxNgramOrder !== undefined && !(Number.isInteger(o.maxNgramOrder) && o.maxNgramOrder >= 1 && o.maxNgramOrder <= MAX_NGRAM_ORDER)) {
+    problems.push(`--max-ngram-order: expected an integer from 1 to ${MAX_NGRAM_ORDER}, got ${o.maxNgramOrder}`);
+  }
+  if (o.format !== undefined && !METRIC_FORMATS.includes(o.format as MetricFormat)) problems.push(`--format: unknown value "${o.format}" (known: ${METRIC_FORMATS.join(", ")})`);
   if (problems.length) throw new UserError(problems.join("\n"), { code: "E_OPTION" });
 }
 
@@ -110,30 +107,28 @@ export async function metricCommand(options: MetricOptions): Promise<MetricRepor
   }
   const metric = options.metric as CliMetric;
   checkOptions(metric, options);
-  if (options.refs.length === 0) throw new UserError("at least one --ref file is required", { code: "E_OPTION" });
-  const hyps = readSegments(options.hyp);
-  const refStreams = options.refs.map(readSegments);
-  const mismatched = refStreams.map((r, k) => [options.refs[k], r.length] as const).filter(([, n]) => n !== hyps.length);
-  if (mismatched.length) {
-    const detail = mismatched.map(([f, n]) => `${f} has ${n} line${n === 1 ? "" : "s"}`).join(", ");
-    throw new UserError(`line counts differ: ${options.hyp} has ${hyps.length} line${hyps.length === 1 ? "" : "s"}, ${detail}`, { code: "E_LINES" });
-  }
+  const format = (options.format ?? "lines") as MetricFormat;
+  const { hyps, refs, where } = readMetricInput(options.hyp, options.refs, format);
   if (hyps.length === 0) throw new UserError(`${options.hyp}: no segments (the file is empty)`, { code: "E_LINES" });
-  const refsOf = (i: number) => refStreams.map((s) => s[i]);
+  const refsOf = (i: number) => refs[i];
   const width = options.width ?? 2;
-  const nrefs = options.refs.length;
+  const counts = new Set(refs.map((r) => r.length));
+  const nrefs: number | "var" = counts.size === 1 ? refs[0].length : "var";
 
   if (metric === "bleu" || metric === "chrf") {
-    // sacrebleu's CLI right-strips every line it reads.
-    const h = hyps.map(pyRstrip);
-    const r = refStreams.map((s) => s.map(pyRstrip));
-    const rRefs = (i: number) => r.map((s) => s[i]);
+    // sacrebleu's CLI right-strips every line it reads; JSON strings are taken as they are.
+    const strip = format === "lines" ? pyRstrip : (x: string) => x;
+    const h = hyps.map(strip);
+    const rRefs = (i: number) => refs[i].map(strip);
     let score: number;
     let signature: string;
     let text: string;
     let segments: number[] | undefined;
     if (metric === "bleu") {
-      const o: BleuOptions = { tokenize: options.tokenize as BleuOptions["tokenize"], smooth: options.smooth as BleuOptions["smooth"], smoothValue: options.smoothValue, lowercase: options.lowercase, effectiveOrder: options.effectiveOrder };
+      const o: BleuOptions = {
+        tokenize: options.tokenize as BleuOptions["tokenize"], smooth: options.smooth as BleuOptions["smooth"], smoothValue: options.smoothValue,
+        lowercase: options.lowercase, effectiveOrder: options.effectiveOrder, maxNgramOrder: options.maxNgramOrder,
+      };
       const rows = h.map((x, i) => bleuSegmentStats(x, rRefs(i), o));
       const result = bleuFromStats(sumStats(rows), o);
       score = result.score;
@@ -156,7 +151,14 @@ export async function metricCommand(options: MetricOptions): Promise<MetricRepor
 
   if (metric === "rouge") {
     const useStemmer = options.stem ?? false;
-    const perSegment = hyps.map((x, i) => rouge(x, refsOf(i), { useStemmer }));
+    const perSegment = hyps.map((x, i) => {
+      try {
+        return rouge(x, refsOf(i), { useStemmer });
+      } catch (error) {
+        if (error instanceof RougeLimitError) throw new UserError(error.message.replace("split the text", "split this segment"), { location: where[i], code: error.code });
+        throw error;
+      }
+    });
     const averaged: Record<string, RougeScore> = {};
     for (const type of DEFAULT_ROUGE_TYPES) {
       averaged[type] = {

@@ -3,7 +3,9 @@
 // NLTK's nltk.metrics.distance.edit_distance (substitution_cost=1, transpositions=False),
 // which the conformance fixture was produced with.
 
+import { z } from "zod";
 import type { ScorerFactory } from "../types.ts";
+import { scorerArgs } from "./args.ts";
 
 /** Levenshtein distance between `a` and `b`, counting code points (an emoji is one character). */
 export function levenshtein(a: string, b: string): number {
@@ -34,14 +36,15 @@ export function editSimilarity(a: string, b: string): number {
   return longest === 0 ? 1 : 1 - levenshtein(a, b) / longest;
 }
 
+const editDistanceArgs = z.strictObject({ lowercase: z.boolean().default(false), strip: z.boolean().default(true) });
+
 /**
  * `edit-distance` scorer: the best normalised similarity over the targets (0-1).
  * Args: `lowercase` (default false), `strip` (trim white space, default true).
  * @example `{name: edit-distance, lowercase: true}`
  */
 export const editDistanceScorer: ScorerFactory = (args) => {
-  const lowercase = Boolean(args.lowercase ?? false);
-  const strip = Boolean(args.strip ?? true);
+  const { lowercase, strip } = scorerArgs(editDistanceArgs, args, "edit-distance");
   const prep = (s: string) => {
     const t = strip ? s.trim() : s;
     return lowercase ? t.toLowerCase() : t;

@@ -6,7 +6,9 @@ import AjvModule from "ajv";
 import Ajv2019Module from "ajv/dist/2019.js";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { UserError } from "../../errors.ts";
+import { z } from "zod";
 import type { ScorerFactory } from "../types.ts";
+import { scorerArgs } from "./args.ts";
 
 type AjvClass = typeof AjvModule.default;
 const interop = (m: unknown): AjvClass => ((m as { default?: AjvClass }).default ?? (m as AjvClass));
@@ -48,18 +50,19 @@ export function compileSchema(schema: object): (value: unknown) => string[] {
   return (value) => (validate(value) ? [] : (validate.errors ?? []).map((err) => `${err.instancePath || "/"} ${err.message ?? "is invalid"}`));
 }
 
+const jsonArgs = z.strictObject({
+  schema: z.record(z.string(), z.unknown(), { error: "must be a JSON Schema object" }).optional(),
+  strip_fences: z.boolean().default(true),
+});
+
 /**
  * `json` scorer: 1 when the answer parses as JSON (and, with `schema`, validates), else 0.
  * Args: `schema` (a JSON Schema object), `strip_fences` (default true: accept a single ```json block).
  * @example `{name: json, schema: {type: object, required: [name]}}`
  */
 export const jsonScorer: ScorerFactory = (args) => {
-  const schema = args.schema;
-  if (schema !== undefined && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
-    throw new UserError("json scorer: `schema` must be a JSON Schema object");
-  }
-  const validate = schema ? compileSchema(schema as object) : undefined;
-  const stripFences = Boolean(args.strip_fences ?? true);
+  const { schema, strip_fences: stripFences } = scorerArgs(jsonArgs, args, "json");
+  const validate = schema ? compileSchema(schema) : undefined;
   return {
     name: "json",
     spec: { name: "json", args },

@@ -3,8 +3,9 @@
 // perplexity = exp(-mean(loglikelihoods)), weighted_perplexity = exp(-sum(ll)/sum(weights))
 // (word_perplexity, byte_perplexity), bits_per_byte = -sum(ll) / sum(bytes) / ln 2.
 
-import { UserError } from "../../errors.ts";
+import { z } from "zod";
 import type { ScorerFactory } from "../types.ts";
+import { scorerArgs } from "./args.ts";
 
 /** Token-level perplexity: exp of the mean negative log-probability per token. */
 export function tokenPerplexity(tokenLogprobs: number[]): number {
@@ -60,10 +61,7 @@ function fromStats([nll, tokens, bytes]: number[], unit: PerplexityUnit): number
  * @example `{name: perplexity, unit: bits-per-byte}`
  */
 export const perplexityScorer: ScorerFactory = (args) => {
-  const unit = String(args.unit ?? "token") as PerplexityUnit;
-  if (!PERPLEXITY_UNITS.includes(unit)) {
-    throw new UserError(`perplexity: unknown unit "${unit}" (known: ${PERPLEXITY_UNITS.join(", ")})`);
-  }
+  const { unit } = scorerArgs(z.strictObject({ unit: z.enum(PERPLEXITY_UNITS).default("token") }), args, "perplexity");
   return {
     name: "perplexity",
     spec: { name: "perplexity", args },

@@ -5,8 +5,11 @@
 // tokenize.py, scoring.py (fmeasure); Lin (2004), "ROUGE: A Package for Automatic
 // Evaluation of Summaries".
 
+import { z } from "zod";
 import { UserError } from "../../errors.ts";
 import type { ScorerFactory } from "../types.ts";
+import { scorerArgs } from "./args.ts";
+import { lcsIndices, lcsLength } from "./lcs.ts";
 import { porterStem } from "./porter-stemmer.ts";
 
 /** Precision, recall and F1 of one ROUGE type. */
@@ -79,53 +82,78 @@ function scoreNgrams(target: Map<string, number>, prediction: Map<string, number
   return { precision, recall, fmeasure: fmeasure(precision, recall) };
 }
 
-/** LCS length with two rolling rows. */
-function lcsLength(ref: string[], can: string[]): number {
-  let prev = new Int32Array(can.length + 1);
-  let cur = new Int32Array(can.length + 1);
-  for (let i = 1; i <= ref.length; i++) {
-    const r = ref[i - 1];
-    for (let j = 1; j <= can.length; j++) {
-      cur[j] = r === can[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
-    }
-    [prev, cur] = [cur, prev];
+/**
+ * The most token pairs (tokens(target) x tokens(prediction), summed over sentence pairs for
+ * ROUGE-Lsum) one ROUGE-L or ROUGE-Lsum score may compare: 250 million, about 0.1 s and at most
+ * 32 MB for the LCS table. Beyond it the score is refused (RougeLimitError), not computed slowly.
+ */
+export const ROUGE_LCS_LIMIT = 250_000_000;
+
+/** A ROUGE-L / ROUGE-Lsum pair too long to score within ROUGE_LCS_LIMIT. */
+export class RougeLimitError extends UserError {
+  constructor(type: string, targetTokens: number, predictionTokens: number) {
+    super(
+      `${type} would compare ${targetTokens.toLocaleString("en-US")} x ${predictionTokens.toLocaleString("en-US")} tokens, over the limit of ` +
+        `${ROUGE_LCS_LIMIT.toLocaleString("en-US")} token pairs (the LCS is quadratic); split the text into shorter segments and score them separately`,
+      { code: "E_ROUGE_LIMIT" },
+    );
+    this.name = "RougeLimitError";
   }
-  return prev[can.length];
+}
+
+function checkLimit(type: string, targetTokens: number, predictionTokens: number): void {
+  if (targetTokens * predictionTokens > ROUGE_LCS_LIMIT) throw new RougeLimitError(type, targetTokens, predictionTokens);
+}
+
+/** Token ids shared by both sides of one comparison (the LCS compares integers, not strings). */
+function idsOf(sequences: string[][], ids: Map<string, number>): Int32Array[] {
+  return sequences.map((tokens) => {
+    const out = new Int32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      let id = ids.get(tokens[i]);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(tokens[i], id);
+      }
+      out[i] = id;
+    }
+    return out;
+  });
+}
+
+/** Pairs with at most this many token pairs take the plain DP (measured with bench/metrics.ts). */
+const SMALL_LCS = 4096;
+let smallRow = new Int32Array(65);
+
+/** LCS length by the quadratic DP with one rolling row, for short pairs. */
+function lcsLengthSmall(a: string[], b: string[]): number {
+  if (smallRow.length <= b.length) smallRow = new Int32Array(2 * b.length + 1);
+  const row = smallRow.fill(0, 0, b.length + 1);
+  for (let i = 0; i < a.length; i++) {
+    let diag = 0; // t[i-1][j-1]
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = a[i] === b[j - 1] ? diag + 1 : Math.max(up, row[j - 1]);
+      diag = up;
+    }
+  }
+  return row[b.length];
 }
 
 /** rouge-score `_score_lcs` (ROUGE-L). */
 function scoreLcs(target: string[], prediction: string[]): RougeScore {
   if (target.length === 0 || prediction.length === 0) return { precision: 0, recall: 0, fmeasure: 0 };
-  const lcs = lcsLength(target, prediction);
+  checkLimit("rougeL", target.length, prediction.length);
+  // Sentence-sized pairs: the plain DP over strings beats interning tokens for the bit-parallel one.
+  let lcs: number;
+  if (target.length * prediction.length <= SMALL_LCS) lcs = lcsLengthSmall(target, prediction);
+  else {
+    const [t, p] = idsOf([target, prediction], new Map());
+    lcs = lcsLength(t, p);
+  }
   const precision = lcs / prediction.length;
   const recall = lcs / target.length;
   return { precision, recall, fmeasure: fmeasure(precision, recall) };
-}
-
-/** rouge-score `lcs_ind`: indices into `ref` of one LCS, read out exactly as `_backtrack_norec`. */
-function lcsIndices(ref: string[], can: string[]): number[] {
-  const cols = can.length + 1;
-  const t = new Int32Array((ref.length + 1) * cols);
-  for (let i = 1; i <= ref.length; i++) {
-    for (let j = 1; j <= can.length; j++) {
-      t[i * cols + j] = ref[i - 1] === can[j - 1] ? t[(i - 1) * cols + j - 1] + 1 : Math.max(t[(i - 1) * cols + j], t[i * cols + j - 1]);
-    }
-  }
-  const out: number[] = [];
-  let i = ref.length;
-  let j = can.length;
-  while (i > 0 && j > 0) {
-    if (ref[i - 1] === can[j - 1]) {
-      out.push(i - 1);
-      i--;
-      j--;
-    } else if (t[i * cols + j - 1] > t[(i - 1) * cols + j]) {
-      j--;
-    } else {
-      i--;
-    }
-  }
-  return out.reverse();
 }
 
 /** rouge-score `_summary_level_lcs` (ROUGE-Lsum, union LCS without double counting). */
@@ -135,14 +163,18 @@ function summaryLevelLcs(refSents: string[][], canSents: string[][]): RougeScore
   const m = refSents.reduce((s, x) => s + x.length, 0);
   const n = canSents.reduce((s, x) => s + x.length, 0);
   if (!n || !m) return zero;
+  checkLimit("rougeLsum", m, n);
+  const ids = new Map<string, number>();
+  const refIds = idsOf(refSents, ids);
+  const canIds = idsOf(canSents, ids);
   const countsR = new Map<string, number>();
   const countsC = new Map<string, number>();
   for (const s of refSents) for (const t of s) countsR.set(t, (countsR.get(t) ?? 0) + 1);
   for (const s of canSents) for (const t of s) countsC.set(t, (countsC.get(t) ?? 0) + 1);
   let hits = 0;
-  for (const r of refSents) {
+  refSents.forEach((r, k) => {
     const union = new Set<number>();
-    for (const c of canSents) for (const idx of lcsIndices(r, c)) union.add(idx);
+    for (const c of canIds) for (const idx of lcsIndices(refIds[k], c)) union.add(idx);
     for (const idx of [...union].sort((a, b) => a - b)) {
       const tok = r[idx];
       const c = countsC.get(tok) ?? 0;
@@ -153,7 +185,7 @@ function summaryLevelLcs(refSents: string[][], canSents: string[][]): RougeScore
         countsR.set(tok, rr - 1);
       }
     }
-  }
+  });
   const recall = hits / m;
   const precision = hits / n;
   return { precision, recall, fmeasure: fmeasure(precision, recall) };
@@ -210,18 +242,37 @@ export function rouge(prediction: string, references: string[], options: RougeOp
   return best;
 }
 
+/** A single ROUGE scorer's arguments: rouge-score's own parameter name `use_stemmer`. */
+const fixedTypeArgs = z.strictObject({ use_stemmer: z.boolean().default(false) });
+/** The generic `rouge` scorer also takes the type. */
+const anyTypeArgs = fixedTypeArgs.extend({
+  type: z.string().regex(ROUGE_TYPE, "unknown ROUGE type (known: rouge1..rouge9, rougeL, rougeLsum)").default("rougeL"),
+});
+/** Spellings that earlier versions accepted or that rouge-score has but assay does not. */
+const ROUGE_HINTS = {
+  stem: 'use "use_stemmer" (rouge-score\'s name)',
+  useStemmer: 'use "use_stemmer"',
+  variant: 'use "type"',
+  split_summaries: "NLTK sentence splitting is not supported; separate sentences with newlines",
+};
+
 function rougeScorerFor(fixedType: string | undefined): ScorerFactory {
   return (args) => {
-    const type = fixedType ?? String(args.type ?? args.variant ?? "rougeL");
-    checkTypes([type]);
-    if (args.split_summaries) throw new UserError("rouge: split_summaries (NLTK sentence splitting) is not supported; separate sentences with newlines");
-    const useStemmer = Boolean(args.use_stemmer ?? args.stem ?? args.useStemmer ?? false);
     const name = fixedType ?? "rouge";
+    const parsed = fixedType ? { ...scorerArgs(fixedTypeArgs, args, name, ROUGE_HINTS), type: fixedType } : scorerArgs(anyTypeArgs, args, name, ROUGE_HINTS);
+    const { type, use_stemmer: useStemmer } = parsed;
     return {
       name,
       spec: { name, args },
       score(input) {
-        const s = rouge(input.answer ?? "", input.targets, { types: [type], useStemmer })[type];
+        let s: RougeScore;
+        try {
+          s = rouge(input.answer ?? "", input.targets, { types: [type], useStemmer })[type];
+        } catch (error) {
+          // Inside a run an over-long pair is unscored with the reason, never a hang.
+          if (error instanceof RougeLimitError) return { value: null, explanation: `${error.message}; unscored` };
+          throw error;
+        }
         const note = input.answer === null ? "no answer extracted; scored as empty string. " : "";
         return {
           value: s.fmeasure,

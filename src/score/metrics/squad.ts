@@ -2,7 +2,9 @@
 // Reference: the official SQuAD v1.1 evaluation script (evaluate-v1.1.py, Rajpurkar et
 // al. 2016): normalize_answer, exact_match_score, f1_score, metric_max_over_ground_truths.
 
+import { z } from "zod";
 import type { ScorerFactory } from "../types.ts";
+import { scorerArgs } from "./args.ts";
 import { pySplit } from "./python-text.ts";
 
 /** Python's `string.punctuation` (ASCII only). */
@@ -62,12 +64,15 @@ export function squadF1(prediction: string, references: string[]): number {
  * empty string (F1 0).
  * @example `{name: f1}`
  */
-export const f1Scorer: ScorerFactory = (args) => ({
-  name: "f1",
-  spec: { name: "f1", args },
-  score(input) {
-    const value = squadF1(input.answer ?? "", input.targets);
-    const note = input.answer === null ? "no answer extracted; scored as empty string. " : "";
-    return { value, explanation: `${note}SQuAD F1 ${value.toFixed(4)} (max over ${input.targets.length} reference(s))` };
-  },
-});
+export const f1Scorer: ScorerFactory = (args) => {
+  scorerArgs(z.strictObject({}), args, "f1"); // SQuAD's F1 has no options: any field is a mistake
+  return {
+    name: "f1",
+    spec: { name: "f1", args },
+    score(input) {
+      const value = squadF1(input.answer ?? "", input.targets);
+      const note = input.answer === null ? "no answer extracted; scored as empty string. " : "";
+      return { value, explanation: `${note}SQuAD F1 ${value.toFixed(4)} (max over ${input.targets.length} reference(s))` };
+    },
+  };
+};

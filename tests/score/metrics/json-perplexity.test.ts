@@ -43,6 +43,6 @@ describe("perplexity (lm-eval definitions)", () => {
     const b = s.score({ ...input(null), choiceLoglikelihoods: [{ logprob: -2, tokens: 1, bytes: 6 }] }) as { stats: number[] };
     expect(s.aggregate!(a.stats.map((v, i) => v + b.stats[i]))).toBeCloseTo(12 / 16 / Math.LN2, 12);
     expect((s.score(input("x")) as { value: number | null }).value).toBe(null);
-    expect(() => perplexityScorer({ unit: "nats" })).toThrow(/unknown unit/);
+    expect(() => perplexityScorer({ unit: "nats" })).toThrow(/^scorer perplexity: unit: Invalid option: expected one of "token"\|"byte"\|"bits-per-byte"$/);
   });
 });

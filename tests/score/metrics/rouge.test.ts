@@ -26,6 +26,7 @@ describe("ROUGE matches rouge-score", () => {
   }
 
   it("rougeLsum alone (the scorer's separate code path)", () => {
+    expect(fixture.lsumOnly.length).toBe(80);
     for (const c of fixture.lsumOnly) {
       const g = rouge(c.prediction, c.references, { types: ["rougeLsum"], useStemmer: true }).rougeLsum;
       expect(Math.abs(g.fmeasure - c.rougeLsum[2])).toBeLessThan(1e-12);
