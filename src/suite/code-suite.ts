@@ -40,11 +40,14 @@ function isTaskList(value: unknown): boolean {
 /** The error a code suite raised while loading, as problems located in the file. */
 function loadProblems(error: unknown, file: string, shown: string): string[] {
   const e = error as Error & { problems?: unknown; code?: string; errors?: { text: string; location?: { line: number } | null }[] };
-  // esbuild's TransformError lists each syntax error with its line.
-  if (Array.isArray(e?.errors) && e.errors.length) {
-    const first = e.errors[0];
-    const more = e.errors.length > 1 ? ` (and ${e.errors.length - 1} more)` : "";
-    return [`${first.location ? `${shown}:${first.location.line}` : shown}: syntax error: ${first.text}${more}`];
+  // esbuild's TransformError lists each syntax error with its line (as `errors`, or only in
+  // its message once it has crossed from tsx's loader thread).
+  const syntax = Array.isArray(e?.errors) && e.errors.length
+    ? e.errors.map((x) => ({ line: x.location?.line, text: x.text }))
+    : [...String(e?.message ?? "").matchAll(/^.*?:(\d+):\d+: ERROR: (.*)$/gm)].map((m) => ({ line: Number(m[1]), text: m[2] }));
+  if (syntax.length) {
+    const more = syntax.length > 1 ? ` (and ${syntax.length - 1} more)` : "";
+    return [`${syntax[0].line ? `${shown}:${syntax[0].line}` : shown}: syntax error: ${syntax[0].text}${more}`];
   }
   // defineTask's own ValidationError: the suite imported its own copy of assay, so the class differs.
   if (e?.name === "ValidationError" && Array.isArray(e.problems)) {
