@@ -186,7 +186,8 @@ export function selectableNames(path: string, doc?: Document): SelectableNames {
   if (isRecord(js)) {
     const suite = typeof js.suite === "string" ? js.suite : undefined;
     if (suite) names.add(suite);
-    if (Array.isArray(js.tasks) && js.tasks.every(isRecord)) {
+    // After a syntax error the task list may be cut short: any tag could be in the rest.
+    if (Array.isArray(js.tasks) && js.tasks.every(isRecord) && doc?.errors.length === 0) {
       tags = strings(js.tags);
       for (const task of js.tasks) {
         if (typeof task.id === "string") {

@@ -12,12 +12,14 @@ export function templateProblem(template: string, source: TemplateSource): strin
   const error = templateSyntaxError(template);
   if (!error) return null;
   const field = source.field ? ` ${source.field}` : "";
+  // An error at the end of a template ending in a newline is on the line after its text.
+  const line = error.line === undefined ? undefined : Math.min(error.line, template.replace(/\n$/, "").split("\n").length);
   let where: string;
   let what = "template syntax error";
-  if (error.line !== undefined && source.firstLine !== undefined) where = `${source.file}:${source.firstLine + error.line - 1}${field}`;
+  if (line !== undefined && source.firstLine !== undefined) where = `${source.file}:${source.firstLine + line - 1}${field}`;
   else {
     where = `${source.file}${source.line !== undefined ? `:${source.line}` : ""}${field}`;
-    if (error.line !== undefined) what += ` on template line ${error.line}`;
+    if (line !== undefined) what += ` on template line ${line}`;
   }
   const lines = error.message.split("\n");
   // handlebars' excerpt and caret only line up when they start a line of their own.
