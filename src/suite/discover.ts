@@ -35,7 +35,7 @@ export function findSuiteFiles(dir: string, show: (path: string) => string = (p)
       real = realpathSync(d);
       names = readdirSync(d).sort();
     } catch (error) {
-      skipped.push(`${fileError(error, "directory", show(d)).message}; skipped`);
+      skipped.push(`${show(d)}: skipped: ${why(error)}`);
       return;
     }
     if (visited.has(real)) {
@@ -50,7 +50,7 @@ export function findSuiteFiles(dir: string, show: (path: string) => string = (p)
         isDirectory = statSync(full).isDirectory();
       } catch (error) {
         if (isSuiteFileName(name)) files.push(full);
-        else skipped.push(`${fileError(error, "entry", show(full)).message}; skipped`);
+        else skipped.push(`${show(full)}: skipped: ${why(error)}`);
         continue;
       }
       if (isDirectory) {
@@ -67,4 +67,13 @@ export function findSuiteFiles(dir: string, show: (path: string) => string = (p)
   if (!top) throw new UserError("suites directory is not a directory", { location: show(dir), code: "E_SUITE" });
   walk(dir);
   return { files, skipped };
+}
+
+/** Why an entry could not be examined, in words. */
+function why(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ELOOP") return "a loop of symbolic links";
+  if (code === "ENOENT") return "a symbolic link to nothing";
+  if (code === "EACCES") return "permission denied";
+  return `cannot be read (${code ?? (error as Error).message})`;
 }
