@@ -1,6 +1,7 @@
 // JSON.parse for one data line that also refuses duplicate keys (`{"a": 1, "a": 2}` would
-// silently keep the last). Cheap on the common path: count the keys the text spells out
-// and compare with the keys the parsed value has; only a mismatch is scanned in detail.
+// silently keep the last). Cheap on the common path: every key is a quote and a colon, so
+// when the text has no more `":` than the parsed value has keys, no key can repeat; only
+// otherwise (a repeat, or `":` inside a string) are the string tokens scanned.
 
 /** A data line whose object repeats a key. */
 export class DuplicateKeyError extends Error {
@@ -22,14 +23,27 @@ const stringToken = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
 export function parseJsonLine(text: string): unknown {
   const value = JSON.parse(text);
   if (typeof value !== "object" || value === null) return value;
+  const keys = keyCount(value);
+  if (quoteColons(text) <= keys) return value;
   let spelled = 0;
   stringToken.lastIndex = 0;
   for (let m = stringToken.exec(text); m !== null; m = stringToken.exec(text)) if (m[1] !== undefined) spelled++;
-  if (spelled !== keyCount(value)) {
+  if (spelled !== keys) {
     const key = duplicateKey(text);
     if (key !== undefined) throw new DuplicateKeyError(key);
   }
   return value;
+}
+
+/** Colons whose previous non-blank character is a quote: at least one per key token. */
+function quoteColons(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(":"); i !== -1; i = text.indexOf(":", i + 1)) {
+    let j = i - 1;
+    while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) j--;
+    if (text.charCodeAt(j) === 34) n++;
+  }
+  return n;
 }
 
 function keyCount(value: unknown): number {
