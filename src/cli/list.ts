@@ -1,6 +1,6 @@
 // `assay list`: the tasks the registry finds, as a table or JSON.
 import type { Command } from "commander";
-import { columns } from "../report/table.ts";
+import { columns, terminalSafe } from "../report/table.ts";
 import { listTasks } from "../suite/list-tasks.ts";
 import { defaultSuitesDir, loadRegistry } from "../suite/registry.ts";
 import type { CliIo } from "./run.ts";
@@ -16,7 +16,10 @@ export function registerListCommand(program: Command, io: CliIo): void {
     .action(async (selectors: string[], flags: { suites?: string; json?: boolean }) => {
       const dir = flags.suites ?? defaultSuitesDir();
       const registry = await loadRegistry(dir);
-      const listing = listTasks(registry.select(selectors));
+      // Listing is how suites get checked: broken files are reported, never hide the valid tasks.
+      const { tasks, errors, warnings } = registry.resolve(selectors);
+      for (const problem of [...errors, ...warnings]) io.err(`warning: ${problem.split("\n").map(terminalSafe).join("\n")}\n`);
+      const listing = listTasks(tasks);
       if (flags.json) {
         io.out(JSON.stringify(listing, null, 2) + "\n");
         return;

@@ -1,10 +1,11 @@
 // Loads assay.config.yaml: named models with their options and limits, and a price table.
 // Every problem is reported with file:line and the field's path, all at once.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { didYouMean, UserError, ValidationError } from "../errors.ts";
+import { readTextFile } from "../text-file.ts";
 import { providerFactories } from "./index.ts";
 
 /** The config file looked for in the project root when `--config` is not given. */
@@ -73,16 +74,18 @@ export async function loadConfig(options: { cwd: string; path?: string }): Promi
     if (options.path) throw new UserError(`config file ${options.path} does not exist`, { code: "E_CONFIG" });
     return { root: options.cwd, models: {}, prices: {} };
   }
-  return parseConfig(readFileSync(path, "utf8"), { path, displayPath: relative(options.cwd, path) || path });
+  const displayPath = relative(options.cwd, path) || path;
+  return parseConfig(readTextFile(path, displayPath, { what: "config file", code: "E_CONFIG" }), { path, displayPath });
 }
 
 /** Parse and validate config text; `displayPath` prefixes every error line. */
 export function parseConfig(text: string, options: { path: string; displayPath?: string }): AssayConfig {
   const shown = options.displayPath ?? options.path;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length) {
-    throw new ValidationError(doc.errors.map((e) => `${shown}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split("\n")[0]}`));
+  // logLevel "error": yaml would print its warnings to stderr; they are reported here instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: "error" });
+  if (doc.errors.length || doc.warnings.length) {
+    throw new ValidationError([...doc.errors, ...doc.warnings].map((e) => `${shown}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split("\n")[0]}`));
   }
   const data = doc.toJS() ?? {};
   const result = configSchema.safeParse(data);

@@ -2,7 +2,8 @@
 import { ValidationError } from "../errors.ts";
 import { scorerSpecs, strategySpecs } from "./entries.ts";
 import { generationSchema } from "./schema.ts";
-import type { GenerationSettings, TaskDeclaration } from "./types.ts";
+import { templateProblem } from "./template-check.ts";
+import type { GenerationSettings, TaskDeclaration, TemplateSource } from "./types.ts";
 
 /** The code form of a task: the YAML fields, with items or a dataset path. */
 export interface DefineTaskOptions {
@@ -40,6 +41,12 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
   const at = (...path: (string | number)[]) => `${where} ${path.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("").replace(/^\./, "")}`;
   const strategiesOut = strategySpecs(options.strategies ?? ["zero-shot"], at, problems, { multipleChoice: options.choices !== undefined || options.outputType === "loglikelihood" });
   const scorersOut = scorerSpecs(options.scorers, at, problems);
+  const sources: Record<"prompt" | "target", TemplateSource> = { prompt: { file: where, field: "prompt" }, target: { file: where, field: "target" } };
+  for (const field of ["prompt", "target"] as const) {
+    const template = options[field];
+    const problem = typeof template === "string" ? templateProblem(template, sources[field]) : null;
+    if (problem) problems.push(problem);
+  }
   const generation = generationSchema.safeParse(options.generation ?? {});
   if (!generation.success) problems.push(...generation.error.issues.map((i) => `${where} generation.${i.path.join(".")}: ${i.message}`));
   if ((options.items === undefined) === (options.dataset === undefined)) problems.push(`${where}: give exactly one of items or dataset`);
@@ -70,5 +77,6 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
     clusterField: options.cluster,
     location: where,
     suiteVersion: "1",
+    sources: { prompt: sources.prompt, target: options.target === undefined ? undefined : sources.target, strategies: strategiesOut.map((_, s) => at("strategies", s)) },
   };
 }

@@ -1,10 +1,13 @@
 // Turns the strategies and scorers lists of a task (YAML or defineTask) into checked specs,
-// collecting every problem with its location.
+// collecting every problem with its location: one line per bad field, at that field's line.
 import { didYouMean, UserError } from "../errors.ts";
+import { OptionsError, parseOptions } from "../parse-options.ts";
 import { scorerFactories } from "../score/metrics/index.ts";
 import { strategies } from "../strategy/index.ts";
+import { generationSchema } from "./schema.ts";
 import type { GenerationSettings, ScorerSpec, StrategySpec } from "./types.ts";
 
+/** Locates a path below the task (`at("scorers", 1, "lowercse")`) as `file:line path`. */
 type Where = (...path: (string | number)[]) => string;
 type StrategyEntry = string | ({ name: string; label?: string; generation?: GenerationSettings } & Record<string, unknown>);
 type ScorerEntry = string | ({ name: string; label?: string } & Record<string, unknown>);
@@ -23,17 +26,16 @@ export function strategySpecs(entries: StrategyEntry[], at: Where, problems: str
       problems.push(`${at("strategies", s)}: a log-likelihood (choices or output_type: loglikelihood) task supports zero-shot and few-shot, not ${strategy.kind}`);
       return;
     }
-    const parsed = strategy.options.safeParse(rest);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${at("strategies", s, ...(issue.path as (string | number)[]))}: ${issue.message}`);
-      return;
-    }
+    const parsed = located(() => parseOptions(strategy.options, rest, `strategy ${name}`), (path) => at("strategies", s, ...path), problems);
+    // defineTask's entries have not been through the suite schema: check their generation too.
+    const settings = located(() => parseOptions(generationSchema, generation ?? {}, "generation"), (path) => at("strategies", s, "generation", ...path), problems);
+    if (parsed === undefined || settings === undefined) return;
     const finalLabel = label ?? name;
     if (out.some((x) => x.label === finalLabel)) {
       problems.push(`${at("strategies", s)}: strategy "${finalLabel}" appears twice; give each a distinct label`);
       return;
     }
-    out.push({ label: finalLabel, kind: strategy.kind, options: parsed.data as Record<string, unknown>, generation: generation ?? {} });
+    out.push({ label: finalLabel, kind: strategy.kind, options: parsed as Record<string, unknown>, generation: settings });
   });
   return out;
 }
@@ -49,14 +51,10 @@ export function scorerSpecs(entries: ScorerEntry[], at: Where, problems: string[
       problems.push(`${at("scorers", s)}: unknown scorer "${name}"${didYouMean(name, Object.keys(scorerFactories))}`);
       return;
     }
-    let reportName: string;
-    try {
-      reportName = label ?? factory(args).name;
-    } catch (error) {
-      if (error instanceof UserError) problems.push(`${at("scorers", s)}: ${error.message}`);
-      else throw error;
-      return;
-    }
+    // Built even when labelled: building is what checks the arguments.
+    const scorer = located(() => factory(args), (path) => at("scorers", s, ...path), problems);
+    if (scorer === undefined) return;
+    const reportName = label ?? scorer.name;
     if (names.has(reportName)) {
       problems.push(`${at("scorers", s)}: scorer "${reportName}" appears twice; give each a distinct label`);
       return;
@@ -65,4 +63,20 @@ export function scorerSpecs(entries: ScorerEntry[], at: Where, problems: string[
     out.push(label === undefined ? { name, args } : { name, args, label });
   });
   return out;
+}
+
+/**
+ * Run `build`; a UserError becomes problems instead: an OptionsError one line per issue at
+ * the issue's own field (`file:line tasks[0].scorers[1].lowercse: unknown option; did you
+ * mean "lowercase"?`), any other at the entry. Returns undefined when it failed.
+ */
+function located<T>(build: () => T, at: (path: (string | number)[]) => string, problems: string[]): T | undefined {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof OptionsError) for (const issue of error.issues) problems.push(`${at(issue.path)}: ${issue.message}`);
+    else if (error instanceof UserError) problems.push(`${at([])}: ${error.message}`);
+    else throw error;
+    return undefined;
+  }
 }

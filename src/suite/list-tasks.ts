@@ -1,5 +1,5 @@
 // listTasks: what `assay list` shows, as data.
-import { prepareTask } from "./prepare.ts";
+import { prepareTasks } from "./prepare.ts";
 import type { TaskDeclaration } from "./types.ts";
 
 export interface TaskListing {
@@ -12,10 +12,9 @@ export interface TaskListing {
   description?: string;
 }
 
-/** Describe tasks (reading their data to count and validate items). */
+/** Describe tasks (reading their data to count and validate items; every task's problems are reported together). */
 export function listTasks(tasks: TaskDeclaration[], cwd = process.cwd()): TaskListing[] {
-  return tasks.map((decl) => {
-    const task = prepareTask(decl, cwd);
+  return prepareTasks(tasks, cwd).map((task) => {
     return {
       suite: task.suite,
       task: task.id,

@@ -1,10 +1,14 @@
 // Reads a task's data and checks every item against the task's templates, so a run
 // never starts on data that would fail half-way.
 import { UserError, ValidationError } from "../errors.ts";
-import { compileTemplate, MissingVariableError, templateSyntaxError, type RenderFn } from "../template/env.ts";
 import { goldChoice } from "../score/metrics/choice.ts";
+import { compileTemplate, MissingVariableError, TemplateRenderError, type RenderFn } from "../template/env.ts";
+import { printedFields, printProblem } from "../template/variables.ts";
 import { inlineItems, readDataset } from "./data.ts";
+import { checkFewShotPools } from "./few-shot-pool.ts";
 import { shownPath } from "./load.ts";
+import { ProblemList } from "./problems.ts";
+import { templateProblem } from "./template-check.ts";
 import type { Item, LoadedTask, TaskDeclaration } from "./types.ts";
 
 /** A task's compiled templates: prompt, targets and (multiple-choice tasks) options. */
@@ -16,12 +20,13 @@ export interface TaskTemplates {
   choicesOf: (item: Item) => string[];
 }
 
-/** Compile the task's prompt and target templates (syntax errors name the task). */
+/** Compile the task's prompt and target templates (a syntax error points at the template's line). */
 export function taskTemplates(task: TaskDeclaration): TaskTemplates {
-  for (const [field, source] of [["prompt", task.prompt], ["target", task.target]] as const) {
+  for (const field of ["prompt", "target"] as const) {
+    const source = task[field];
     if (source === undefined) continue;
-    const problem = templateSyntaxError(source);
-    if (problem) throw new UserError(`${field}: template syntax error: ${problem}`, { location: task.location, code: "E_SUITE" });
+    const problem = templateProblem(source, task.sources?.[field] ?? { file: task.location, field });
+    if (problem) throw new UserError(problem, { code: "E_SUITE" });
   }
   const renderPrompt = compileTemplate(task.prompt);
   const renderTarget = task.target !== undefined ? compileTemplate(task.target) : undefined;
@@ -50,22 +55,6 @@ export function taskTemplates(task: TaskDeclaration): TaskTemplates {
   return { renderPrompt, targetsOf, choicesOf };
 }
 
-/** few-shot with `match: FIELD`: every item has the field and k exemplars share its value. */
-function checkMatchedPool(label: string, field: string, k: number, items: Item[], exemplars: Item[], problems: string[]): void {
-  const counts = new Map<string, number>();
-  for (const exemplar of exemplars) {
-    const value = exemplar.fields[field];
-    if (value !== undefined) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
-  }
-  for (const item of items) {
-    if (problems.length >= 20) return;
-    const value = item.fields[field];
-    const have = value === undefined ? 0 : (counts.get(String(value)) ?? 0);
-    if (value === undefined) problems.push(`${item.location}: strategy "${label}" matches exemplars on "${field}", which this item lacks`);
-    else if (have < k) problems.push(`${item.location}: strategy "${label}" needs ${k} exemplars with ${field} = ${JSON.stringify(value)}; the pool has ${have}`);
-  }
-}
-
 /** Read the task's items and exemplars, render every template once, and check the exemplar pool. */
 export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedTask {
   const templates = taskTemplates(task);
@@ -76,54 +65,68 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedT
       : task.exemplarItems !== undefined
         ? inlineItems(task.exemplarItems, `${task.location} exemplars`)
         : [];
+  const problems = new ProblemList();
   if (task.clusterField) {
     for (const item of loadedItems) {
       const value = item.fields[task.clusterField];
-      if (value === undefined) throw new UserError(`missing cluster field "${task.clusterField}"`, { location: item.location, code: "E_DATA" });
-      item.cluster = String(value);
+      if (value === undefined) problems.add(`${item.location}: missing cluster field "${task.clusterField}"`);
+      else item.cluster = String(value);
     }
   }
-  const problems: string[] = [];
+  // Printed fields are checked before rendering: handlebars would print an object as
+  // "[object Object]", and treats inherited names (`constructor`) as defined.
+  const printed = [...printedFields(task.prompt), ...(task.target !== undefined ? printedFields(task.target) : [])];
   // Rendered eval prompts, kept only when there is an exemplar pool to check against.
   const promptsSeen = new Map<string, string>();
   const checkOverlap = loadedExemplars.length > 0;
   const check = (item: Item, isExemplar: boolean) => {
+    for (const field of printed) {
+      const problem = printProblem(item.fields, field);
+      if (problem) {
+        problems.add(`${item.location}: ${problem}`);
+        return;
+      }
+    }
     try {
       const prompt = templates.renderPrompt(item.fields);
       const targets = templates.targetsOf(item);
       if (isExemplar) {
         const clash = promptsSeen.get(prompt);
-        if (clash) problems.push(`${item.location}: exemplar is also an eval item (${clash}); the few-shot pool must not overlap the eval items`);
+        if (clash) problems.add(`${item.location}: exemplar is also an eval item (${clash}); the few-shot pool must not overlap the eval items`);
       } else if (checkOverlap) promptsSeen.set(prompt, item.location);
-      if (!isExemplar && targets.length === 0 && task.target !== undefined) problems.push(`${item.location}: no reference`);
+      if (!isExemplar && targets.length === 0 && task.target !== undefined) problems.add(`${item.location}: no reference`);
     } catch (error) {
       if (error instanceof MissingVariableError) {
-        problems.push(`${item.location}: template variable "${error.variable}" is not a field of this item (fields: ${Object.keys(item.fields).join(", ")})`);
-      } else if (error instanceof UserError) problems.push(error.message);
+        problems.add(`${item.location}: template variable "${error.variable}" is not a field of this item (fields: ${Object.keys(item.fields).join(", ")})`);
+      } else if (error instanceof TemplateRenderError) problems.add(`${item.location}: ${error.message}`);
+      else if (error instanceof UserError) problems.add(error.message);
       else throw error;
     }
   };
-  for (const item of loadedItems) {
-    check(item, false);
-    if (problems.length >= 20) break;
-  }
-  for (const item of loadedExemplars) {
-    check(item, true);
-    if (problems.length >= 20) break;
-  }
+  for (const item of loadedItems) check(item, false);
+  for (const item of loadedExemplars) check(item, true);
   if (task.exemplars !== undefined && task.dataset !== undefined && task.exemplars === task.dataset) {
-    problems.push(`${task.location}: exemplars and dataset are the same file; the few-shot pool must not overlap the eval items`);
+    problems.add(`${task.location}: exemplars and dataset are the same file; the few-shot pool must not overlap the eval items`);
   }
-  // Strategy options already carry their defaults (entries.ts): `{ name: few-shot }` has k = 3.
-  const fewShots = task.strategies.filter((s) => s.kind === "few-shot" && Number(s.options.k) > 0);
-  if (fewShots.length && loadedExemplars.length === 0) {
-    problems.push(`${task.location}: strategy "${fewShots[0].label}" needs an exemplar pool (exemplars:)`);
-  } else {
-    for (const { label, options } of fewShots) {
-      if (typeof options.match === "string") checkMatchedPool(label, options.match, Number(options.k), loadedItems, loadedExemplars, problems);
+  checkFewShotPools(task, loadedItems, loadedExemplars, problems);
+  if (loadedItems.length === 0) problems.add(`${task.location}: the dataset has no items`);
+  problems.throwIfAny();
+  return { ...task, loadedItems, loadedExemplars };
+}
+
+/** Prepare several tasks, reporting the problems of all of them together. */
+export function prepareTasks(tasks: TaskDeclaration[], cwd = process.cwd()): LoadedTask[] {
+  const loaded: LoadedTask[] = [];
+  const problems: string[] = [];
+  for (const task of tasks) {
+    try {
+      loaded.push(prepareTask(task, cwd));
+    } catch (error) {
+      if (error instanceof ValidationError) problems.push(...error.problems);
+      else if (error instanceof UserError) problems.push(error.message);
+      else throw error;
     }
   }
-  if (loadedItems.length === 0) problems.push(`${task.location}: the dataset has no items`);
   if (problems.length) throw new ValidationError(problems);
-  return { ...task, loadedItems, loadedExemplars };
+  return loaded;
 }

@@ -1,10 +1,13 @@
-// The task registry: discovers suite files (YAML, or TypeScript modules using defineTask)
-// and selects tasks by id, suite, glob or tag.
-import { existsSync, readdirSync, statSync } from "node:fs";
+// The task registry: discovers suite files (YAML, or TypeScript modules using defineTask),
+// keeps each broken file's problems apart, and selects tasks by id, suite, glob or tag.
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { UserError, ValidationError, didYouMean } from "../errors.ts";
-import { loadSuiteFile, shownPath } from "./load.ts";
+import { loadCodeSuite } from "./code-suite.ts";
+import { findSuiteFiles } from "./discover.ts";
+import { loadSuiteFile, selectableNames, shownPath } from "./load.ts";
+import { SuiteFileError, type SelectableNames } from "./problems.ts";
 import type { TaskDeclaration } from "./types.ts";
 
 /** The suites bundled with assay (used when the working directory has no suites/). */
@@ -16,95 +19,140 @@ export function defaultSuitesDir(cwd = process.cwd()): string {
   return existsSync(local) ? local : bundledSuitesDir;
 }
 
-/** All suite files under `dir` (any depth): *.yaml, *.yml, *.suite.ts; data/ folders skipped. */
-export function findSuiteFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) {
-        if (name !== "data" && name !== "node_modules" && !name.startsWith(".")) walk(full);
-      } else if (/\.(ya?ml)$/.test(name) || name.endsWith(".suite.ts")) out.push(full);
-    }
-  };
-  if (!existsSync(dir)) throw new UserError("suites directory not found", { location: dir, code: "E_SUITE" });
-  walk(dir);
-  return out;
+export { findSuiteFiles } from "./discover.ts";
+
+/** A suite file that could not be loaded: its problems, and the names a selector could pick it by. */
+export interface BrokenSuiteFile extends SelectableNames {
+  /** The file as messages show it. */
+  file: string;
+  /** Every problem found in it, each located. */
+  problems: string[];
 }
 
-/** A set of task declarations, checked for clashing suite and task ids. */
+/** What a list of selectors picks: the tasks, the problems that stop a run, and those that only warn. */
+export interface Selection {
+  tasks: TaskDeclaration[];
+  /** Problems of broken files the selectors could have meant (every broken file when nothing is selected). */
+  errors: string[];
+  /** Problems of the other broken files, and skipped entries: print them, run anyway. */
+  warnings: string[];
+}
+
+/** A set of task declarations, checked for clashing suite and task ids, and the suite files that failed to load. */
 export class Registry {
   readonly tasks: TaskDeclaration[];
+  /** Suite files whose tasks are left out because the file has problems. */
+  readonly broken: BrokenSuiteFile[];
+  /** Entries under the suites directory that were skipped (link loops, dangling links); never block a run. */
+  readonly skipped: string[];
 
-  constructor(tasks: TaskDeclaration[]) {
-    const problems: string[] = [];
-    const seen = new Map<string, string>();
-    const suiteFiles = new Map<string, string>();
-    for (const task of tasks) {
-      const key = `${task.suite}/${task.id}`;
-      if (seen.has(key)) problems.push(`${task.location}: duplicate task "${key}" (also ${seen.get(key)})`);
-      seen.set(key, task.location);
-      const file = task.file ?? "(code)";
-      const other = suiteFiles.get(task.suite);
-      if (other !== undefined && other !== file) problems.push(`${task.location}: suite "${task.suite}" is also declared in ${other}`);
-      suiteFiles.set(task.suite, file);
-    }
+  constructor(tasks: TaskDeclaration[], options: { broken?: BrokenSuiteFile[]; skipped?: string[] } = {}) {
+    const problems = clashes([], tasks);
     if (problems.length) throw new ValidationError(problems);
     this.tasks = tasks;
+    this.broken = options.broken ?? [];
+    this.skipped = options.skipped ?? [];
   }
 
   /**
-   * Tasks matching any selector: a task id, `suite/task`, a suite id, a glob over those
-   * (`arith*`), or `tag:NAME`. No selectors selects every task. A selector that matches
-   * nothing is an error naming the closest task.
+   * Decide what `selectors` select (a task id, `suite/task`, a suite id, a glob over those
+   * such as `arith*`, or `tag:NAME`; none selects everything). A broken file whose names
+   * or tags a selector could match makes its problems errors; the other broken files only
+   * warn. A selector that matches neither a task nor a broken file is a UserError naming
+   * the closest task.
    */
-  select(selectors: string[]): TaskDeclaration[] {
-    if (selectors.length === 0) return this.tasks;
+  resolve(selectors: string[]): Selection {
+    const blocking = new Set(selectors.length === 0 ? this.broken : this.broken.filter((b) => selectors.some((s) => couldSelect(b, s))));
     const chosen = new Set<TaskDeclaration>();
     for (const selector of selectors) {
       const matches = this.tasks.filter((task) => matchesSelector(task, selector));
-      if (matches.length === 0) {
+      if (matches.length === 0 && !this.broken.some((b) => couldSelect(b, selector))) {
         const names = this.tasks.flatMap((t) => [t.id, t.suite, `${t.suite}/${t.id}`]);
         throw new UserError(`no task matches "${selector}"${didYouMean(selector, names)}`, { code: "E_SELECT" });
       }
       for (const m of matches) chosen.add(m);
     }
-    return this.tasks.filter((t) => chosen.has(t));
+    return {
+      tasks: selectors.length === 0 ? this.tasks : this.tasks.filter((t) => chosen.has(t)),
+      errors: this.broken.filter((b) => blocking.has(b)).flatMap((b) => b.problems),
+      warnings: [...this.broken.filter((b) => !blocking.has(b)).flatMap((b) => b.problems), ...this.skipped],
+    };
+  }
+
+  /** The selected tasks; throws a ValidationError with the problems of every broken file the selectors could mean. */
+  select(selectors: string[]): TaskDeclaration[] {
+    const { tasks, errors } = this.resolve(selectors);
+    if (errors.length) throw new ValidationError(errors);
+    return tasks;
+  }
+
+  /** What to print as warnings when running `selectors`: other broken files' problems and skipped entries. */
+  warnings(selectors: string[]): string[] {
+    return this.resolve(selectors).warnings;
   }
 }
 
-function matchesSelector(task: TaskDeclaration, selector: string): boolean {
-  if (selector.startsWith("tag:")) return task.tags.includes(selector.slice(4));
-  const names = [task.id, task.suite, `${task.suite}/${task.id}`];
+function matchesName(selector: string, names: string[]): boolean {
   if (!/[*?]/.test(selector)) return names.includes(selector);
   const regex = new RegExp(`^${selector.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
   return names.some((n) => regex.test(n));
 }
 
-/** Load every suite under `dir` (YAML parsed and validated; data not yet read). Problems from all files are reported together. */
+function matchesSelector(task: TaskDeclaration, selector: string): boolean {
+  if (selector.startsWith("tag:")) return task.tags.includes(selector.slice(4));
+  return matchesName(selector, [task.id, task.suite, `${task.suite}/${task.id}`]);
+}
+
+/** Whether a selector could have meant a broken file's tasks (unknown tags could be any). */
+function couldSelect(file: BrokenSuiteFile, selector: string): boolean {
+  if (selector.startsWith("tag:")) return file.tags === null || file.tags.includes(selector.slice(4));
+  return matchesName(selector, file.names);
+}
+
+/** Problems of `tasks` against those already `accepted`: the same suite/task twice, one suite in two files. */
+function clashes(accepted: TaskDeclaration[], tasks: TaskDeclaration[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  const suiteFiles = new Map<string, string>();
+  for (const task of [...accepted, ...tasks]) {
+    const key = `${task.suite}/${task.id}`;
+    if (seen.has(key)) problems.push(`${task.location}: duplicate task "${key}" (also ${seen.get(key)})`);
+    seen.set(key, task.location);
+    const file = task.file ?? "(code)";
+    const other = suiteFiles.get(task.suite);
+    if (other !== undefined && other !== file) problems.push(`${task.location}: suite "${task.suite}" is also declared in ${other}`);
+    suiteFiles.set(task.suite, file);
+  }
+  return problems;
+}
+
+/**
+ * Load every suite under `dir` (YAML parsed and validated; data not yet read). A file with
+ * problems does not stop the others: its tasks are left out and it is listed in `broken`;
+ * `select` decides whether the problems stop a run. Only a missing suites directory throws.
+ */
 export async function loadRegistry(dir: string, cwd = process.cwd()): Promise<Registry> {
   const tasks: TaskDeclaration[] = [];
-  const problems: string[] = [];
-  for (const file of findSuiteFiles(resolve(cwd, dir))) {
+  const broken: BrokenSuiteFile[] = [];
+  const { files, skipped } = findSuiteFiles(resolve(cwd, dir), (p) => shownPath(p, cwd));
+  for (const file of files) {
     try {
-      if (file.endsWith(".ts")) tasks.push(...(await loadCodeSuite(file, cwd)));
-      else tasks.push(...loadSuiteFile(file, cwd));
+      const declared = file.endsWith(".ts") ? await loadCodeSuite(file, cwd) : loadSuiteFile(file, cwd);
+      // The accepted tasks never clash among themselves, so every clash is this file's.
+      const problems = clashes(tasks, declared);
+      if (problems.length) throw new SuiteFileError(problems, shownPath(file, cwd), namesOf(file, declared));
+      tasks.push(...declared);
     } catch (error) {
-      if (error instanceof ValidationError) problems.push(...error.problems);
-      else if (error instanceof UserError) problems.push(error.message);
+      if (error instanceof SuiteFileError) broken.push({ file: error.file, problems: error.problems, names: error.selectable.names, tags: error.selectable.tags });
+      else if (error instanceof UserError) broken.push({ file: shownPath(file, cwd), problems: [error.message], ...selectableNames(file) });
       else throw error;
     }
   }
-  if (problems.length) throw new ValidationError(problems);
-  return new Registry(tasks);
+  return new Registry(tasks, { broken, skipped });
 }
 
-async function loadCodeSuite(file: string, cwd: string): Promise<TaskDeclaration[]> {
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  const value = module.default;
-  const list = Array.isArray(value) ? value : [value];
-  if (!list.every((t) => t && typeof t === "object" && "suite" in t && "strategies" in t)) {
-    throw new UserError("a .suite.ts file must default-export defineTask(...) or an array of them", { location: shownPath(file, cwd), code: "E_SUITE" });
-  }
-  return list as TaskDeclaration[];
+function namesOf(file: string, tasks: TaskDeclaration[]): SelectableNames {
+  const { names } = selectableNames(file);
+  for (const t of tasks) names.push(t.suite, t.id, `${t.suite}/${t.id}`);
+  return { names: [...new Set(names)], tags: [...new Set(tasks.flatMap((t) => t.tags))] };
 }

@@ -77,6 +77,24 @@ export interface TaskDeclaration {
   file?: string;
   suiteVersion: string;
   suiteDescription?: string;
+  /** Where the prompt and target templates were written, so their errors point at their own lines. */
+  sources?: { prompt?: TemplateSource; target?: TemplateSource; /** `file:line path` of each strategy entry, in order. */ strategies?: string[] };
+}
+
+/**
+ * Where a template was written. Its syntax errors are reported at `file:line field` with
+ * line `firstLine + n - 1` for template line n when `firstLine` is known (a prompt_file, a
+ * YAML block scalar), else at `file:line field (template line n)`.
+ */
+export interface TemplateSource {
+  /** `suites/x.yaml`, `suites/prompts/qa.hbs`, or `defineTask(id)` for code. */
+  file: string;
+  /** The field, `tasks[0].prompt` (none for a prompt_file). */
+  field?: string;
+  /** The line of the field in `file`. */
+  line?: number;
+  /** The line in `file` of the template's first line, when lines map one to one. */
+  firstLine?: number;
 }
 
 /** A task with its data read and every template, scorer and strategy validated. */

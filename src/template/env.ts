@@ -2,11 +2,12 @@
 // no HTML escaping (prompts are plain text), a few helpers, strategy templates from prompts/.
 import Handlebars from "handlebars";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readTextFile } from "../text-file.ts";
 
-const hb = Handlebars.create();
+/** The private handlebars instance every template of assay compiles with. */
+export const hb = Handlebars.create();
 
 hb.registerHelper("letter", (index: unknown) => String.fromCharCode(65 + Number(index)));
 hb.registerHelper("join", (list: unknown, separator: unknown) =>
@@ -25,16 +26,24 @@ export class MissingVariableError extends Error {
   }
 }
 
-/** Compile a template; rendering throws MissingVariableError for a missing field, Error for a syntax error. */
+/** Any other failure while rendering (a helper or a lookup that cannot work on this item's data). */
+export class TemplateRenderError extends Error {}
+
+// Data is plain JSON: a name that is not an own field (`constructor`, `toString`) is denied
+// silently instead of handlebars logging a warning to stderr on every run; prepareTask reports
+// such names as missing fields (template/variables.ts).
+const runtimeOptions: Handlebars.RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
+
+/** Compile a template; rendering throws MissingVariableError for a missing field, TemplateRenderError otherwise. */
 export function compileTemplate(source: string): RenderFn {
   const compiled = hb.compile(source, { strict: true, noEscape: true });
   const render: RenderFn = (context) => {
     try {
-      return compiled(context);
+      return compiled(context, runtimeOptions);
     } catch (error) {
       const match = /"([^"]+)" not defined/.exec((error as Error).message);
       if (match) throw new MissingVariableError(match[1]);
-      throw error;
+      throw new TemplateRenderError(`template error: ${(error as Error).message.split("\n")[0]}`, { cause: error });
     }
   };
   return simpleTemplate(source, render) ?? render;
@@ -94,13 +103,27 @@ function simpleTemplate(source: string, fallback: RenderFn): RenderFn | undefine
   };
 }
 
-/** Check a template's syntax without rendering; returns the parser's message or null. */
-export function templateSyntaxError(source: string): string | null {
+/** A template syntax error: the parser's whole message and, when it gives one, the 1-based line in the template. */
+export interface TemplateSyntaxError {
+  message: string;
+  line?: number;
+}
+
+/**
+ * Check a template's syntax without rendering; null when it compiles. The message is
+ * handlebars' whole text (the excerpt, its caret and what was expected), without its
+ * "Parse error on line N:" header, whose line is returned as `line`.
+ */
+export function templateSyntaxError(source: string): TemplateSyntaxError | null {
   try {
     hb.precompile(source, { strict: true });
     return null;
   } catch (error) {
-    return (error as Error).message.split("\n")[0];
+    const e = error as Error & { lineNumber?: number; column?: number };
+    const header = /^Parse error on line (\d+):\n/.exec(e.message);
+    if (header) return { message: e.message.slice(header[0].length), line: Number(header[1]) };
+    // Compiler errors ("if doesn't match each - 1:3") carry the line and column themselves.
+    return { message: e.message.replace(/ - \d+:\d+$/, ""), line: e.lineNumber };
   }
 }
 
@@ -113,7 +136,7 @@ const cache = new Map<string, { render: RenderFn; sha256: string; source: string
 export function bundledTemplate(name: string): { render: RenderFn; sha256: string; source: string } {
   let entry = cache.get(name);
   if (!entry) {
-    const source = readFileSync(join(promptsDir, name), "utf8");
+    const source = readTextFile(join(promptsDir, name), join("prompts", name), { what: "bundled template" });
     entry = { render: compileTemplate(source), sha256: sha256(source), source };
     cache.set(name, entry);
   }

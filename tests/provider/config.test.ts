@@ -71,6 +71,13 @@ prices:
     expect(run("models: [\n")[0]).toMatch(/^c\.yaml:\d+: invalid YAML/);
   });
 
+  it("refuses a config file that is not UTF-8, at its line, and reports YAML warnings instead of printing them", async () => {
+    const bad = mkdtempSync(join(dir, "latin1-"));
+    writeFileSync(join(bad, "assay.config.yaml"), Buffer.from("models:\n  caf\xe9: { provider: echo }\n", "latin1"));
+    await expect(loadConfig({ cwd: bad })).rejects.toThrow(/^assay\.config\.yaml:2: config file is not valid UTF-8/);
+    expect(() => parseConfig("models: !nosuchtag\n  a: { provider: echo }\n", { path: "/x/c.yaml", displayPath: "c.yaml" })).toThrow(/^c\.yaml:1: invalid YAML: Unresolved tag: !nosuchtag/);
+  });
+
   it("parses durations", () => {
     expect(timeoutMs("500ms")).toBe(500);
     expect(timeoutMs("2m")).toBe(120_000);

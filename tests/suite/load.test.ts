@@ -23,7 +23,7 @@ tasks:
 async function loadOne(files: Record<string, string>) {
   const dir = workspace(files);
   const registry = await loadRegistry(join(dir, "suites"), dir);
-  return { dir, tasks: registry.tasks.map((t) => prepareTask(t, dir)) };
+  return { dir, tasks: registry.select([]).map((t) => prepareTask(t, dir)) };
 }
 
 async function problemsOf(files: Record<string, string>): Promise<string> {
@@ -41,7 +41,7 @@ describe("suite loading", () => {
     const { tasks } = await loadOne({
       "suites/arith.yaml": goodSuite,
       "suites/data/add.jsonl": jsonl([{ a: 1, b: 2, answer: "3" }, { id: "x7", a: 2, b: 2, answer: "4" }]) + "\n" + jsonl([{ a: 5, b: 5, answer: "10" }]),
-      "suites/data/add.train.jsonl": jsonl([{ a: 9, b: 9, answer: "18" }]),
+      "suites/data/add.train.jsonl": jsonl([{ a: 9, b: 9, answer: "18" }, { a: 8, b: 8, answer: "16" }]),
     });
     expect(tasks).toHaveLength(1);
     const t = tasks[0];
@@ -67,7 +67,7 @@ describe("suite loading", () => {
   it("rejects an unknown scorer with file:line, the field and a suggestion", async () => {
     const message = await problemsOf({ "suites/arith.yaml": goodSuite.replace("[exact-match]", "[exact-match, blue]"), "suites/data/add.jsonl": "", "suites/data/add.train.jsonl": "" });
     expect(message).toContain('suites/arith.yaml:12 tasks[0].scorers[1]: unknown scorer "blue"');
-    expect(message).toMatch(/did you mean "(bleu|rouge1)"/);
+    expect(message).toContain('unknown scorer "blue"; did you mean "bleu"?');
   });
 
   it("rejects unknown fields and bad values with their lines", async () => {
@@ -139,14 +139,10 @@ describe("suite loading", () => {
   });
 
   it("reports problems from every suite file together", async () => {
-    try {
-      await loadOne({ "suites/a.yaml": "suite: a\ntasks: []\n", "suites/b.yaml": "suite: b\ntasks:\n  - id: [x\n" });
-      throw new Error("expected rejection");
-    } catch (error) {
-      expect(error).toBeInstanceOf(ValidationError);
-      const problems = (error as ValidationError).problems;
-      expect(problems.some((p) => p.startsWith("suites/a.yaml:2 tasks"))).toBe(true);
-      expect(problems.some((p) => p.startsWith("suites/b.yaml:"))).toBe(true);
-    }
+    const error = await loadOne({ "suites/a.yaml": "suite: a\ntasks: []\n", "suites/b.yaml": "suite: b\ntasks:\n  - id: [x\n" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const problems = (error as ValidationError).problems;
+    expect(problems.some((p) => p.startsWith("suites/a.yaml:2 tasks"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("suites/b.yaml:"))).toBe(true);
   });
 });

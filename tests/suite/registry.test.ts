@@ -44,7 +44,8 @@ describe("code suites", () => {
       "suites/capitals.suite.ts": `import { defineTask } from ${JSON.stringify(src)};\nexport default defineTask({ suite: "geo", id: "capitals", items: [{ c: "France", a: "Paris" }], prompt: "Capital of {{c}}?", target: "{{a}}", scorers: ["includes"] });\n`,
       "suites/bad.suite.ts": "export default 42;\n",
     });
-    await expect(loadRegistry(join(dir, "suites"), dir)).rejects.toThrow(/suites\/bad\.suite\.ts: a \.suite\.ts file must default-export defineTask/);
+    const withBad = await loadRegistry(join(dir, "suites"), dir);
+    expect(() => withBad.select([])).toThrow(/suites\/bad\.suite\.ts: a \.suite\.ts file must default-export defineTask/);
     const { rmSync } = await import("node:fs");
     rmSync(join(dir, "suites/bad.suite.ts"));
     const registry = await loadRegistry(join(dir, "suites"), dir);

@@ -29,11 +29,15 @@ describe("compileTemplate", () => {
     { prompt: null, a: true, b: [1, 2] },
     { prompt: { x: 1 }, a: { b: "nested" }, b: false },
   ];
+  // Errors compare by the missing variable's name, or else by handlebars' own message (ours
+  // wraps it as the cause), so two different failures can never compare equal.
   const outcome = (f: () => string) => {
     try {
       return { value: f() };
     } catch (error) {
-      return { error: (error as Error).message.match(/"([^"]+)" not defined|"([^"]+)" is not defined/)?.slice(1).find(Boolean) ?? "other" };
+      const e = error as Error;
+      const variable = /"([^"]+)" (?:is )?not defined/.exec(e.message)?.[1];
+      return variable ? { missing: variable } : { error: ((e.cause as Error | undefined) ?? e).message.split("\n")[0] };
     }
   };
   for (const template of templates) {
