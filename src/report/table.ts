@@ -1,9 +1,13 @@
 // Renders summary rows as an aligned text table for the terminal.
 import type { SummaryResult } from "./summary.ts";
+import { terminalText } from "./terminal-text.ts";
 
-/** Strip control characters so untrusted text (model names, task ids) cannot move the cursor. */
+/**
+ * Escape control characters (newlines too: a cell is one line) and bidirectional overrides,
+ * so untrusted text (model names, task ids) cannot move the cursor or reorder what is shown.
+ */
 export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return terminalText(text).replace(/[\n\t]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 function fmt(x: number | null | undefined): string {

@@ -41,6 +41,14 @@ export function latestSchemaVersion(): number {
   return all.length ? all[all.length - 1][0] : 0;
 }
 
+/** Stores read through a temporary copy (see openCopy), by the path the caller gave. */
+const copiedFrom = new WeakMap<Db, string>();
+
+/** The path a store was opened with, for messages (`db.name`, except for a read-only copy). */
+export function storePath(db: Db): string {
+  return copiedFrom.get(db) ?? db.name;
+}
+
 /** The schema version of an open store (a read-only store may be older than this code). */
 export function schemaVersion(db: Db): number {
   return db.pragma("user_version", { simple: true }) as number;
@@ -146,6 +154,7 @@ function openCopy(path: string, timeout: number): Db {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  copiedFrom.set(db, path);
   const close = db.close.bind(db);
   db.close = () => {
     close();

@@ -2,7 +2,7 @@
 // run left `running` by a killed process is told from a live one.
 import { hostname } from "node:os";
 import { UserError } from "../errors.ts";
-import type { Db } from "./db.ts";
+import { storePath, type Db } from "./db.ts";
 import { getRun, type RunRow } from "./runs.ts";
 
 /** How often a running run renews its heartbeat (ms). */
@@ -99,7 +99,7 @@ export function startHeartbeat(db: Db, runId: number, intervalMs = HEARTBEAT_INT
 export function takeOverRun(db: Db, runId: number): RunLiveness {
   return db.transaction((): RunLiveness => {
     const run = getRun(db, runId);
-    if (!run) throw new UserError(`no run ${runId} in ${db.name}`, { code: "E_RESUME" });
+    if (!run) throw new UserError(`no run ${runId} in ${storePath(db)}`, { code: "E_RESUME" });
     const verdict = livenessOf(run);
     if (verdict.state === "live" || (verdict.state === "stale" && (verdict.heartbeatAgeMs ?? Infinity) <= TAKEOVER_AFTER_MS)) {
       const { host, pid } = verdict.owner!;
