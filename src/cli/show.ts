@@ -4,8 +4,10 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { itemsText, showItems, type ShowItemsOptions } from "../report/items-view.ts";
-import { showRun } from "../report/show-run.ts";
+import { partialWarning, showRun } from "../report/show-run.ts";
 import { summaryTable } from "../report/table.ts";
+import { runLiveness } from "../store/run-owner.ts";
+import { runProgress } from "../store/run-progress.ts";
 import { listRuns } from "../store/runs.ts";
 import { intOption } from "./options.ts";
 import { withReadOnlyStore } from "./read-store.ts";
@@ -73,6 +75,8 @@ function printItems(db: Parameters<typeof showItems>[0], runId: number, flags: S
     limit: flags.limit ?? (flags.json ? undefined : defaultItemsLimit),
   };
   const view = showItems(db, runId, options);
+  const warning = partialWarning(runId, runLiveness(db, runId)!, runProgress(db, runId).get(runId)!);
+  if (warning) io.err(`warning: ${warning}\n`);
   if (!flags.json) {
     io.out(`run ${runId}\n\n${itemsText(view)}\n`);
     return;

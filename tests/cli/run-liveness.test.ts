@@ -47,6 +47,9 @@ describe("a run's liveness", () => {
     const warning = `run 1 is dead: process ${child.pid} on ${hostname()} is gone (killed or crashed); its numbers are partial (${stored} of 40 planned trials so far); finish it with: assay run --resume 1`;
     expect(shown.stderr).toBe(`warning: ${warning}\n`);
     expect(JSON.parse(shown.stdout)).toMatchObject({ run: 1, status: "running", state: "dead", partial: { state: "dead", trials: stored, planned: 40, warning } });
+    const items = await cli("show", "--items", "--limit", "1");
+    expect(items.stderr).toBe(`warning: ${warning}\n`);
+    expect(items.stdout).toContain(`showing 1 of ${stored} matching trials`);
 
     const resumed = await cli("run", "--resume", "1");
     expect(resumed.code, resumed.stderr).toBe(0);
