@@ -26,7 +26,21 @@ export { perplexity, weightedPerplexity, bitsPerByte } from "./score/metrics/per
 export { isValidJson, compileSchema } from "./score/metrics/json.ts";
 export { metricCommand, type MetricOptions, type MetricReport } from "./score/metrics/corpus-report.ts";
 export * as stats from "./stats/index.ts";
-export { openStore, type Db } from "./store/db.ts";
+// The store and what the read-only commands do, each a library function: `assay runs`
+// (runsOverview), `assay show` (showRun, showItems), `assay export` (exportRun), `assay
+// compare` (compareRuns), `assay init` (initProject).
+export { openStore, type Db, type OpenStoreOptions } from "./store/db.ts";
+export { storeError } from "./store/store-error.ts";
+export { getRun, listRuns, recordedCommand, type RunRow, type RecordedCommand } from "./store/runs.ts";
+export { runLiveness, type RunLiveness, type RunState } from "./store/run-owner.ts";
+export type { TrialRow, TrialFilter } from "./store/trial-rows.ts";
 export { runSummary, type SummaryResult } from "./report/summary.ts";
 export { summaryTable } from "./report/table.ts";
+export { runsOverview, runsTable, type RunOverview } from "./report/runs-overview.ts";
+export { showRun, type RunReport } from "./report/show-run.ts";
+export { showItems, itemsText, type ShowItemsOptions, type ItemsView } from "./report/items-view.ts";
+export { exportRun, type ExportFormat, type ExportRecord } from "./report/export.ts";
+export { compareRuns, type CompareSide, type ComparisonRow } from "./report/compare.ts";
+export { scorerFromStored } from "./report/stored-scorer.ts";
+export { initProject, type InitResult } from "./init-project.ts";
 export { UserError, ValidationError, ProviderError } from "./errors.ts";

@@ -1,5 +1,6 @@
 // The CLI's reporter: a progress bar on a terminal, plain lines otherwise; both on stderr.
 import cliProgress from "cli-progress";
+import { countOf } from "../report/plural.ts";
 import type { Reporter } from "../run/reporter.ts";
 
 /** A reporter that shows items done, rate, ETA and errors. */
@@ -16,10 +17,10 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): R
       total = info.total;
       done = info.alreadyDone;
       started = Date.now();
-      stream.write(`run ${info.runId}: ${info.total} trials${info.alreadyDone ? ` (${info.alreadyDone} already done)` : ""} -> ${info.db}\n`);
+      stream.write(`run ${info.runId}: ${countOf(info.total, "trial")}${info.alreadyDone ? ` (${info.alreadyDone} already done)` : ""} -> ${info.db}\n`);
       if (stream.isTTY) {
         bar = new cliProgress.SingleBar(
-          { format: "{bar} {value}/{total} trials | {rate}/s | ETA {eta_formatted} | errors {errors}", stream, hideCursor: true, clearOnComplete: false },
+          { format: `{bar} {value}/{total} ${total === 1 ? "trial" : "trials"} | {rate}/s | ETA {eta_formatted} | errors {errors}`, stream, hideCursor: true, clearOnComplete: false },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, done, { errors: 0, rate: "0" });
@@ -31,12 +32,12 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): R
       if (bar) bar.update(done, { errors, rate: rate().toFixed(1) });
       else if (Date.now() - lastLine > 2000 || done === total) {
         lastLine = Date.now();
-        stream.write(`  ${done}/${total} trials, ${rate().toFixed(1)}/s, ${errors} errors\n`);
+        stream.write(`  ${done}/${countOf(total, "trial")}, ${rate().toFixed(1)}/s, ${countOf(errors, "error")}\n`);
       }
     },
     onRunEnd(info) {
       bar?.stop();
-      if (info.interrupted) stream.write(`interrupted: resume with  assay run --resume ${info.runId}\n`);
+      if (info.interrupted) stream.write(`interrupted: resume with: assay run --resume ${info.runId}\n`);
     },
   };
 }

@@ -1,6 +1,7 @@
 // `assay run`: parses flags, calls runEval, prints the summary (table or JSON).
 import type { Command } from "commander";
 import { runEval, type RunResult } from "../run/run-eval.ts";
+import { countOf } from "../report/plural.ts";
 import { summaryTable } from "../report/table.ts";
 import { progressReporter } from "./progress.ts";
 import { intOption, collect } from "./options.ts";
@@ -59,7 +60,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       }
       if (result.interrupted) io.setExitCode(130);
       else if (result.errors > flags.maxErrors) {
-        io.err(`${result.errors} trial(s) errored (--max-errors ${flags.maxErrors}); see  assay show ${result.runId}\n`);
+        io.err(`${countOf(result.errors, "trial")} errored (more than --max-errors ${flags.maxErrors}); see: assay show ${result.runId} --items --failed\n`);
         io.setExitCode(1);
       }
     });
@@ -92,4 +93,6 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   setExitCode(code: number): void;
+  /** The stream behind `out`, when there is one: long outputs (export) wait for it to drain. */
+  stdout?: NodeJS.WritableStream;
 }

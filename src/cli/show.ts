@@ -1,54 +1,92 @@
-// `assay show [RUN_ID]`: a stored run's summary again (the newest run by default).
+// `assay show [RUN_ID]`: a stored run's summary again (the newest run by default), with a
+// warning when it is partial; `--items` lists its trials with prompts, outputs and scores.
 import type { Command } from "commander";
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
-import { runSummary } from "../report/summary.ts";
+import { itemsText, showItems, type ShowItemsOptions } from "../report/items-view.ts";
+import { partialWarning, showRun } from "../report/show-run.ts";
 import { summaryTable } from "../report/table.ts";
-import { openStore } from "../store/db.ts";
-import { getRun, listRuns } from "../store/runs.ts";
+import { runLiveness } from "../store/run-owner.ts";
+import { runProgress } from "../store/run-progress.ts";
+import { listRuns } from "../store/runs.ts";
 import { intOption } from "./options.ts";
+import { withReadOnlyStore } from "./read-store.ts";
 import { runJson, type CliIo } from "./run.ts";
 
-/** Add `assay show [runId]` and `assay runs`. */
+interface ShowFlags {
+  db: string;
+  json?: boolean;
+  items?: boolean;
+  task?: string;
+  model?: string;
+  strategy?: string;
+  metric?: string;
+  failed?: boolean;
+  passed?: boolean;
+  limit?: number;
+}
+
+/** How many trials `show --items` prints in the terminal when --limit is not given. */
+const defaultItemsLimit = 20;
+
+/** Add `assay show [runId]`. */
 export function registerShowCommands(program: Command, io: CliIo): void {
   program
     .command("show")
-    .description("print a stored run's summary (default: the newest run)")
+    .description("print a stored run's summary (default: the newest run); --items: its trials one by one")
     .argument("[runId]", "run id", intOption("runId"))
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--json", "print JSON")
-    .action((runId: number | undefined, flags: { db: string; json?: boolean }) => {
-      const db = openExisting(flags.db);
-      try {
-        const run = runId !== undefined ? getRun(db, runId) : listRuns(db)[0];
-        if (!run) throw new UserError(runId !== undefined ? `no run ${runId} in ${flags.db}` : `no runs in ${flags.db}`, { code: "E_SHOW" });
-        const summary = runSummary(db, run.id, { seed: run.seed });
-        const dbPath = resolve(flags.db);
-        if (flags.json) io.out(JSON.stringify({ ...runJson({ runId: run.id, db: dbPath, results: summary.results }), status: run.status }, null, 2) + "\n");
-        else io.out(`run ${run.id} (${run.status}, ${run.created_at}, assay ${run.assay_version}, seed ${run.seed})\n${summaryTable(summary.results)}\n`);
-      } finally {
-        db.close();
-      }
-    });
-  program
-    .command("runs")
-    .description("list stored runs")
-    .option("--db <path>", "SQLite database", ".assay/assay.db")
-    .action((flags: { db: string }) => {
-      const db = openExisting(flags.db);
-      try {
-        for (const run of listRuns(db)) {
-          const command = JSON.parse(run.command) as { models: string[]; select: string[] };
-          io.out(`${run.id}\t${run.status}\t${run.created_at}\tmodels=${command.models.join(",")}\tselect=${command.select.join(",") || "(all)"}\n`);
+    .option("--items", "per trial: prompt, output, extracted answer, targets, scores (or the error)")
+    .option("--task <id>", "--items: only this task (suite/task, task id or suite)")
+    .option("--model <spec>", "--items: only this model")
+    .option("--strategy <label>", "--items: only this strategy")
+    .option("--metric <name>", "--items: only tasks with this metric, and only its scores (with --failed/--passed: the metric judged)")
+    .option("--failed", "--items: only trials that errored or scored below 1")
+    .option("--passed", "--items: only trials whose every score is 1")
+    .option("--limit <n>", `--items: at most N trials (default ${defaultItemsLimit} in the terminal, all with --json)`, intOption("--limit"))
+    .action(async (runId: number | undefined, flags: ShowFlags) => {
+      const itemFlags = (["task", "model", "strategy", "metric", "failed", "passed", "limit"] as const).filter((f) => flags[f] !== undefined);
+      if (!flags.items && itemFlags.length) throw new UserError(`--${itemFlags[0]} needs --items`, { code: "E_OPTION" });
+      if (flags.failed && flags.passed) throw new UserError("--failed and --passed exclude each other", { code: "E_OPTION" });
+      await withReadOnlyStore(flags.db, (db) => {
+        const id = runId ?? listRuns(db)[0]?.id;
+        if (flags.items && id !== undefined) return printItems(db, id, flags, io);
+        const report = showRun(db, id);
+        if (report.warning) io.err(`warning: ${report.warning}\n`);
+        const { run, liveness, progress } = report;
+        if (flags.json) {
+          const partial = report.warning ? { state: liveness.state, trials: progress.trials, planned: progress.planned, warning: report.warning } : null;
+          io.out(JSON.stringify({ ...runJson({ runId: run.id, db: resolve(flags.db), results: report.results }), status: run.status, state: liveness.state, partial }, null, 2) + "\n");
+        } else {
+          io.out(`run ${run.id} (${liveness.state}, ${run.created_at}, assay ${run.assay_version}, seed ${run.seed})\n${summaryTable(report.results)}\n`);
         }
-      } finally {
-        db.close();
-      }
+      });
     });
 }
 
-function openExisting(path: string) {
-  if (!existsSync(path)) throw new UserError("database not found (run  assay run  first)", { location: path, code: "E_DB" });
-  return openStore(path);
+function printItems(db: Parameters<typeof showItems>[0], runId: number, flags: ShowFlags, io: CliIo): void {
+  const options: ShowItemsOptions = {
+    task: flags.task,
+    model: flags.model,
+    strategy: flags.strategy,
+    metric: flags.metric,
+    outcome: flags.failed ? "failed" : flags.passed ? "passed" : undefined,
+    limit: flags.limit ?? (flags.json ? undefined : defaultItemsLimit),
+  };
+  const view = showItems(db, runId, options);
+  const warning = partialWarning(runId, runLiveness(db, runId)!, runProgress(db, runId).get(runId)!);
+  if (warning) io.err(`warning: ${warning}\n`);
+  if (!flags.json) {
+    io.out(`run ${runId}\n\n${itemsText(view)}\n`);
+    return;
+  }
+  // Streamed: a row at a time, so --json on a large run stays flat in memory.
+  io.out(`{"run":${runId},"total":${view.total},"items":[`);
+  let first = true;
+  for (const row of view.rows) {
+    io.out((first ? "\n" : ",\n") + JSON.stringify(row));
+    first = false;
+  }
+  io.out("\n]}\n");
 }

@@ -4,9 +4,9 @@ import type { Db } from "../store/db.ts";
 import { itemCorpusStats, itemScores, scoreAggregates, taskDefinitions, trialCounts, type ScoreAggregateRow } from "../store/summary.ts";
 import { clusteredMean } from "../stats/cluster.ts";
 import { passAtK } from "../stats/reducers.ts";
-import { scorerFactories } from "../score/metrics/index.ts";
 import { tIntervalFromSums, wilsonInterval } from "../stats/intervals.ts";
 import { bootstrapCorpus } from "../stats/bootstrap.ts";
+import { scorerFromStored } from "./stored-scorer.ts";
 
 export interface SummaryResult {
   task: string;
@@ -37,7 +37,6 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
   const counts = new Map(trialCounts(db, runId).map((c) => [`${c.taskId}/${c.modelId}/${c.strategyId}`, c]));
   const results: SummaryResult[] = [];
   const covered = new Set<string>();
-  const argsOf = db.prepare("SELECT args FROM scorers WHERE id = ?").pluck();
   const definitions = taskDefinitions(db, runId);
   for (const row of scoreAggregates(db, runId)) {
     const definition = definitions.get(row.taskId) ?? {};
@@ -58,8 +57,7 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
     if (row.n === 0) {
       results.push({ ...base, value: null, ci: null, interval: "none" });
     } else if (row.corpus === 1) {
-      const spec = JSON.parse(argsOf.get(row.scorerId) as string) as { name: string; args: Record<string, unknown> };
-      const scorer = scorerFactories[spec.name](spec.args);
+      const scorer = scorerFromStored(row.args);
       // The bootstrap resamples items (an item's repeated samples stay together).
       const perItem = [...itemCorpusStats(db, row.modelId, row.strategyId, row.scorerId).values()];
       const boot = perItem.length >= 2 ? bootstrapCorpus(perItem, scorer.aggregate!, { confidence, iterations: options.bootstrapIterations ?? 1000, seed: options.seed ?? 0 }) : undefined;
@@ -80,13 +78,9 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
     if (row.binary === 1 && definition.passAt?.length) results.push(...passAtRows(db, row, base, definition.passAt, confidence));
   }
   // Task x model x strategy combinations where every trial errored still get a row.
-  const names = db.prepare(
-    "SELECT tk.suite || '/' || tk.task AS task, m.spec AS model, st.name AS strategy FROM strategies st JOIN tasks tk ON tk.id = st.task_id, models m WHERE st.id = ? AND m.id = ?",
-  );
   for (const [key, c] of counts) {
     if (covered.has(key)) continue;
-    const n = names.get(c.strategyId, c.modelId) as { task: string; model: string; strategy: string };
-    results.push({ ...n, metric: "-", value: null, ci: null, interval: "none", n: 0, errors: c.errors, noAnswer: c.noAnswer, unscored: 0, corpus: false });
+    results.push({ task: c.task, model: c.model, strategy: c.strategy, metric: "-", value: null, ci: null, interval: "none", n: 0, errors: c.errors, noAnswer: c.noAnswer, unscored: 0, corpus: false });
   }
   let trials = 0;
   let errors = 0;

@@ -1,9 +1,13 @@
 // Renders summary rows as an aligned text table for the terminal.
 import type { SummaryResult } from "./summary.ts";
+import { terminalText } from "./terminal-text.ts";
 
-/** Strip control characters so untrusted text (model names, task ids) cannot move the cursor. */
+/**
+ * Escape control characters (newlines too: a cell is one line) and bidirectional overrides,
+ * so untrusted text (model names, task ids) cannot move the cursor or reorder what is shown.
+ */
 export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return terminalText(text).replace(/[\n\t]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 function fmt(x: number | null | undefined): string {
@@ -13,9 +17,12 @@ function fmt(x: number | null | undefined): string {
 /** How the CI column names a non-Wilson interval. */
 const intervalMark: Record<SummaryResult["interval"], string> = { wilson: "", t: " t", bootstrap: " boot", cluster: " cluster", none: "" };
 
-/** The summary as a table: task, model, strategy, metric, value, 95% CI, n, no-answer, errors. */
+/**
+ * The summary as a table: task, model, strategy, metric, value, 95% CI, n, no-answer,
+ * unscored (scores a scorer could not compute, left out of n), errors.
+ */
 export function summaryTable(results: SummaryResult[]): string {
-  const header = ["task", "model", "strategy", "metric", "value", "95% CI", "n", "no-ans", "errors"];
+  const header = ["task", "model", "strategy", "metric", "value", "95% CI", "n", "no-ans", "unscored", "errors"];
   const rows = results.map((r) => [
     r.task,
     r.model,
@@ -25,9 +32,10 @@ export function summaryTable(results: SummaryResult[]): string {
     r.ci ? `[${fmt(r.ci[0])}, ${fmt(r.ci[1])}]${intervalMark[r.interval]}` : "-",
     String(r.n),
     String(r.noAnswer),
+    String(r.unscored),
     String(r.errors),
   ]);
-  return columns(header, rows, { rightAligned: [4, 6, 7, 8], rule: true });
+  return columns(header, rows, { rightAligned: [4, 6, 7, 8, 9], rule: true });
 }
 
 /**

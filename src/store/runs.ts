@@ -1,4 +1,6 @@
 // Typed queries for runs and what they are made of (tasks, strategies, scorers, items, models).
+import { hostname } from "node:os";
+import { UserError } from "../errors.ts";
 import type { Db } from "./db.ts";
 
 export interface RunRow {
@@ -9,19 +11,54 @@ export interface RunRow {
   assay_version: string;
   seed: number;
   command: string;
+  /** Host and pid of the process running it, and its last heartbeat (ms); schema 2 on, else undefined. */
+  owner_host?: string | null;
+  owner_pid?: number | null;
+  heartbeat_ms?: number | null;
+  /** Why the run stopped before its end (e.g. the disk was full); schema 2 on. */
+  stop_reason?: string | null;
 }
 
-/** Insert a run in status "running"; returns its id. */
+/**
+ * Insert a run in status "running", owned by this process (host, pid, a first heartbeat);
+ * returns its id.
+ */
 export function insertRun(db: Db, run: { assayVersion: string; seed: number; command: unknown }): number {
   const info = db
-    .prepare("INSERT INTO runs (created_at, status, assay_version, seed, command, node_version) VALUES (?, 'running', ?, ?, ?, ?)")
-    .run(new Date().toISOString(), run.assayVersion, run.seed, JSON.stringify(run.command), process.version);
+    .prepare(
+      `INSERT INTO runs (created_at, status, assay_version, seed, command, node_version, owner_host, owner_pid, heartbeat_ms)
+       VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(new Date().toISOString(), run.assayVersion, run.seed, JSON.stringify(run.command), process.version, hostname(), process.pid, Date.now());
   return Number(info.lastInsertRowid);
 }
 
-/** Set a run's status (and its finish time when it is no longer running). */
-export function setRunStatus(db: Db, runId: number, status: RunRow["status"]): void {
-  db.prepare("UPDATE runs SET status = ?, finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END WHERE id = ?").run(status, status, new Date().toISOString(), runId);
+/**
+ * Set a run's status (and its finish time when it is no longer running). `reason` records
+ * why a run stopped early (shown by `assay runs` and `show`); running again clears it.
+ */
+export function setRunStatus(db: Db, runId: number, status: RunRow["status"], reason?: string): void {
+  db.prepare("UPDATE runs SET status = ?, finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END, stop_reason = ? WHERE id = ?").run(
+    status,
+    status,
+    new Date().toISOString(),
+    status === "running" ? null : (reason ?? null),
+    runId,
+  );
+}
+
+/**
+ * setRunStatus that never throws (on a full disk the update itself may fail): for a run
+ * loop's `finally`, which must not hide the error that ended the run. Returns whether the
+ * status was written.
+ */
+export function trySetRunStatus(db: Db, runId: number, status: RunRow["status"], reason?: string): boolean {
+  try {
+    setRunStatus(db, runId, status, reason);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A run by id, or undefined. */
@@ -34,6 +71,58 @@ export function listRuns(db: Db): RunRow[] {
   return db.prepare("SELECT * FROM runs ORDER BY id DESC").all() as RunRow[];
 }
 
+/** The options a run was started with, as `runs.command` records them (for --resume and listings). */
+export interface RecordedCommand {
+  /** Task selectors (empty: every task). */
+  select: string[];
+  /** Model specs, in order. */
+  models: string[];
+  /** The suites directory; absent for tasks declared in code. */
+  suitesDir?: string;
+  seed: number;
+  limit?: number;
+  concurrency?: number;
+  cache: boolean;
+  config?: string;
+}
+
+/**
+ * A run's recorded command, checked field by field (a field missing from an older or
+ * hand-made row gets its default: no selectors, no models, the run's seed, cache on).
+ */
+export function recordedCommand(run: Pick<RunRow, "id" | "seed" | "command">): RecordedCommand {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(run.command);
+  } catch {
+    raw = undefined;
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`run ${run.id}: its recorded command is not a JSON object`, { code: "E_DB_CORRUPT" });
+  const c = raw as Record<string, unknown>;
+  const strings = (name: string): string[] => {
+    const v = c[name];
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new UserError(`run ${run.id}: recorded command field "${name}" is not a list of strings`, { code: "E_DB_CORRUPT" });
+    return v;
+  };
+  const optional = <T>(name: string, type: "string" | "number"): T | undefined => {
+    const v = c[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== type) throw new UserError(`run ${run.id}: recorded command field "${name}" is not a ${type}`, { code: "E_DB_CORRUPT" });
+    return v as T;
+  };
+  return {
+    select: strings("select"),
+    models: strings("models"),
+    suitesDir: optional<string>("suitesDir", "string"),
+    seed: optional<number>("seed", "number") ?? run.seed,
+    limit: optional<number>("limit", "number"),
+    concurrency: optional<number>("concurrency", "number"),
+    cache: c.cache !== false,
+    config: optional<string>("config", "string"),
+  };
+}
+
 /** Record the suites (with version and file hash) and templates (with hash) a run used. */
 export function insertRunProvenance(
   db: Db,
@@ -43,14 +132,36 @@ export function insertRunProvenance(
 ): void {
   const s = db.prepare("INSERT OR IGNORE INTO run_suites (run_id, suite, version, path, sha256) VALUES (?, ?, ?, ?, ?)");
   const t = db.prepare("INSERT OR IGNORE INTO run_templates (run_id, name, sha256) VALUES (?, ?, ?)");
-  for (const x of suites) s.run(runId, x.suite, x.version, x.path, x.sha256);
-  for (const x of templates) t.run(runId, x.name, x.sha256);
+  db.transaction(() => {
+    for (const x of suites) s.run(runId, x.suite, x.version, x.path, x.sha256);
+    for (const x of templates) t.run(runId, x.name, x.sha256);
+  }).immediate();
 }
 
-/** The id of a run's model row, inserting it if new. */
-export function upsertModel(db: Db, runId: number, spec: string, provider: string): number {
-  db.prepare("INSERT OR IGNORE INTO models (run_id, spec, provider) VALUES (?, ?, ?)").run(runId, spec, provider);
-  return (db.prepare("SELECT id FROM models WHERE run_id = ? AND spec = ?").get(runId, spec) as { id: number }).id;
+/** What a local model's weights were when a run loaded them (stored as JSON in models.weights). */
+export interface ModelWeights {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+/**
+ * The id of a run's model row, inserting it if new. `weights` records a local model's file
+ * (path, size, mtime, sha256); given again on resume it replaces the recorded value.
+ */
+export function upsertModel(db: Db, runId: number, spec: string, provider: string, weights?: ModelWeights): number {
+  return db.transaction((): number => {
+    db.prepare("INSERT OR IGNORE INTO models (run_id, spec, provider) VALUES (?, ?, ?)").run(runId, spec, provider);
+    if (weights) db.prepare("UPDATE models SET weights = ? WHERE run_id = ? AND spec = ?").run(JSON.stringify(weights), runId, spec);
+    return (db.prepare("SELECT id FROM models WHERE run_id = ? AND spec = ?").get(runId, spec) as { id: number }).id;
+  }).immediate();
+}
+
+/** The weights recorded for a run's model, or undefined (a remote model, or a run before schema 2). */
+export function modelWeights(db: Db, modelId: number): ModelWeights | undefined {
+  const text = db.prepare("SELECT weights FROM models WHERE id = ?").pluck().get(modelId) as string | null | undefined;
+  return text ? (JSON.parse(text) as ModelWeights) : undefined;
 }
 
 export interface TaskIds {
@@ -62,8 +173,10 @@ export interface TaskIds {
 }
 
 /**
- * Insert a task with its strategies, scorers and items (or find them, on resume).
- * Returns the ids and the recorded definition hash.
+ * Insert a task with its strategies, scorers and items (or find them, on resume), in one
+ * IMMEDIATE transaction (it takes the write lock before reading, so a concurrent writer
+ * makes it wait instead of failing). An item's `targets` are its rendered references, kept
+ * for exports. Returns the ids and the recorded definition hash.
  */
 export function upsertTask(
   db: Db,
@@ -75,7 +188,7 @@ export function upsertTask(
     sha256: string;
     strategies: { name: string; kind: string; params: unknown }[];
     scorers: { name: string; args: unknown; binary: boolean; corpus: boolean }[];
-    items: Iterable<{ key: string; cluster?: string; fields: unknown }>;
+    items: Iterable<{ key: string; cluster?: string; fields: unknown; targets?: string[] }>;
   },
 ): TaskIds {
   return db.transaction((): TaskIds => {
@@ -96,9 +209,12 @@ export function upsertTask(
       for (const s of task.strategies) st.run(taskId, s.name, s.kind, JSON.stringify(s.params));
       const sc = db.prepare("INSERT INTO scorers (task_id, name, args, binary, corpus) VALUES (?, ?, ?, ?, ?)");
       for (const s of task.scorers) sc.run(taskId, s.name, JSON.stringify(s.args), s.binary ? 1 : 0, s.corpus ? 1 : 0);
-      const it = db.prepare("INSERT INTO items (task_id, item_key, cluster, fields) VALUES (?, ?, ?, ?)");
+      const it = db.prepare("INSERT INTO items (task_id, item_key, cluster, fields, targets) VALUES (?, ?, ?, ?, ?)");
       itemIds = new Map();
-      for (const i of task.items) itemIds.set(i.key, Number(it.run(taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields)).lastInsertRowid));
+      for (const i of task.items) {
+        const targets = i.targets === undefined ? null : JSON.stringify(i.targets);
+        itemIds.set(i.key, Number(it.run(taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields), targets).lastInsertRowid));
+      }
     }
     const ids = (sql: string) => new Map((db.prepare(sql).all(taskId) as { id: number; k: string }[]).map((r) => [r.k, r.id]));
     return {
@@ -108,7 +224,7 @@ export function upsertTask(
       scorerIds: ids("SELECT id, name AS k FROM scorers WHERE task_id = ?"),
       itemIds: itemIds ?? ids("SELECT id, item_key AS k FROM items WHERE task_id = ?"),
     };
-  })();
+  }).immediate();
 }
 
 /** Delete a run's error trials (resume runs them again). Returns how many. */

@@ -14,6 +14,8 @@ export interface ScoreAggregateRow {
   scorerId: number;
   binary: number;
   corpus: number;
+  /** The scorer's stored spec (JSON `{name, args}`), to rebuild it (report/stored-scorer.ts). */
+  args: string;
   /** Items with a score (unscored values excluded). */
   n: number;
   sum: number | null;
@@ -26,6 +28,10 @@ export interface ScoreAggregateRow {
 }
 
 export interface TrialCountRow {
+  /** `suite/task`, the model spec and the strategy label. */
+  task: string;
+  model: string;
+  strategy: string;
   taskId: number;
   modelId: number;
   strategyId: number;
@@ -52,7 +58,7 @@ export function scoreAggregates(db: Db, runId: number): ScoreAggregateRow[] {
          GROUP BY tr.item_id, tr.model_id, tr.strategy_id, s.scorer_id
        )
        SELECT tk.id AS taskId, tk.suite, tk.task, m.spec AS model, m.id AS modelId, st.name AS strategy, st.id AS strategyId,
-              sc.name AS scorer, sc.id AS scorerId, sc.binary, sc.corpus,
+              sc.name AS scorer, sc.id AS scorerId, sc.binary, sc.corpus, sc.args,
               COUNT(p.v) AS n, SUM(p.v) AS sum, SUM(p.v * p.v) AS sumSquares,
               SUM(p.v = 1) AS passes, SUM(p.k > 1) AS repeated, SUM(p.unscored) AS unscored
        FROM per_item p
@@ -70,13 +76,15 @@ export function scoreAggregates(db: Db, runId: number): ScoreAggregateRow[] {
 export function trialCounts(db: Db, runId: number): TrialCountRow[] {
   return db
     .prepare(
-      `SELECT st.task_id AS taskId, tr.model_id AS modelId, tr.strategy_id AS strategyId,
+      `SELECT tk.suite || '/' || tk.task AS task, m.spec AS model, st.name AS strategy,
+              st.task_id AS taskId, tr.model_id AS modelId, tr.strategy_id AS strategyId,
               COUNT(*) AS trials, SUM(tr.status = 'error') AS errors,
               SUM(tr.status = 'done' AND tr.answer IS NULL AND tr.output IS NOT NULL) AS noAnswer,
               SUM(tr.input_tokens) AS inputTokens, SUM(tr.output_tokens) AS outputTokens,
               SUM(tr.cost_usd) AS costUsd, AVG(tr.latency_ms) AS latencyMs
        FROM trials tr
        JOIN strategies st ON st.id = tr.strategy_id
+       JOIN tasks tk ON tk.id = st.task_id
        JOIN models m ON m.id = tr.model_id
        WHERE m.run_id = ?
        GROUP BY st.task_id, tr.model_id, tr.strategy_id`,

@@ -38,7 +38,7 @@ export interface TrialRecord {
 const promptWindow = 2048;
 
 /**
- * Returns a function writing a batch of trials in one transaction. A prompt written
+ * Returns a function writing a batch of trials in one IMMEDIATE transaction. A prompt written
  * recently (the same item's prompt for other models, samples or generations comes within
  * a few hundred trials in plan order) is referenced again instead of stored again; the
  * window is bounded so memory stays flat on long runs.
@@ -81,7 +81,7 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
       }
       for (const s of t.scores) score.run(id, s.scorerId, s.value, s.explanation ?? null, s.stats ? JSON.stringify(s.stats) : null);
     }
-  });
+  }).immediate; // the write lock first: a concurrent writer makes this wait, not fail
   return (trials) => {
     // A rolled-back transaction may have taken ids the window now remembers: forget them all.
     try {

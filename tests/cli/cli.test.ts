@@ -1,6 +1,7 @@
 // The CLI as a user runs it: a real process through bin/assay.js.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { jsonl, workspace } from "../helpers/workspace.ts";
 
@@ -37,7 +38,9 @@ describe("assay CLI", () => {
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout).results).toEqual(out.results);
     const table = run(dir, "show");
-    expect(table.stdout).toMatch(/mini\/copy\s+echo\s+zero-shot\s+includes\s+1\.000\s+\[0\.43\d, 1\.000\]\s+3\s+0\s+0/);
+    expect(table.stdout).toMatch(/^task\s+model\s+strategy\s+metric\s+value\s+95% CI\s+n\s+no-ans\s+unscored\s+errors$/m);
+    expect(table.stdout).toMatch(/^mini\/copy\s+echo\s+zero-shot\s+includes\s+1\.000\s+\[0\.43\d, 1\.000\]\s+3\s+0\s+0\s+0$/m);
+    expect(table.stderr).toBe(""); // a finished run: no partial-numbers warning
   });
 
   it("lists tasks as a table and as JSON", () => {
@@ -67,18 +70,29 @@ describe("assay CLI", () => {
     const ws = workspace({ "suites/mini.yaml": suite, "suites/data/copy.jsonl": jsonl([{ word: "alpha" }, { word: "beta" }]), "rec.jsonl": jsonl([{ task: "copy", item: "1", output: "alpha" }]) });
     const r = run(ws, "run", "--model", "replay:rec.jsonl");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("1 trial(s) errored");
+    expect(r.stderr).toContain("1 trial errored (more than --max-errors 0); see: assay show 1 --items --failed\n");
     // Not a terminal: progress comes as plain lines on stderr.
     expect(r.stderr).toMatch(/^run 1: 2 trials -> /m);
-    expect(r.stderr).toMatch(/^ {2}2\/2 trials, [\d.]+\/s, 1 errors$/m);
+    expect(r.stderr).toMatch(/^ {2}2\/2 trials, [\d.]+\/s, 1 error$/m);
     expect(run(ws, "run", "--model", "replay:rec.jsonl", "--max-errors", "1").code).toBe(0);
   });
 
-  it("the bundled example suite runs on the default model from an empty folder", () => {
+  it("the bundled example suite runs on the shipped default model from an empty folder", () => {
+    // models/demo.gguf is committed, so the default model is local:demo (echo only without it).
+    expect(existsSync(join(import.meta.dirname, "..", "..", "models", "demo.gguf"))).toBe(true);
     const empty = workspace();
     const r = run(empty, "run", "example");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/example\/copy\s+(echo|local:demo)\s+zero-shot\s+includes\s+\d\.\d{3}/);
-    expect(r.stdout).toMatch(/example\/add-2digit\s+(echo|local:demo)\s+chain-of-thought\s+exact-match/);
+    expect(r.stdout).toMatch(/example\/copy\s+local:demo\s+zero-shot\s+includes\s+\d\.\d{3}/);
+    expect(r.stdout).toMatch(/example\/add-2digit\s+local:demo\s+chain-of-thought\s+exact-match\s+1\.000/);
+    expect(r.stdout).not.toMatch(/\becho\b/);
+  });
+
+  it("bare assay prints the help on stdout and exits 0", () => {
+    const r = run(dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: assay \[options\] \[command\]/);
+    for (const command of ["init", "run", "list", "show", "runs", "export", "compare", "metric"]) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    expect(r.stderr).toBe("");
   });
 });

@@ -28,7 +28,7 @@ describe("interrupting a run", () => {
     child.kill("SIGINT");
     const code = await new Promise((r) => child.once("exit", (c) => r(c)));
     expect(code).toBe(130);
-    expect(stderr).toContain("resume with  assay run --resume 1");
+    expect(stderr).toContain("interrupted: resume with: assay run --resume 1\n");
     const db = new Database(join(dir, ".assay/assay.db"), { readonly: true });
     const stored = db.prepare("SELECT COUNT(*) FROM trials").pluck().get() as number;
     expect(db.prepare("SELECT status FROM runs").pluck().get()).toBe("interrupted");

@@ -1,0 +1,20 @@
+// Read-only commands (show, runs, export, compare) open the store through this: read-only,
+// closed afterwards, and database trouble reported as a UserError naming the file.
+import { openStore, type Db } from "../store/db.ts";
+import { storeError } from "../store/store-error.ts";
+
+/**
+ * Open `path` read-only (never creating, migrating, switching to WAL or writing), run `fn`,
+ * close it. A database error inside `fn` (corrupt page, lock held too long) becomes a
+ * UserError naming `path`.
+ */
+export async function withReadOnlyStore<T>(path: string, fn: (db: Db) => T | Promise<T>): Promise<T> {
+  const db = openStore(path, { readonly: true });
+  try {
+    return await fn(db);
+  } catch (error) {
+    throw storeError(error, path);
+  } finally {
+    db.close();
+  }
+}
