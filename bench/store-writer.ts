@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../src/store/db.ts";
-import { insertRun, upsertModel, upsertTask } from "../src/store/runs.ts";
+import { insertRun, itemInserter, upsertModel, upsertTask } from "../src/store/runs.ts";
 import { trialWriter, type TrialRecord } from "../src/store/trials.ts";
 
 const n = Number(process.argv[2] ?? 100_000);
@@ -21,8 +21,8 @@ const ids = upsertTask(db, runId, {
   sha256: "x",
   strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
   scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
-  items,
 });
+const itemIds = itemInserter(db)(ids.taskId, items);
 const t1 = performance.now();
 const strategyId = ids.strategyIds.get("zero-shot")!;
 const scorerId = ids.scorerIds.get("exact-match")!;
@@ -31,7 +31,7 @@ let batch: TrialRecord[] = [];
 for (let i = 0; i < n; i++) {
   const text = `Q: What is ${i} + ${i + 1}?\nA:`;
   batch.push({
-    itemId: ids.itemIds.get(`q${i}`)!,
+    itemId: itemIds[i],
     strategyId,
     modelId,
     sample: 0,

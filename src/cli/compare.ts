@@ -1,10 +1,8 @@
 // `assay compare A B`: paired comparison of two stored runs (or of two strategies/models of one).
 import type { Command } from "commander";
-import { existsSync } from "node:fs";
-import { UserError } from "../errors.ts";
 import { compareRuns, type ComparisonRow } from "../report/compare.ts";
 import { columns, terminalSafe } from "../report/table.ts";
-import { openStore } from "../store/db.ts";
+import { withReadOnlyStore } from "./read-store.ts";
 import { intOption } from "./options.ts";
 import type { CliIo } from "./run.ts";
 
@@ -22,15 +20,11 @@ export function registerCompareCommand(program: Command, io: CliIo): void {
     .option("--seed <n>", "bootstrap seed", intOption("--seed"), 0)
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--json", "print JSON")
-    .action((runA: number, runB: number, flags) => {
-      if (!existsSync(flags.db)) throw new UserError("database not found", { location: flags.db, code: "E_DB" });
-      const db = openStore(flags.db);
-      try {
+    .action(async (runA: number, runB: number, flags) => {
+      await withReadOnlyStore(flags.db, (db) => {
         const rows = compareRuns(db, { run: runA, model: flags.aModel, strategy: flags.aStrategy }, { run: runB, model: flags.bModel, strategy: flags.bStrategy }, { seed: flags.seed });
         io.out(flags.json ? JSON.stringify(rows, null, 2) + "\n" : comparisonTable(rows, runA, runB) + "\n");
-      } finally {
-        db.close();
-      }
+      });
     });
 }
 

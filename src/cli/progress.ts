@@ -2,9 +2,12 @@
 import cliProgress from "cli-progress";
 import { countOf } from "../report/plural.ts";
 import type { Reporter } from "../run/reporter.ts";
+import { terminalSafe } from "../report/table.ts";
 
-/** A reporter that shows items done, rate, ETA and errors. */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): Reporter {
+/** A reporter that shows warnings and (unless `progress` is false) trials done, rate, ETA and errors. */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr, options: { progress?: boolean } = {}): Reporter {
+  const warn = (message: string) => stream.write(message.split("\n").map((line) => `warning: ${terminalSafe(line)}\n`).join(""));
+  if (options.progress === false) return { onWarning: warn };
   let bar: cliProgress.SingleBar | undefined;
   let done = 0;
   let errors = 0;
@@ -13,6 +16,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): R
   let lastLine = 0;
   const rate = () => done / Math.max(0.001, (Date.now() - started) / 1000);
   return {
+    onWarning: warn,
     onRunStart(info) {
       total = info.total;
       done = info.alreadyDone;

@@ -16,7 +16,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option("--suites <dir>", "suites directory (default ./suites, else the bundled suites)")
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--config <path>", "model config file (default assay.config.yaml when present)")
-    .option("--seed <n>", "seed for every random choice", intOption("--seed"), 0)
+    .option("--seed <n>", "seed for every random choice (default 0; a resumed run keeps its own)", intOption("--seed"))
     .option("-c, --concurrency <n>", "concurrent calls per model", intOption("--concurrency"))
     .option("--limit <n>", "only the first N items of each task", intOption("--limit"))
     .option("--no-cache", "bypass the response cache")
@@ -44,7 +44,8 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           limit: flags.limit,
           cache: flags.cache,
           resume: flags.resume,
-          reporter: flags.json && !process.stderr.isTTY ? undefined : progressReporter(),
+          // Warnings always reach stderr; progress only when it is not polluting a JSON pipe.
+          reporter: progressReporter(process.stderr, { progress: !(flags.json && !process.stderr.isTTY) }),
           signal: controller.signal,
         });
       } finally {

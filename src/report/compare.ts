@@ -2,7 +2,7 @@
 // McNemar for pass/fail, paired bootstrap (and paired t) for scores, paired bootstrap over
 // summed statistics for corpus metrics. Differences are B - A.
 import { UserError, ValidationError, didYouMean } from "../errors.ts";
-import { scorerFactories } from "../score/metrics/index.ts";
+import { scorerFromStored } from "./stored-scorer.ts";
 import { mcnemar, pairedBootstrap, pairedBootstrapCorpus, pairedTTest, type PairedComparison } from "../stats/paired.ts";
 import type { Db } from "../store/db.ts";
 import { unscoredCount } from "../store/compare-queries.ts";
@@ -101,8 +101,7 @@ function compareCell(db: Db, ca: RunCell, cb: RunCell, options: { seed?: number;
     const sb = itemCorpusStats(db, cb.modelId, cb.strategyId, cb.scorerId);
     const keys = [...sa.keys()].filter((k) => sb.has(k));
     if (keys.length < 2) return undefined;
-    const spec = JSON.parse(ca.args) as { name: string; args: Record<string, unknown> };
-    const aggregate = scorerFactories[spec.name](spec.args).aggregate!;
+    const aggregate = scorerFromStored(ca.args).aggregate!;
     const statsA = keys.map((k) => sa.get(k)!);
     const statsB = keys.map((k) => sb.get(k)!);
     const r = pairedBootstrapCorpus(statsA, statsB, aggregate, boot);

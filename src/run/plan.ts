@@ -1,30 +1,59 @@
 // The trials of a run, planned lazily (task x item x strategy x model x sample) so a run of
-// any size is a generator, never a list.
+// any size is a generator, never a list: items are read from their dataset as they are
+// planned, and registered in the store a chunk at a time.
 import { hashSeed } from "../stats/random.ts";
+import type { Item } from "../suite/types.ts";
 import type { PlannedTrial, PreparedModel, PreparedTask } from "./types.ts";
 
 /** Whether a trial is already stored (resume skips it). */
 export type StoredTrialCheck = (itemId: number, strategyId: number, modelId: number, sample: number) => boolean;
 
+/** Options of planTrials. */
+export interface PlanOptions {
+  seed: number;
+  /** Store a chunk of a task's items (or find them, resuming); returns their ids in order. */
+  registerItems: (task: PreparedTask, items: Item[]) => number[];
+  isStored?: StoredTrialCheck;
+}
+
+/** Items registered in the store at a time. */
+const itemsPerChunk = 512;
+
 /**
  * Yield every trial not already stored, in plan order: all of an item's trials come
  * together, so its prompt is rendered and written once for every model and sample.
  */
-export function* planTrials(tasks: PreparedTask[], models: PreparedModel[], options: { seed: number; isStored?: StoredTrialCheck }): Generator<PlannedTrial> {
+export function* planTrials(tasks: PreparedTask[], models: PreparedModel[], options: PlanOptions): Generator<PlannedTrial> {
   for (const task of tasks)
-    for (const item of task.task.loadedItems) {
-      const itemId = task.itemIds.get(item.key)!;
-      const itemSeed = hashSeed(options.seed, task.key, item.key);
-      for (const strategy of task.strategies)
-        for (const model of models)
-          for (let sample = 0; sample < task.task.repeats; sample++) {
-            if (options.isStored?.(itemId, strategy.id, model.id, sample)) continue;
-            yield { task, item, itemId, strategy, model, sample, itemSeed };
-          }
+    for (const chunk of chunks(task.task.readItems(), itemsPerChunk)) {
+      const ids = options.registerItems(task, chunk);
+      for (let i = 0; i < chunk.length; i++) {
+        const item = chunk[i];
+        const itemId = ids[i];
+        const itemSeed = hashSeed(options.seed, task.key, item.key);
+        for (const strategy of task.strategies)
+          for (const model of models)
+            for (let sample = 0; sample < task.task.repeats; sample++) {
+              if (options.isStored?.(itemId, strategy.id, model.id, sample)) continue;
+              yield { task, item, itemId, strategy, model, sample, itemSeed };
+            }
+      }
     }
 }
 
 /** How many trials the full plan has (stored ones included). */
 export function countTrials(tasks: PreparedTask[], models: PreparedModel[]): number {
-  return tasks.reduce((n, t) => n + t.task.loadedItems.length * t.strategies.length * t.task.repeats, 0) * models.length;
+  return tasks.reduce((n, t) => n + t.task.itemCount * t.strategies.length * t.task.repeats, 0) * models.length;
+}
+
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
 }

@@ -4,6 +4,8 @@ import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import type { Provider } from "../provider/types.ts";
 import type { Db } from "../store/db.ts";
+import type { FileStamp } from "../store/file-hashes.ts";
+import type { ModelWeights } from "../store/runs.ts";
 import { insertRunProvenance } from "../store/runs.ts";
 import { strategies } from "../strategy/index.ts";
 import type { LoadedTask } from "../suite/types.ts";
@@ -15,7 +17,7 @@ export function recordProvenance(db: Db, runId: number, tasks: LoadedTask[]): vo
   for (const t of tasks) {
     if (suites.has(t.suite)) continue;
     // A code-defined task has no file: hash its declaration (its items are covered by the task hash).
-    const bytes = t.file ? readFileSync(t.file, "utf8") : JSON.stringify({ ...t, loadedItems: undefined, loadedExemplars: undefined, items: undefined });
+    const bytes = t.file ? readFileSync(t.file, "utf8") : JSON.stringify({ ...t, readItems: undefined, loadedExemplars: undefined, items: undefined });
     suites.set(t.suite, { suite: t.suite, version: t.suiteVersion, path: t.file ?? "(code)", sha256: sha256(bytes) });
   }
   const templates = new Map<string, string>();
@@ -30,44 +32,35 @@ export function recordProvenance(db: Db, runId: number, tasks: LoadedTask[]): vo
   insertRunProvenance(db, runId, [...suites.values()], [...templates].map(([name, hash]) => ({ name, sha256: hash })));
 }
 
-/** A weights file as identified for a run. */
-export interface WeightsIdentity {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  sha256: string;
-}
-
-/** Where a file's hash is remembered between runs, keyed by path, size and modification time. */
+/** Remembers file hashes between runs (the store's file_hashes table). */
 export interface HashMemo {
-  get(path: string, size: number, mtimeMs: number): string | undefined;
-  set(path: string, size: number, mtimeMs: number, sha256: string): void;
+  get(file: FileStamp): string | undefined;
+  set(file: FileStamp & { sha256: string }): void;
 }
 
 /** Hashes computed by this process (a GGUF can be gigabytes: hash it once per process). */
 const processMemo = new Map<string, string>();
 
 /**
- * The content hash of a weights file, computed once and remembered by size and modification
- * time (in this process and in `memo`, the store's table, across runs).
+ * The content hash of a weights file, computed once and remembered by path, size and
+ * modification time (in this process, and across runs in `memo`).
  */
-export async function weightsIdentity(path: string, memo?: HashMemo): Promise<WeightsIdentity> {
+export async function weightsIdentity(path: string, memo?: HashMemo): Promise<ModelWeights> {
   const stat = statSync(path);
+  const file = { path, size: stat.size, mtimeMs: stat.mtimeMs };
   const key = `${path}\u0000${stat.size}\u0000${stat.mtimeMs}`;
-  let hash = processMemo.get(key) ?? memo?.get(path, stat.size, stat.mtimeMs);
+  let hash = processMemo.get(key) ?? memo?.get(file);
   if (!hash) {
     const digest = createHash("sha256");
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) digest.update(chunk as Buffer);
     hash = digest.digest("hex");
-    memo?.set(path, stat.size, stat.mtimeMs, hash);
+    memo?.set({ ...file, sha256: hash });
   }
   processMemo.set(key, hash);
-  return { path, size: stat.size, mtimeMs: stat.mtimeMs, sha256: hash };
+  return { ...file, sha256: hash };
 }
 
-/** Each provider's response-cache identity: its id, plus its weights' hash for local models. */
-export async function cacheIdentities(providers: Provider[], memo?: HashMemo): Promise<{ cacheIds: string[]; weights: (WeightsIdentity | undefined)[] }> {
-  const weights: (WeightsIdentity | undefined)[] = [];
-  for (const p of providers) weights.push(p.weightsFile ? await weightsIdentity(p.weightsFile, memo) : undefined);
-  return { cacheIds: providers.map((p, i) => (weights[i] ? `${p.id}#sha256:${weights[i]!.sha256}` : p.id)), weights };
+/** A provider's response-cache identity: its id, plus its weights' hash for a local model. */
+export function cacheIdentity(provider: Provider, weights?: ModelWeights): string {
+  return weights ? `${provider.id}#sha256:${weights.sha256}` : provider.id;
 }

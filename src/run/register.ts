@@ -1,20 +1,29 @@
-// Registers a run's tasks and models in the store and returns them ready to run: scorers
-// built, generation parameters merged, store ids attached, the task's definition hashed.
+// Registers a run's tasks, items and models in the store and returns them ready to run:
+// scorers built, generation parameters merged, store ids attached, definitions hashed.
 import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
 import type { Provider } from "../provider/types.ts";
 import { scorerFactories } from "../score/metrics/index.ts";
 import type { Db } from "../store/db.ts";
-import { upsertModel, upsertTask } from "../store/runs.ts";
+import { itemInserter, upsertModel, upsertTask, type ModelWeights } from "../store/runs.ts";
 import { strategies } from "../strategy/index.ts";
 import { taskTemplates } from "../suite/prepare.ts";
-import type { GenerationSettings, LoadedTask } from "../suite/types.ts";
+import type { GenerationSettings, Item, LoadedTask } from "../suite/types.ts";
 import type { PreparedModel, PreparedTask } from "./types.ts";
 
 const defaultGeneration: GenerationSettings = { temperature: 0, max_tokens: 256 };
 
 /**
- * Insert (or, resuming, find) a task with its strategies, scorers and items. Resuming, the
+ * What a task's definition hash covers: everything that changes its trials (templates,
+ * strategies, scorers, generation settings, the items' hash and count, the exemplars'
+ * keys), and not where it was written (`location`, `sources`) or how its items are read.
+ */
+export function taskDefinition(task: LoadedTask): Record<string, unknown> {
+  return { ...task, location: undefined, sources: undefined, readItems: undefined, items: undefined, file: undefined, loadedExemplars: task.loadedExemplars.map((e) => e.key) };
+}
+
+/**
+ * Insert (or, resuming, find) a task with its strategies and scorers. Resuming, the
  * task's definition and data must hash to what the run recorded at its start.
  */
 export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: boolean): PreparedTask {
@@ -32,10 +41,8 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
       params: { temperature: g.temperature ?? 0, topK: g.top_k, topP: g.top_p, maxTokens: g.max_tokens ?? 256, stop: g.stop, seed: g.seed },
     };
   });
-  const definition = { ...task, loadedItems: undefined, loadedExemplars: task.loadedExemplars.map((e) => e.key), items: undefined, file: undefined };
-  const hash = createHash("sha256").update(JSON.stringify(definition));
-  for (const item of task.loadedItems) hash.update(JSON.stringify([item.key, item.fields]));
-  const definitionHash = hash.digest("hex");
+  const definition = taskDefinition(task);
+  const definitionHash = createHash("sha256").update(JSON.stringify(definition)).digest("hex");
   const ids = upsertTask(db, runId, {
     suite: task.suite,
     task: task.id,
@@ -43,7 +50,6 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
     sha256: definitionHash,
     strategies: strategySpecs.map((s) => ({ name: s.spec.label, kind: s.spec.kind, params: { options: s.spec.options, generation: s.params } })),
     scorers: scorers.map((s) => ({ name: s.name, args: s.spec, binary: s.scorer.binary === true, corpus: s.scorer.aggregate !== undefined })),
-    items: task.loadedItems,
   });
   if (resuming && ids.sha256 !== definitionHash) {
     throw new UserError(`task ${key} (its definition or data) changed since the run started; start a new run`, { code: "E_RESUME" });
@@ -51,20 +57,31 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
   return {
     key,
     task,
+    taskId: ids.taskId,
     templates: taskTemplates(task),
-    itemIds: ids.itemIds,
     strategies: strategySpecs.map((s) => ({ ...s, id: ids.strategyIds.get(s.spec.label)! })),
     scorers: scorers.map((s) => ({ id: ids.scorerIds.get(s.name)!, scorer: s.scorer })),
   };
 }
 
-/** Insert (or find) the run's models; `concurrency` overrides each provider's default. */
-export function registerModels(db: Db, runId: number, specs: string[], providers: Provider[], concurrency: number | undefined, cacheIds: string[]): PreparedModel[] {
-  return providers.map((provider, i) => ({
-    id: upsertModel(db, runId, specs[i], provider.id),
-    spec: specs[i],
-    provider,
-    concurrency: Math.max(1, concurrency ?? provider.concurrency ?? 4),
-    cacheId: cacheIds[i],
+/** Store a chunk of a task's items (with their rendered references, for exports); returns their ids. */
+export function itemRegistrar(db: Db): (task: PreparedTask, items: Item[]) => number[] {
+  const insert = itemInserter(db);
+  return (task, items) => insert(task.taskId, items.map((i) => ({ key: i.key, cluster: i.cluster, fields: i.fields, targets: task.templates.targetsOf(i) })));
+}
+
+/** Insert (or find) the run's models with their weights; `concurrency` overrides each provider's default. */
+export function registerModels(
+  db: Db,
+  runId: number,
+  models: { spec: string; provider: Provider; cacheId: string; weights?: ModelWeights }[],
+  concurrency: number | undefined,
+): PreparedModel[] {
+  return models.map((m) => ({
+    id: upsertModel(db, runId, m.spec, m.provider.id, m.weights),
+    spec: m.spec,
+    provider: m.provider,
+    concurrency: Math.max(1, concurrency ?? m.provider.concurrency ?? 4),
+    cacheId: m.cacheId,
   }));
 }

@@ -20,6 +20,8 @@ export interface TrialEvent {
 }
 
 export interface Reporter {
+  /** Something the user should know that does not stop the run (a broken suite file not selected, replay lines no trial used). */
+  onWarning?(message: string): void;
   onRunStart?(info: RunStartInfo): void;
   onTrialResult?(event: TrialEvent): void;
   onRunEnd?(info: { runId: number; interrupted: boolean }): void;

@@ -1,21 +1,11 @@
 // What is left of an interrupted run: its recorded command, checked against what the user
-// asks for now; its error trials cleared so they run again; a check for trials already stored.
+// asks for now; ownership taken over (never from a live process); its error trials cleared
+// so they run again; a check for trials already stored.
 import { UserError } from "../errors.ts";
 import type { Db } from "../store/db.ts";
-import { deleteErrorTrials, getRun, setRunStatus, trialExistsQuery, type RunRow } from "../store/runs.ts";
+import { takeOverRun } from "../store/run-owner.ts";
+import { deleteErrorTrials, getRun, recordedCommand, trialExistsQuery, type RecordedCommand, type RunRow } from "../store/runs.ts";
 import type { StoredTrialCheck } from "./plan.ts";
-
-/** The options a run was started with, as recorded in `runs.command`. */
-export interface RecordedCommand {
-  select: string[];
-  models: string[];
-  suitesDir?: string;
-  seed: number;
-  limit?: number;
-  concurrency?: number;
-  cache: boolean;
-  config?: string;
-}
 
 /** What the user asked of the resumed run (all optional: the recorded values are used). */
 export interface ResumeRequest {
@@ -33,7 +23,7 @@ export interface ResumeRequest {
 export function resumableRun(db: Db, dbPath: string, request: ResumeRequest): { run: RunRow; command: RecordedCommand } {
   const run = getRun(db, request.runId);
   if (!run) throw new UserError(`no run ${request.runId} in ${dbPath}`, { code: "E_RESUME" });
-  const command = JSON.parse(run.command) as RecordedCommand;
+  const command = recordedCommand(run);
   if (!command.suitesDir && !request.codeTasks) throw new UserError(`run ${run.id} used tasks declared in code; resume it through runEval({ resume, tasks })`, { code: "E_RESUME" });
   if (request.models?.length && request.models.join("\n") !== command.models.join("\n")) {
     throw new UserError(`run ${run.id} used models ${command.models.join(", ")}; resume it with the same models (or none)`, { code: "E_RESUME" });
@@ -47,9 +37,12 @@ export function resumableRun(db: Db, dbPath: string, request: ResumeRequest): { 
   return { run, command };
 }
 
-/** Clear the run's error trials (they are tried again), mark it running, and return the stored-trial check. */
+/**
+ * Take the run over (refused while its owner is alive), clear its error trials, and return
+ * the stored-trial check.
+ */
 export function reopenRun(db: Db, runId: number): StoredTrialCheck {
+  takeOverRun(db, runId);
   deleteErrorTrials(db, runId);
-  setRunStatus(db, runId, "running");
   return trialExistsQuery(db);
 }

@@ -3,26 +3,31 @@
 // summarise. Each step is its own file in this folder.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { UserError } from "../errors.ts";
+import { LimitedProvider } from "../provider/limits.ts";
+import { isReplayProvider } from "../provider/replay.ts";
 import type { Provider } from "../provider/types.ts";
 import { runSummary, type SummaryResult } from "../report/summary.ts";
+import { responseCache } from "../store/cache.ts";
 import { openStore, type Db } from "../store/db.ts";
-import { insertRun, setRunStatus, storedTrialCount } from "../store/runs.ts";
+import { rememberedFileHash, rememberFileHash } from "../store/file-hashes.ts";
+import { startHeartbeat } from "../store/run-owner.ts";
+import { insertRun, storedTrialCount, trySetRunStatus, type RecordedCommand } from "../store/runs.ts";
+import { storeError, storeErrorCode } from "../store/store-error.ts";
+import { prepareTasks } from "../suite/prepare.ts";
 import { defaultSuitesDir, loadRegistry, Registry } from "../suite/registry.ts";
-import { prepareTask } from "../suite/prepare.ts";
 import type { LoadedTask, TaskDeclaration } from "../suite/types.ts";
 import { assayVersion } from "../version.ts";
-import { UserError } from "../errors.ts";
 import { fullCollection } from "./memory.ts";
 import { checkCapabilities, closeOwned, createProviders, defaultModel, specOf } from "./models.ts";
 import { countTrials, planTrials, type StoredTrialCheck } from "./plan.ts";
-import { cacheIdentities, recordProvenance } from "./provenance.ts";
-import { registerModels, registerTask } from "./register.ts";
+import { cacheIdentity, recordProvenance, weightsIdentity, type HashMemo } from "./provenance.ts";
+import { itemRegistrar, registerModels, registerTask } from "./register.ts";
 import type { Reporter } from "./reporter.ts";
-import { reopenRun, resumableRun, type RecordedCommand } from "./resume.ts";
+import { reopenRun, resumableRun } from "./resume.ts";
 import { scheduleTrials } from "./schedule.ts";
 import { runTrial } from "./trial.ts";
-import { trialSink } from "./writer.ts";
-import { responseCache } from "../store/cache.ts";
+import { trialSink, type TrialSink } from "./writer.ts";
 
 /** Everything `assay run` can be told. */
 export interface RunOptions {
@@ -76,6 +81,14 @@ export interface RunResult {
   trials: number;
   errors: number;
   interrupted: boolean;
+  /** What the reporter was told as warnings (broken suite files not selected, unused replay lines). */
+  warnings: string[];
+}
+
+/** The tasks a run uses, and what the user should be warned of. */
+interface Selected {
+  tasks: LoadedTask[];
+  warnings: string[];
 }
 
 /** Run (or resume) an evaluation and return its summary. */
@@ -90,18 +103,18 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
   const specs = models.map(specOf);
   const seed = options.seed ?? 0;
   // Everything is validated before the database is touched.
-  const tasks = await loadSelectedTasks(options, cwd);
+  const selected = await selectTasks(options, cwd);
   const providers = await createProviders(models, { cwd, config: options.config });
   let db: Db | undefined;
   try {
-    checkCapabilities(tasks, providers, specs);
+    checkCapabilities(selected.tasks, providers, specs);
     db = openStore(dbPath);
     const command: RecordedCommand = { select: options.select ?? [], models: specs, suitesDir: options.tasks ? undefined : suitesDirOf(options, cwd), seed, limit: options.limit, concurrency: options.concurrency, cache: options.cache ?? true, config: options.config };
     const runId = insertRun(db, { assayVersion, seed, command });
-    return await execute(db, runId, tasks, specs, providers, { ...options, seed }, dbPath);
+    return await execute(db, runId, selected, specs, providers, { ...options, seed }, dbPath);
   } finally {
     await closeOwned(providers);
-    db?.close();
+    closeQuietly(db);
   }
 }
 
@@ -111,14 +124,14 @@ async function resumeRun(options: RunOptions, cwd: string, dbPath: string): Prom
   let providers: Provider[] = [];
   try {
     const { run, command } = resumableRun(db, dbPath, { runId: options.resume!, models: options.models?.map(specOf), seed: options.seed, limit: options.limit, codeTasks: options.tasks !== undefined });
-    const merged: RunOptions & { seed: number } = { ...options, select: command.select, suitesDir: command.suitesDir, limit: command.limit, concurrency: options.concurrency ?? command.concurrency, cache: options.cache ?? command.cache, config: options.config ?? command.config, seed: run.seed };
-    const tasks = await loadSelectedTasks(merged, cwd);
+    const merged = { ...options, select: command.select, suitesDir: command.suitesDir, limit: command.limit, concurrency: options.concurrency ?? command.concurrency, cache: options.cache ?? command.cache, config: options.config ?? command.config, seed: run.seed };
+    const selected = await selectTasks(merged, cwd);
     providers = await createProviders(options.models?.length ? options.models : command.models, { cwd, config: merged.config });
     const isStored = reopenRun(db, run.id);
-    return await execute(db, run.id, tasks, command.models, providers, merged, dbPath, isStored);
+    return await execute(db, run.id, selected, command.models, providers, merged, dbPath, isStored);
   } finally {
     await closeOwned(providers);
-    db.close();
+    closeQuietly(db);
   }
 }
 
@@ -126,66 +139,112 @@ function suitesDirOf(options: RunOptions, cwd: string): string {
   return options.suitesDir ? resolve(cwd, options.suitesDir) : defaultSuitesDir(cwd);
 }
 
-/** Load the registry, select tasks, read and validate their data. */
-export async function loadSelectedTasks(options: Pick<RunOptions, "select" | "suitesDir" | "tasks" | "limit">, cwd: string): Promise<LoadedTask[]> {
+/**
+ * Load the registry, select tasks and validate their data (every task's problems at once).
+ * Broken suite files the selectors could not mean are warnings, not errors.
+ */
+async function selectTasks(options: Pick<RunOptions, "select" | "suitesDir" | "tasks" | "limit" | "reporter">, cwd: string): Promise<Selected> {
   const registry = options.tasks ? new Registry(options.tasks) : await loadRegistry(suitesDirOf(options, cwd), cwd);
-  const selected = registry.select(options.select ?? []);
-  return selected.map((decl) => {
-    const task = prepareTask(decl, cwd);
-    return options.limit !== undefined ? { ...task, loadedItems: task.loadedItems.slice(0, options.limit) } : task;
-  });
+  const selectors = options.select ?? [];
+  const tasks = prepareTasks(registry.select(selectors), cwd, { limit: options.limit });
+  const warnings = registry.warnings(selectors);
+  for (const w of warnings) options.reporter?.onWarning?.(w);
+  return { tasks, warnings };
+}
+
+/** Load the registry, select tasks and validate their data (the tasks a run with these options would use). */
+export async function loadSelectedTasks(options: Pick<RunOptions, "select" | "suitesDir" | "tasks" | "limit">, cwd: string): Promise<LoadedTask[]> {
+  return (await selectTasks(options, cwd)).tasks;
 }
 
 /** Register, plan, schedule and write the run's trials, then summarise it. */
 async function execute(
   db: Db,
   runId: number,
-  loaded: LoadedTask[],
+  selected: Selected,
   specs: string[],
   providers: Provider[],
   options: RunOptions & { seed: number },
   dbPath: string,
   isStored?: StoredTrialCheck,
 ): Promise<RunResult> {
+  const stopHeartbeat = startHeartbeat(db, runId);
   const resuming = isStored !== undefined;
-  const tasks = loaded.map((task) => registerTask(db, runId, task, resuming));
-  const identities = await cacheIdentities(providers);
-  const models = registerModels(db, runId, specs, providers, options.concurrency, identities.cacheIds);
-  recordProvenance(db, runId, loaded);
-  const cache = options.cache === false ? undefined : responseCache(db);
-  const sink = trialSink(db, { cache: cache !== undefined });
-  const total = countTrials(tasks, models);
-  options.reporter?.onRunStart?.({ runId, db: dbPath, total, alreadyDone: resuming ? storedTrialCount(db, runId) : 0 });
-  fullCollection(); // drop what loading and validating the data left behind
-  const trialOptions = { seed: options.seed, cache, reporter: options.reporter, signal: options.signal, retryBaseDelayMs: options.retryBaseDelayMs };
   let failure: { error: unknown } | undefined;
+  let sink: TrialSink | undefined;
+  let models: Awaited<ReturnType<typeof prepareModels>> = [];
   try {
-    await scheduleTrials(planTrials(tasks, models, { seed: options.seed, isStored }), models, async (trial) => {
+    const tasks = selected.tasks.map((task) => registerTask(db, runId, task, resuming));
+    models = await prepareModels(db, runId, specs, providers, options.concurrency);
+    recordProvenance(db, runId, selected.tasks);
+    const cache = options.cache === false ? undefined : responseCache(db);
+    sink = trialSink(db, { cache: cache !== undefined });
+    const total = countTrials(tasks, models);
+    options.reporter?.onRunStart?.({ runId, db: dbPath, total, alreadyDone: resuming ? storedTrialCount(db, runId) : 0 });
+    fullCollection(); // drop what loading and validating the data left behind
+    const trialOptions = { seed: options.seed, cache, reporter: options.reporter, signal: options.signal, retryBaseDelayMs: options.retryBaseDelayMs };
+    const trials = planTrials(tasks, models, { seed: options.seed, isStored, registerItems: itemRegistrar(db) });
+    const write = sink;
+    await scheduleTrials(trials, models, async (trial) => {
       const outcome = await runTrial(trial, trialOptions);
-      if (outcome) sink.add(outcome.record, outcome.cacheEntries);
+      if (outcome) write.add(outcome.record, outcome.cacheEntries);
     }, options.signal);
   } catch (error) {
     failure = { error };
   }
   // What finished is written even when the run failed; the first error is the one reported.
   try {
-    sink.flush();
+    sink?.flush();
   } catch (error) {
     failure ??= { error };
   }
+  stopHeartbeat();
   const interrupted = options.signal?.aborted ?? false;
-  try {
-    setRunStatus(db, runId, failure || interrupted ? "interrupted" : "done");
-  } catch (error) {
-    failure ??= { error };
-  }
+  const reason = failure ? (storeErrorCode(failure.error) === "E_DB_FULL" ? "the disk was full" : firstLine(failure.error)) : undefined;
+  trySetRunStatus(db, runId, failure || interrupted ? "interrupted" : "done", reason);
   options.reporter?.onRunEnd?.({ runId, interrupted: interrupted || failure !== undefined });
-  if (failure) throw failure.error;
+  if (failure) throw storeError(failure.error, dbPath);
+  const warnings = [...selected.warnings];
+  // Replay lines no trial used are worth a warning only when every trial ran.
+  if (!interrupted && !resuming && options.limit === undefined) {
+    for (const p of providers) {
+      const inner = p instanceof LimitedProvider ? p.inner : p;
+      if (!isReplayProvider(inner)) continue;
+      for (const note of inner.unusedLines()) {
+        warnings.push(note);
+        options.reporter?.onWarning?.(note);
+      }
+    }
+  }
   const summary = runSummary(db, runId, { seed: options.seed });
   const usage: ProviderUsage[] = [];
   for (const m of models) {
     const stats = (m.provider as { stats?: () => { promptTokens: number; prefillTokens: number; generatedTokens: number } | undefined }).stats?.();
     if (stats) usage.push({ model: m.spec, ...stats });
   }
-  return { runId, db: dbPath, results: summary.results, trials: summary.trials, errors: summary.errors, interrupted, usage };
+  return { runId, db: dbPath, results: summary.results, trials: summary.trials, errors: summary.errors, interrupted, usage, warnings };
+}
+
+/** Identify each model (a local model by its weights' hash, remembered in the store) and register it. */
+async function prepareModels(db: Db, runId: number, specs: string[], providers: Provider[], concurrency: number | undefined) {
+  const memo: HashMemo = { get: (file) => rememberedFileHash(db, file), set: (file) => rememberFileHash(db, file) };
+  const identified = [];
+  for (let i = 0; i < providers.length; i++) {
+    const provider = providers[i];
+    const weights = provider.weightsFile ? await weightsIdentity(provider.weightsFile, memo) : undefined;
+    identified.push({ spec: specs[i], provider, weights, cacheId: cacheIdentity(provider, weights) });
+  }
+  return registerModels(db, runId, identified, concurrency);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+
+function closeQuietly(db: Db | undefined): void {
+  try {
+    db?.close();
+  } catch {
+    // closing after a failed write (disk full) may fail again; the first error is reported
+  }
 }

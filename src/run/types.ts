@@ -27,8 +27,9 @@ export interface PreparedTask {
   /** `suite/task`. */
   key: string;
   task: LoadedTask;
+  /** The task's row in the store. */
+  taskId: number;
   templates: TaskTemplates;
-  itemIds: Map<string, number>;
   strategies: PreparedStrategy[];
   scorers: PreparedScorer[];
 }

@@ -169,14 +169,13 @@ export interface TaskIds {
   sha256: string;
   strategyIds: Map<string, number>;
   scorerIds: Map<string, number>;
-  itemIds: Map<string, number>;
 }
 
 /**
- * Insert a task with its strategies, scorers and items (or find them, on resume), in one
+ * Insert a task with its strategies and scorers (or find them, on resume), in one
  * IMMEDIATE transaction (it takes the write lock before reading, so a concurrent writer
- * makes it wait instead of failing). An item's `targets` are its rendered references, kept
- * for exports. Returns the ids and the recorded definition hash.
+ * makes it wait instead of failing). Items are added as a run plans them (insertItems).
+ * Returns the ids and the recorded definition hash.
  */
 export function upsertTask(
   db: Db,
@@ -188,7 +187,6 @@ export function upsertTask(
     sha256: string;
     strategies: { name: string; kind: string; params: unknown }[];
     scorers: { name: string; args: unknown; binary: boolean; corpus: boolean }[];
-    items: Iterable<{ key: string; cluster?: string; fields: unknown; targets?: string[] }>;
   },
 ): TaskIds {
   return db.transaction((): TaskIds => {
@@ -196,9 +194,6 @@ export function upsertTask(
       | { id: number; sha256: string }
       | undefined;
     let taskId: number;
-    // A new task's item ids are collected as they are inserted (reading them back cost a third
-    // as much again on large datasets); a resumed task's are read from the table.
-    let itemIds: Map<string, number> | undefined;
     if (existing) taskId = existing.id;
     else {
       taskId = Number(
@@ -209,12 +204,6 @@ export function upsertTask(
       for (const s of task.strategies) st.run(taskId, s.name, s.kind, JSON.stringify(s.params));
       const sc = db.prepare("INSERT INTO scorers (task_id, name, args, binary, corpus) VALUES (?, ?, ?, ?, ?)");
       for (const s of task.scorers) sc.run(taskId, s.name, JSON.stringify(s.args), s.binary ? 1 : 0, s.corpus ? 1 : 0);
-      const it = db.prepare("INSERT INTO items (task_id, item_key, cluster, fields, targets) VALUES (?, ?, ?, ?, ?)");
-      itemIds = new Map();
-      for (const i of task.items) {
-        const targets = i.targets === undefined ? null : JSON.stringify(i.targets);
-        itemIds.set(i.key, Number(it.run(taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields), targets).lastInsertRowid));
-      }
     }
     const ids = (sql: string) => new Map((db.prepare(sql).all(taskId) as { id: number; k: string }[]).map((r) => [r.k, r.id]));
     return {
@@ -222,9 +211,31 @@ export function upsertTask(
       sha256: existing?.sha256 ?? task.sha256,
       strategyIds: ids("SELECT id, name AS k FROM strategies WHERE task_id = ?"),
       scorerIds: ids("SELECT id, name AS k FROM scorers WHERE task_id = ?"),
-      itemIds: itemIds ?? ids("SELECT id, item_key AS k FROM items WHERE task_id = ?"),
     };
   }).immediate();
+}
+
+/** An item as the store keeps it: its key, cluster, dataset row and rendered references. */
+export interface ItemRow {
+  key: string;
+  cluster?: string;
+  fields: unknown;
+  targets?: string[];
+}
+
+/**
+ * A writer of a task's items, a chunk at a time in one IMMEDIATE transaction; returns each
+ * item's id. An item already stored (a resumed run) keeps its row and id.
+ */
+export function itemInserter(db: Db): (taskId: number, items: ItemRow[]) => number[] {
+  const insert = db.prepare("INSERT INTO items (task_id, item_key, cluster, fields, targets) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_id, item_key) DO NOTHING RETURNING id").pluck();
+  const find = db.prepare("SELECT id FROM items WHERE task_id = ? AND item_key = ?").pluck();
+  return db.transaction((taskId: number, items: ItemRow[]): number[] =>
+    items.map((i) => {
+      const targets = i.targets === undefined ? null : JSON.stringify(i.targets);
+      return (insert.get(taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields), targets) ?? find.get(taskId, i.key)) as number;
+    }),
+  ).immediate;
 }
 
 /** Delete a run's error trials (resume runs them again). Returns how many. */

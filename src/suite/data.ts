@@ -1,47 +1,93 @@
-// Reads dataset files (JSONL, JSON array, CSV) into items with their line numbers, reporting
-// every bad line (the first 20, then a count). Per-line work is in functions a streaming
-// reader can drive one line at a time (jsonlItem, csvItem, ItemKeys).
+// Reads dataset files into items keyed by their `id` field or line number, reporting
+// every bad line (the first 20, then a count). JSONL and CSV are streamed line by line, so
+// a dataset of any size is validated, hashed and planned in constant memory; a JSON array
+// is parsed whole (use JSONL for large datasets).
 import { parse as parseCsv } from "csv-parse/sync";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { UserError } from "../errors.ts";
+import { UserError, ValidationError } from "../errors.ts";
 import { readTextFile } from "../text-file.ts";
 import { DuplicateKeyError, parseJsonLine } from "./json-line.ts";
+import { csvRecords, readLines, type FileStamp } from "./line-reader.ts";
 import { ProblemList } from "./problems.ts";
 import type { Item } from "./types.ts";
+import { DuplicateKeys } from "./item-keys.ts";
 
-/** Read a dataset file; items are keyed by their `id` field or their 1-based line number. */
+/** How a dataset is read. */
+export interface DatasetReadOptions {
+  /**
+   * Collect problems here and skip bad lines (the validating pass). Without it, the first
+   * bad line throws (a later pass over a file already validated).
+   */
+  problems?: ProblemList;
+  /** The file must still be as it was when validated (size and modification time). */
+  expect?: FileStamp;
+  /** Receives the file's stamp when it is opened. */
+  onStamp?: (stamp: FileStamp) => void;
+}
+
+/** A dataset's items in file order, read lazily (JSONL, CSV) or from one parse (JSON array). */
+export function* datasetItems(path: string, shownPath: string, options: DatasetReadOptions = {}): Generator<Item> {
+  if (path.endsWith(".csv")) yield* csvItems(path, shownPath, options);
+  else if (path.endsWith(".json")) yield* jsonArrayItems(path, shownPath, options);
+  else yield* jsonlItems(path, shownPath, options);
+}
+
+/** Read a whole dataset file (an exemplar pool, a test); every problem is reported together. */
 export function readDataset(path: string, shownPath: string): Item[] {
-  const text = readTextFile(path, shownPath, { what: "data file", code: "E_DATA" });
   const problems = new ProblemList();
-  const items = path.endsWith(".csv") ? readCsv(text, shownPath, problems) : path.endsWith(".json") ? readJsonArray(text, shownPath, problems) : readJsonl(text, shownPath, problems);
-  const keys = new ItemKeys();
-  for (const item of items) {
-    const clash = keys.add(item);
-    if (clash) problems.add(clash);
+  const keys = new DuplicateKeys();
+  const items: Item[] = [];
+  for (const item of datasetItems(path, shownPath, { problems })) {
+    keys.add(item.key);
+    items.push(item);
   }
+  for (const problem of keys.problems(() => items)) problems.add(problem);
   problems.throwIfAny();
   return items;
 }
 
-/** Build items from inline rows (suite `items:` or defineTask), keyed by `id` or 1-based position. */
+/** Build items from inline rows (suite `items:` or defineTask), keyed by `id` or 1-based position; repeated ids are an error. */
 export function inlineItems(rows: Record<string, unknown>[], where: string): Item[] {
+  const items = inlineItemsUnchecked(rows, where);
+  const keys = new DuplicateKeys();
+  for (const item of items) keys.add(item.key);
+  const problems = keys.problems(() => items);
+  if (problems.length) throw new ValidationError(problems);
+  return items;
+}
+
+/** inlineItems without the id check (the caller checks ids with the rest of the task). */
+export function inlineItemsUnchecked(rows: Record<string, unknown>[], where: string): Item[] {
   const problems = new ProblemList();
-  const keys = new ItemKeys();
   const items: Item[] = [];
   rows.forEach((fields, i) => {
-    try {
+    const item = collected(problems, () => {
       if (!isPlainObject(fields)) throw new UserError("each item must be an object", { location: `${where}[${i}]`, code: "E_DATA" });
-      const item = makeItem(fields, String(i + 1), `${where}[${i}]`);
-      const clash = keys.add(item);
-      if (clash) problems.add(clash);
-      items.push(item);
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      problems.add(error.message);
-    }
+      return makeItem(fields, String(i + 1), `${where}[${i}]`);
+    });
+    if (item) items.push(item);
   });
   problems.throwIfAny();
   return items;
+}
+
+/** `read()`, or, when it throws a UserError and problems are being collected, null with the problem added. */
+function collected<T>(problems: ProblemList | undefined, read: () => T): T | null {
+  if (!problems) return read();
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    problems.add(error.message);
+    return null;
+  }
+}
+
+function* jsonlItems(path: string, shownPath: string, options: DatasetReadOptions): Generator<Item> {
+  for (const line of readLines(path, shownPath, { what: "data file", code: "E_DATA", expect: options.expect, onStamp: options.onStamp })) {
+    const item = collected(options.problems, () => jsonlItem(line.text, line.number, shownPath));
+    if (item) yield item;
+  }
 }
 
 /**
@@ -63,83 +109,81 @@ export function jsonlItem(line: string, lineNumber: number, shownPath: string): 
   return makeItem(value, String(lineNumber), location);
 }
 
-/** Item keys seen so far; `add` returns the problem when a key repeats. */
-export class ItemKeys {
-  private readonly seen = new Map<string, string>();
-
-  add(item: Item): string | null {
-    const first = this.seen.get(item.key);
-    if (first !== undefined) return `${item.location}: duplicate item id "${item.key}" (first at ${first})`;
-    this.seen.set(item.key, item.location);
-    return null;
-  }
-}
-
-function readJsonl(text: string, shownPath: string, problems: ProblemList): Item[] {
-  const items: Item[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    try {
-      const item = jsonlItem(lines[i], i + 1, shownPath);
-      if (item) items.push(item);
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      problems.add(error.message);
-    }
-  }
-  return items;
-}
-
-function readJsonArray(text: string, shownPath: string, problems: ProblemList): Item[] {
+function* jsonArrayItems(path: string, shownPath: string, options: DatasetReadOptions): Generator<Item> {
+  const problems = options.problems;
+  const fail = (message: string) => {
+    if (!problems) throw new UserError(message.slice(message.indexOf(": ") + 2), { location: message.slice(0, message.indexOf(": ")), code: "E_DATA" });
+    problems.add(message);
+  };
+  const text = readTextFile(path, shownPath, { what: "data file", code: "E_DATA" });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line;
   if (doc.errors.length || doc.warnings.length) {
-    for (const e of [...doc.errors, ...doc.warnings]) problems.add(`${shownPath}:${lineOf(e.pos[0])}: ${e.message.split("\n")[0]}`);
-    return [];
+    for (const e of [...doc.errors, ...doc.warnings]) fail(`${shownPath}:${lineOf(e.pos[0])}: ${e.message.split("\n")[0]}`);
+    return;
   }
   if (!isSeq(doc.contents)) {
-    problems.add(`${shownPath}: a .json dataset must be an array of objects`);
-    return [];
+    fail(`${shownPath}: a .json dataset must be an array of objects`);
+    return;
   }
-  const items: Item[] = [];
   for (const node of doc.contents.items) {
     const line = node && typeof node === "object" && "range" in node && node.range ? lineOf(node.range[0]) : 0;
     const location = `${shownPath}:${line}`;
-    try {
+    const item = collected(problems, () => {
       if (!isMap(node)) throw new UserError("each element must be an object", { location, code: "E_DATA" });
-      items.push(makeItem(node.toJSON() as Record<string, unknown>, String(line), location));
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      problems.add(error.message);
-    }
+      return makeItem(node.toJSON() as Record<string, unknown>, String(line), location);
+    });
+    if (item) yield item;
   }
-  return items;
 }
 
-function readCsv(text: string, shownPath: string, problems: ProblemList): Item[] {
-  const columns = (header: string[]) => {
-    const seen = new Set<string>();
-    for (const name of header) {
-      if (seen.has(name)) problems.add(`${shownPath}:1: column "${name}" appears twice in the header`);
-      seen.add(name);
+/**
+ * CSV with a header row (RFC 4180 quoting; a quoted field may span lines), streamed record
+ * by record. An item is keyed by its record's last line, as csv-parse's `info.lines`.
+ */
+function* csvItems(path: string, shownPath: string, options: DatasetReadOptions): Generator<Item> {
+  let header: string[] | undefined;
+  const lines = readLines(path, shownPath, { what: "data file", code: "E_DATA", expect: options.expect, onStamp: options.onStamp });
+  for (const record of csvRecords(lines)) {
+    if (record.number === -1) {
+      collected(options.problems, () => {
+        throw new UserError("a quoted field is not closed before the end of the file", { location: shownPath, code: "E_DATA" });
+      });
+      return;
     }
-    return header;
-  };
-  const onError = (error: (Error & { lines?: number }) | undefined): undefined => {
-    if (!error) return;
-    const message = error.message.replace(/^Invalid Record Length: /, "").replace(/ (on|at) line \d+$/, "");
-    problems.add(`${shownPath}${error.lines ? `:${error.lines}` : ""}: ${message}`);
-  };
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, { columns, skip_empty_lines: true, info: true, bom: true, skip_records_with_error: true, on_skip: onError }) as typeof records;
-  } catch (error) {
-    // What skip_records_with_error cannot skip ends the file.
-    onError(error as Error & { lines?: number });
-    return [];
+    if (record.text === "" || record.text === "\r") continue;
+    const cells = collected(options.problems, () => csvCells(record.text, `${shownPath}:${record.number}`));
+    if (!cells) continue;
+    if (header === undefined) {
+      header = cells;
+      const seen = new Set<string>();
+      for (const name of header) {
+        if (seen.has(name)) collected(options.problems, () => { throw new UserError(`column "${name}" appears twice in the header`, { location: `${shownPath}:${record.number}`, code: "E_DATA" }); });
+        seen.add(name);
+      }
+      continue;
+    }
+    const columns = header;
+    const item = collected(options.problems, () => {
+      if (cells.length !== columns.length) throw new UserError(`columns length is ${columns.length}, got ${cells.length}`, { location: `${shownPath}:${record.number}`, code: "E_DATA" });
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < columns.length; i++) fields[columns[i]] = cells[i];
+      return csvItem(fields, record.number, shownPath);
+    });
+    if (item) yield item;
   }
-  return records.map(({ record, info }) => csvItem(record, info.lines, shownPath));
+}
+
+/** The cells of one CSV record's text. */
+function csvCells(text: string, location: string): string[] {
+  try {
+    const rows = parseCsv(text, { relax_column_count: true }) as string[][];
+    return rows[0] ?? [];
+  } catch (error) {
+    const message = (error as Error).message.replace(/^Invalid Record Length: /, "").replace(/ (on|at) line \d+$/, "");
+    throw new UserError(message, { location, code: "E_DATA" });
+  }
 }
 
 /** One CSV record (a row under the header) as an item at its line. */

@@ -18,7 +18,7 @@ export function listTasks(tasks: TaskDeclaration[], cwd = process.cwd()): TaskLi
     return {
       suite: task.suite,
       task: task.id,
-      items: task.loadedItems.length,
+      items: task.itemCount,
       strategies: task.strategies.map((s) => s.label),
       scorers: task.scorers.map((s) => s.name),
       tags: task.tags,

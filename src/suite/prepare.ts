@@ -4,7 +4,10 @@ import { UserError, ValidationError } from "../errors.ts";
 import { goldChoice } from "../score/metrics/choice.ts";
 import { compileTemplate, MissingVariableError, TemplateRenderError, type RenderFn } from "../template/env.ts";
 import { printedFields, printProblem } from "../template/variables.ts";
-import { inlineItems, readDataset } from "./data.ts";
+import { createHash } from "node:crypto";
+import { datasetItems, inlineItems, inlineItemsUnchecked, readDataset, type DatasetReadOptions } from "./data.ts";
+import { DuplicateKeys } from "./item-keys.ts";
+import type { FileStamp } from "./line-reader.ts";
 import { checkFewShotPools } from "./few-shot-pool.ts";
 import { shownPath } from "./load.ts";
 import { ProblemList } from "./problems.ts";
@@ -55,10 +58,20 @@ export function taskTemplates(task: TaskDeclaration): TaskTemplates {
   return { renderPrompt, targetsOf, choicesOf };
 }
 
-/** Read the task's items and exemplars, render every template once, and check the exemplar pool. */
-export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedTask {
+/** Options of prepareTask. */
+export interface PrepareOptions {
+  /** Only the first N items run (all are still validated). */
+  limit?: number;
+}
+
+/**
+ * Validate a task's data in one streaming pass, without keeping its items: every item is
+ * read, rendered with every template and checked (printed fields, exemplar overlap, few-shot
+ * groups, ids), and hashed. The loaded task reads its items again when a run plans them
+ * (`readItems`), refusing a data file that changed in between. Exemplars are kept in memory.
+ */
+export function prepareTask(task: TaskDeclaration, cwd = process.cwd(), options: PrepareOptions = {}): LoadedTask {
   const templates = taskTemplates(task);
-  const loadedItems = task.dataset !== undefined ? readDataset(task.dataset, shownPath(task.dataset, cwd)) : inlineItems(task.items ?? [], `${task.location} items`);
   const loadedExemplars =
     task.exemplars !== undefined
       ? readDataset(task.exemplars, shownPath(task.exemplars, cwd))
@@ -66,19 +79,11 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedT
         ? inlineItems(task.exemplarItems, `${task.location} exemplars`)
         : [];
   const problems = new ProblemList();
-  if (task.clusterField) {
-    for (const item of loadedItems) {
-      const value = item.fields[task.clusterField];
-      if (value === undefined) problems.add(`${item.location}: missing cluster field "${task.clusterField}"`);
-      else item.cluster = String(value);
-    }
-  }
   // Printed fields are checked before rendering: handlebars would print an object as
   // "[object Object]", and treats inherited names (`constructor`) as defined.
   const printed = [...printedFields(task.prompt), ...(task.target !== undefined ? printedFields(task.target) : [])];
-  // Rendered eval prompts, kept only when there is an exemplar pool to check against.
-  const promptsSeen = new Map<string, string>();
-  const checkOverlap = loadedExemplars.length > 0;
+  /** Rendered exemplar prompts: an eval item rendering to one of them is in the few-shot pool too. */
+  const exemplarPrompts = new Map<string, string>();
   const check = (item: Item, isExemplar: boolean) => {
     for (const field of printed) {
       const problem = printProblem(item.fields, field);
@@ -90,11 +95,12 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedT
     try {
       const prompt = templates.renderPrompt(item.fields);
       const targets = templates.targetsOf(item);
-      if (isExemplar) {
-        const clash = promptsSeen.get(prompt);
-        if (clash) problems.add(`${item.location}: exemplar is also an eval item (${clash}); the few-shot pool must not overlap the eval items`);
-      } else if (checkOverlap) promptsSeen.set(prompt, item.location);
-      if (!isExemplar && targets.length === 0 && task.target !== undefined) problems.add(`${item.location}: no reference`);
+      if (isExemplar) exemplarPrompts.set(prompt, item.location);
+      else {
+        const clash = exemplarPrompts.get(prompt);
+        if (clash) problems.add(`${clash}: exemplar is also an eval item (${item.location}); the few-shot pool must not overlap the eval items`);
+        if (targets.length === 0 && task.target !== undefined) problems.add(`${item.location}: no reference`);
+      }
     } catch (error) {
       if (error instanceof MissingVariableError) {
         problems.add(`${item.location}: template variable "${error.variable}" is not a field of this item (fields: ${Object.keys(item.fields).join(", ")})`);
@@ -103,24 +109,70 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd()): LoadedT
       else throw error;
     }
   };
-  for (const item of loadedItems) check(item, false);
   for (const item of loadedExemplars) check(item, true);
   if (task.exemplars !== undefined && task.dataset !== undefined && task.exemplars === task.dataset) {
     problems.add(`${task.location}: exemplars and dataset are the same file; the few-shot pool must not overlap the eval items`);
   }
-  checkFewShotPools(task, loadedItems, loadedExemplars, problems);
-  if (loadedItems.length === 0) problems.add(`${task.location}: the dataset has no items`);
+  const checkGroup = checkFewShotPools(task, loadedExemplars, problems);
+  const source = itemSource(task, cwd);
+  const keys = new DuplicateKeys();
+  const hash = createHash("sha256");
+  let count = 0;
+  let stamp: FileStamp | undefined;
+  for (const item of source({ problems, onStamp: (s) => (stamp = s) })) {
+    if (task.clusterField && item.fields[task.clusterField] === undefined) problems.add(`${item.location}: missing cluster field "${task.clusterField}"`);
+    keys.add(item.key);
+    check(item, false);
+    checkGroup?.(item);
+    if (options.limit === undefined || count < options.limit) hash.update(JSON.stringify([item.key, item.fields]));
+    count++;
+  }
+  for (const problem of keys.problems(() => source({ problems: new ProblemList() }))) problems.add(problem);
+  if (count === 0) problems.add(`${task.location}: the dataset has no items`);
   problems.throwIfAny();
-  return { ...task, loadedItems, loadedExemplars };
+  const limit = options.limit;
+  const readItems = function* (): Generator<Item> {
+    let n = 0;
+    for (const item of source({ expect: stamp })) {
+      if (limit !== undefined && n >= limit) return;
+      n++;
+      if (task.clusterField) item.cluster = String(item.fields[task.clusterField]);
+      yield item;
+    }
+  };
+  return { ...task, itemCount: limit === undefined ? count : Math.min(count, limit), itemsSha256: hash.digest("hex"), readItems, loadedExemplars };
+}
+
+/** Where a task's items come from: its dataset file (read lazily) or its inline rows. */
+function itemSource(task: TaskDeclaration, cwd: string): (options: DatasetReadOptions) => Iterable<Item> {
+  if (task.dataset !== undefined) {
+    const path = task.dataset;
+    const shown = shownPath(path, cwd);
+    return (options) => datasetItems(path, shown, options);
+  }
+  let items: Item[] | undefined;
+  return (options) => {
+    if (!items) {
+      // Inline rows are in memory anyway; they are validated once, with the rest of the task.
+      try {
+        items = inlineItemsUnchecked(task.items ?? [], `${task.location} items`);
+      } catch (error) {
+        if (!(error instanceof ValidationError) || !options.problems) throw error;
+        for (const problem of error.problems) options.problems.add(problem);
+        return [];
+      }
+    }
+    return items;
+  };
 }
 
 /** Prepare several tasks, reporting the problems of all of them together. */
-export function prepareTasks(tasks: TaskDeclaration[], cwd = process.cwd()): LoadedTask[] {
+export function prepareTasks(tasks: TaskDeclaration[], cwd = process.cwd(), options: PrepareOptions = {}): LoadedTask[] {
   const loaded: LoadedTask[] = [];
   const problems: string[] = [];
   for (const task of tasks) {
     try {
-      loaded.push(prepareTask(task, cwd));
+      loaded.push(prepareTask(task, cwd, options));
     } catch (error) {
       if (error instanceof ValidationError) problems.push(...error.problems);
       else if (error instanceof UserError) problems.push(error.message);

@@ -97,8 +97,17 @@ export interface TemplateSource {
   firstLine?: number;
 }
 
-/** A task with its data read and every template, scorer and strategy validated. */
+/** A task with its data validated (every template, scorer and strategy checked). */
 export interface LoadedTask extends TaskDeclaration {
-  loadedItems: Item[];
+  /** How many items run (after a limit). */
+  itemCount: number;
+  /** sha256 over the items that run (key and fields, in order): part of the task's definition hash. */
+  itemsSha256: string;
+  /**
+   * The items that run, in order, read again on each call: a dataset file is streamed, and
+   * refused if it changed since it was validated.
+   */
+  readItems(): Iterable<Item>;
+  /** The few-shot pool (held in memory). */
   loadedExemplars: Item[];
 }

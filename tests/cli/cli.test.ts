@@ -1,13 +1,13 @@
-// The CLI as a user runs it: a real process through bin/assay.js.
+// The CLI as a user runs it: a real process (the sources, through tests/helpers/cli.ts).
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { jsonl, workspace } from "../helpers/workspace.ts";
+import { assayEntry } from "../helpers/cli.ts";
 
-const bin = join(import.meta.dirname, "..", "..", "bin", "assay.js");
 const run = (cwd: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [...assayEntry, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 

@@ -7,7 +7,7 @@ import { closeSync, openSync, readFileSync, readdirSync, writeFileSync } from "n
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { latestSchemaVersion } from "../../src/store/db.ts";
-import { assay, assayBin } from "../helpers/cli.ts";
+import { assay, assayEntry } from "../helpers/cli.ts";
 import { canMount, tmpfs } from "../helpers/tmpfs.ts";
 import { workspace } from "../helpers/workspace.ts";
 
@@ -94,7 +94,7 @@ describe("stdout on a full device", () => {
     const args = command.split(" ");
     const full = openSync("/dev/full", "w");
     try {
-      const r = spawnSync(process.execPath, [assayBin, ...args], { cwd: dir, encoding: "utf8", stdio: ["ignore", full, "pipe"] });
+      const r = spawnSync(process.execPath, [...assayEntry, ...args], { cwd: dir, encoding: "utf8", stdio: ["ignore", full, "pipe"] });
       expect(r.status).toBe(2);
       expect(r.stderr).toBe("error: cannot write to standard output: ENOSPC: no space left on device, write\n");
     } finally {

@@ -37,7 +37,7 @@ describe("show --items and export", () => {
   it("prints each trial's prompt, output, answer and scores, terminal-safe and cut", () => {
     const r = assay(dir, "show", "1", "--items", "--task", "copy");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("mini/copy  item 1  echo  zero-shot  sample 0  done\n  prompt   Say alpha\n  output   Say alpha\n  answer   Say alpha\n  scores   includes 1  ·  exact-match 0\n");
+    expect(r.stdout).toContain("mini/copy  item 1  echo  zero-shot  sample 0  done\n  prompt   Say alpha\n  output   Say alpha\n  answer   Say alpha\n  target   alpha\n  scores   includes 1  ·  exact-match 0\n");
     expect(r.stdout).toContain('  prompt   Say say "hi", then\n           leave\n');
     expect(r.stdout).not.toContain("\u001b");
     expect(r.stdout).toContain("Say \\x1b[2Jclear");
@@ -104,7 +104,7 @@ describe("show --items and export", () => {
       prompt: "Say alpha",
       output: "Say alpha",
       answer: "Say alpha",
-      targets: null,
+      targets: ["alpha"],
       latency_ms: 0,
       input_tokens: 2, // echo counts whitespace-separated words
       output_tokens: 2,
@@ -124,12 +124,12 @@ describe("show --items and export", () => {
     expect(lines[0]).toBe(
       "run,task,item,model,strategy,sample,status,error,system,prompt,output,answer,targets,latency_ms,input_tokens,output_tokens,cost_usd,score:includes,score:exact-match,score:choice,field:word,field:id,field:q,field:choices,field:gold",
     );
-    expect(lines[1]).toBe("1,mini/copy,1,echo,zero-shot,0,done,,,Say alpha,Say alpha,Say alpha,,0,2,2,,1,0,,alpha,,,,");
+    expect(lines[1]).toBe("1,mini/copy,1,echo,zero-shot,0,done,,,Say alpha,Say alpha,Say alpha,\"[\"\"alpha\"\"]\",0,2,2,,1,0,,alpha,,,,");
     // A cell that a spreadsheet would run as a formula starts with an apostrophe; quotes double.
     expect(lines[2]).toMatch(/,"'=HYPERLINK\(""x""\)"(,|$)/);
     expect(text).toContain('"Say say ""hi"", then\nleave"');
     expect(text.endsWith("\r\n")).toBe(true);
-    expect(lines.at(-2)).toBe('1,mini/pick,bad,echo,zero-shot,0,done,,,a,a,a,,0,1,1,,,,,,bad,a,"[""a"",""b""]",z');
+    expect(lines.at(-2)).toBe('1,mini/pick,bad,echo,zero-shot,0,done,,,a,a,a,"[""z""]",0,1,1,,,,,,bad,a,"[""a"",""b""]",z');
     expect(existsSync(join(dir, `trials.csv.${process.pid}.partial`))).toBe(false);
   });
 

@@ -20,8 +20,8 @@ export const canMount: boolean = (() => {
   return ok;
 })();
 
-/** A mounted tmpfs of `size` (e.g. "256k"); `readOnly()` remounts it read-only; `unmount()` removes it. */
-export function tmpfs(size: string): { dir: string; readOnly(): void; unmount(): void } {
+/** A mounted tmpfs of `size` (e.g. "256k"); `readOnly()` remounts it read-only, `resize()` grows it; `unmount()` removes it. */
+export function tmpfs(size: string): { dir: string; readOnly(): void; resize(size: string): void; unmount(): void } {
   const dir = mkdtempSync(join(tmpdir(), "assay-tmpfs-"));
   const mounted = sh("mount", "-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir);
   if (!mounted.ok) throw new Error(`mount tmpfs on ${dir}: ${mounted.stderr}`);
@@ -30,6 +30,10 @@ export function tmpfs(size: string): { dir: string; readOnly(): void; unmount():
     readOnly() {
       const r = sh("mount", "-o", "remount,ro", dir);
       if (!r.ok) throw new Error(`remount ro ${dir}: ${r.stderr}`);
+    },
+    resize(newSize: string) {
+      const r = sh("mount", "-o", `remount,size=${newSize}`, dir);
+      if (!r.ok) throw new Error(`remount size=${newSize} ${dir}: ${r.stderr}`);
     },
     unmount() {
       // Lazily when still busy (a test that failed with the database open).

@@ -10,6 +10,7 @@ import { mcnemar, tangoInterval } from "../../src/stats/paired.ts";
 import { openStore } from "../../src/store/db.ts";
 import type { Provider } from "../../src/provider/types.ts";
 import { workspace } from "../helpers/workspace.ts";
+import { assayEntry } from "../helpers/cli.ts";
 
 const items = Array.from({ length: 30 }, (_, i) => ({ id: `q${i}`, n: i, answer: `word${i} is right here in the old box` }));
 const task = defineTask({ suite: "c", id: "t", items, prompt: "{{n}}", target: "{{answer}}", strategies: ["zero-shot", "chain-of-thought"], scorers: ["exact-match", "edit-distance", "bleu"] });
@@ -55,8 +56,7 @@ describe("compareRuns", () => {
 });
 
 describe("assay compare: bounded intervals, unknown sides, narrow rows, unscored counts", () => {
-  const bin = join(import.meta.dirname, "..", "..", "bin", "assay.js");
-  const cli = (...args: string[]) => spawnSync(process.execPath, [bin, "compare", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [...assayEntry, "compare", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   const passFail = (n: number) =>
     defineTask({ suite: "c", id: "pf", items: Array.from({ length: n }, (_, i) => ({ id: `q${i}`, n: i, answer: `a${i}` })), prompt: "{{n}}", target: "{{answer}}", scorers: ["exact-match"] });
   const answers = (id: string, right: (i: number) => boolean): Provider => ({

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { runEval } from "../../src/run/run-eval.ts";
 import { defineTask } from "../../src/suite/define-task.ts";
 import { jsonl, workspace } from "../helpers/workspace.ts";
+import { assayEntry } from "../helpers/cli.ts";
 
-const bin = join(import.meta.dirname, "..", "..", "bin", "assay.js");
 
 describe("interrupting a run of a fast model", () => {
   it("stops soon after the signal aborts, in-process", async () => {
@@ -32,7 +32,7 @@ describe("interrupting a run of a fast model", () => {
       "suites/s.yaml": 'suite: s\ntasks:\n  - id: echo\n    dataset: data/x.jsonl\n    prompt: "{{w}}"\n    target: "{{w}}"\n    scorers: [exact-match]\n',
       "suites/data/x.jsonl": jsonl(Array.from({ length: 200_000 }, (_, i) => ({ w: `w${i}` }))),
     });
-    const child = spawn(process.execPath, [bin, "run", "--model", "echo"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...assayEntry, "run", "--model", "echo"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     // Wait until trials are being written, then interrupt.

@@ -134,6 +134,9 @@ describe("runEval", () => {
         /* not created yet */
       }
     }
+    // While its process lives, the run cannot be resumed (taken over) by another.
+    const live = await runEval({ db, resume: 1, tasks: [additionTask(300)], models: [arithmeticProvider()] }).then(() => "resumed", (e: Error) => e.message);
+    expect(live).toMatch(new RegExp(`^run 1 is still running in process ${child.pid} on `));
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     const sql = new Database(db);
@@ -180,3 +183,21 @@ function additionTaskOptions(n: number) {
     scorers: ["exact-match"],
   };
 }
+
+describe("warnings after a run", () => {
+  it("lists replay lines no trial used, after a complete run only", async () => {
+    const dir = workspace({
+      "rec.jsonl": jsonl([
+        { task: "add", item: "i0", output: " 0" },
+        { task: "add", item: "i1", output: " 3" },
+        { task: "gone", item: "i1", output: "x" },
+      ]),
+    });
+    const warned: string[] = [];
+    const result = await runEval({ db: join(dir, "w.db"), cwd: dir, tasks: [additionTask(2)], models: ["replay:rec.jsonl"], reporter: { onWarning: (w) => warned.push(w) } });
+    expect(result.warnings).toEqual(['replay rec.jsonl:3: task "gone" is not in this run']);
+    expect(warned).toEqual(result.warnings);
+    const limited = await runEval({ db: join(dir, "w.db"), cwd: dir, tasks: [additionTask(2)], models: ["replay:rec.jsonl"], limit: 1 });
+    expect(limited.warnings).toEqual([]);
+  });
+});

@@ -39,3 +39,20 @@ describe("local model identity in the response cache", () => {
     expect(outputs(db, replaced.runId).map((g) => g.output)).not.toEqual(outputs(db, first.runId).map((g) => g.output));
   }, 60_000);
 });
+
+describe("local model weights in the run's provenance", () => {
+  it("records path, size and sha256 with the model, and remembers the hash in the store", async () => {
+    const dir = workspace();
+    const db = join(dir, "assay.db");
+    const model = writeTinyGguf({ dir, name: "m.gguf", seed: 7 }).path;
+    const { createHash } = await import("node:crypto");
+    const { readFileSync, statSync } = await import("node:fs");
+    const sha256 = createHash("sha256").update(readFileSync(model)).digest("hex");
+    const result = await runEval({ db, tasks: [task], models: [`local:${model}`] });
+    const sql = new Database(db, { readonly: true });
+    const weights = JSON.parse(sql.prepare("SELECT weights FROM models WHERE run_id = ?").pluck().get(result.runId) as string);
+    expect(weights).toEqual({ path: model, size: statSync(model).size, mtimeMs: statSync(model).mtimeMs, sha256 });
+    expect(sql.prepare("SELECT sha256 FROM file_hashes WHERE path = ?").pluck().get(model)).toBe(sha256);
+    sql.close();
+  }, 60_000);
+});

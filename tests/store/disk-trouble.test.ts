@@ -5,7 +5,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../../src/errors.ts";
 import { openStore } from "../../src/store/db.ts";
-import { getRun, insertRun, listRuns, trySetRunStatus, upsertModel, upsertTask } from "../../src/store/runs.ts";
+import { getRun, insertRun, listRuns, trySetRunStatus, itemInserter, upsertModel, upsertTask } from "../../src/store/runs.ts";
 import { storeError } from "../../src/store/store-error.ts";
 import { trialWriter, type TrialRecord } from "../../src/store/trials.ts";
 import { canMount, tmpfs } from "../helpers/tmpfs.ts";
@@ -62,11 +62,11 @@ describe.skipIf(!canMount)("a disk that fills up during a run", () => {
       sha256: "x",
       strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
       scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
-      items: Array.from({ length: 400 }, (_, i) => ({ key: String(i), fields: { i } })),
     });
+    const itemIds = itemInserter(db)(ids.taskId, Array.from({ length: 400 }, (_, i) => ({ key: String(i), fields: { i } })));
     const write = trialWriter(db);
     const trial = (i: number): TrialRecord => ({
-      itemId: ids.itemIds.get(String(i))!,
+      itemId: itemIds[i],
       strategyId: ids.strategyIds.get("zero-shot")!,
       modelId,
       sample: 0,

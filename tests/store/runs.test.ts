@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { openStore } from "../../src/store/db.ts";
 import { rememberedFileHash, rememberFileHash } from "../../src/store/file-hashes.ts";
-import { getRun, insertRun, modelWeights, recordedCommand, upsertModel, upsertTask } from "../../src/store/runs.ts";
+import { getRun, insertRun, modelWeights, recordedCommand, itemInserter, upsertModel, upsertTask } from "../../src/store/runs.ts";
 import { workspace } from "../helpers/workspace.ts";
 
 describe("recorded command", () => {
@@ -42,14 +42,18 @@ describe("model weights and item targets", () => {
       sha256: "x",
       strategies: [],
       scorers: [],
-      items: [
-        { key: "1", fields: { q: "a" }, targets: ["A", "alpha"] },
-        { key: "2", fields: { q: "b" } },
-      ],
     });
+    const insert = itemInserter(db);
+    const rows = [
+      { key: "1", fields: { q: "a" }, targets: ["A", "alpha"] },
+      { key: "2", fields: { q: "b" } },
+    ];
+    const itemIds = insert(ids.taskId, rows);
     const targets = db.prepare("SELECT targets FROM items WHERE id = ?").pluck();
-    expect(targets.get(ids.itemIds.get("1"))).toBe('["A","alpha"]');
-    expect(targets.get(ids.itemIds.get("2"))).toBeNull();
+    expect(targets.get(itemIds[0])).toBe('["A","alpha"]');
+    expect(targets.get(itemIds[1])).toBeNull();
+    // Resuming, stored items keep their rows and ids.
+    expect(insert(ids.taskId, [rows[1], { key: "3", fields: { q: "c" } }])).toEqual([itemIds[1], itemIds[1] + 1]);
     db.close();
   });
 });

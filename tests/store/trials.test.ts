@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { openStore } from "../../src/store/db.ts";
-import { insertRun, upsertModel, upsertTask } from "../../src/store/runs.ts";
+import { insertRun, itemInserter, upsertModel, upsertTask } from "../../src/store/runs.ts";
 import { trialWriter, type TrialRecord } from "../../src/store/trials.ts";
 import { workspace } from "../helpers/workspace.ts";
 
@@ -17,10 +17,10 @@ describe("trial writer", () => {
       sha256: "x",
       strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
       scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
-      items: [1, 2, 3].map((i) => ({ key: String(i), fields: { i } })),
     });
+    const itemIds = itemInserter(db)(ids.taskId, [1, 2, 3].map((i) => ({ key: String(i), fields: { i } })));
     const trial = (item: string, sample: number, prompts: [string, string?][]): TrialRecord => ({
-      itemId: ids.itemIds.get(item)!,
+      itemId: itemIds[Number(item) - 1],
       strategyId: ids.strategyIds.get("zero-shot")!,
       modelId,
       sample,

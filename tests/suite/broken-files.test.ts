@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.ts";
 import { loadRegistry } from "../../src/suite/registry.ts";
 import { jsonl, workspace } from "../helpers/workspace.ts";
+import { assayEntry } from "../helpers/cli.ts";
 
-const bin = join(import.meta.dirname, "..", "..", "bin", "assay.js");
 const good = `suite: alpha
 tasks:
   - id: copy
@@ -78,12 +78,18 @@ describe("broken suite files", () => {
 
   it("assay list prints the problems as warnings on stderr and lists the valid tasks", () => {
     const dir = workspace({ "suites/a.yaml": good, "suites/b.yaml": syntax, "suites/data/unused.jsonl": jsonl([{ a: 1 }]) });
-    const r = spawnSync(process.execPath, [bin, "list"], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...assayEntry, "list"], { cwd: dir, encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^alpha\s+copy\s+1\s/m);
     expect(r.stderr).toMatch(/^warning: suites\/b\.yaml:\d+: /m);
-    const run = spawnSync(process.execPath, [bin, "run", "alpha", "--model", "echo", "--db", join(dir, "x.db")], { cwd: dir, encoding: "utf8" });
+    const run = spawnSync(process.execPath, [...assayEntry, "run", "alpha", "--model", "echo", "--db", join(dir, "x.db")], { cwd: dir, encoding: "utf8" });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/alpha\/copy\s+echo\s+zero-shot\s+includes\s+1\.000/);
+    expect(run.stderr).toMatch(/^warning: suites\/b\.yaml:\d+: /m);
+    // With --json (stderr not a terminal) progress lines are left out, warnings are not.
+    const json = spawnSync(process.execPath, [...assayEntry, "run", "alpha", "--model", "echo", "--db", join(dir, "x.db"), "--json"], { cwd: dir, encoding: "utf8" });
+    expect(json.status).toBe(0);
+    expect(json.stderr).toMatch(/^warning: suites\/b\.yaml:\d+: /m);
+    expect(json.stderr).not.toMatch(/trials?, [\d.]+\/s/);
   });
 });

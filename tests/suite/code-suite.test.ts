@@ -5,12 +5,12 @@ import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { workspace } from "../helpers/workspace.ts";
+import { assayEntry } from "../helpers/cli.ts";
 
 const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "bin", "assay.js");
 const defineTaskPath = JSON.stringify(join(root, "src", "suite", "define-task.ts"));
 const assay = (cwd: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [...assayEntry, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 

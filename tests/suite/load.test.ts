@@ -47,7 +47,7 @@ describe("suite loading", () => {
     const t = tasks[0];
     expect(t.suite).toBe("arith");
     expect(t.suiteVersion).toBe("2");
-    expect(t.loadedItems.map((i) => i.key)).toEqual(["1", "x7", "4"]);
+    expect([...t.readItems()].map((i) => i.key)).toEqual(["1", "x7", "4"]);
     expect(t.generation).toEqual({ temperature: 0, max_tokens: 16 });
     expect(t.strategies.map((s) => [s.label, s.options])).toEqual([["zero-shot", {}], ["few-shot", { k: 2, sampler: "first" }]]);
     expect(t.tags).toEqual(["math"]);
@@ -60,7 +60,7 @@ describe("suite loading", () => {
       "suites/data/add.csv": 'a,b,answer\n1,2,3\n"4",5,9\n',
       "suites/data/add.train.json": '[\n  {"a": 7, "b": 1, "answer": "8"},\n  {"a": 6, "b": 1, "answer": "7"}\n]\n',
     });
-    expect(tasks[0].loadedItems.map((i) => [i.key, i.fields.answer])).toEqual([["2", "3"], ["3", "9"]]);
+    expect([...tasks[0].readItems()].map((i) => [i.key, i.fields.answer])).toEqual([["2", "3"], ["3", "9"]]);
     expect(tasks[0].loadedExemplars.map((i) => i.location)).toEqual(["suites/data/add.train.json:2", "suites/data/add.train.json:3"]);
   });
 
@@ -83,7 +83,7 @@ describe("suite loading", () => {
       "suites/data/add.jsonl": '{"a": 1, "b": 2, "answer": "3"}\n{"a": 1, "b": \n',
       "suites/data/add.train.jsonl": jsonl([{ a: 9, b: 9, answer: "18" }]),
     });
-    expect(message).toMatch(/^suites\/data\/add\.jsonl:2: .*JSON/);
+    expect(message).toMatch(/^suites\/data\/add\.jsonl:2: .*JSON/m);
   });
 
   it("names the item and the variable when a template field is missing", async () => {

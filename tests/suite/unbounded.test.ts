@@ -8,8 +8,8 @@ import { ValidationError } from "../../src/errors.ts";
 import { prepareTask } from "../../src/suite/prepare.ts";
 import { loadRegistry } from "../../src/suite/registry.ts";
 import { workspace } from "../helpers/workspace.ts";
+import { assayEntry } from "../helpers/cli.ts";
 
-const bin = join(import.meta.dirname, "..", "..", "bin", "assay.js");
 const suite = (dataset: string) => `suite: s
 tasks:
   - id: t
@@ -32,7 +32,7 @@ describe("unbounded inputs", () => {
     expect(warnings).toContainEqual("suites/up/suites: skipped: the same directory as suites (a link loop)");
     expect(warnings).toContainEqual("suites/self.yaml: suite too many levels of symbolic links");
     expect(() => registry.select([])).toThrow(ValidationError);
-    const r = spawnSync(process.execPath, [bin, "list"], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...assayEntry, "list"], { cwd: dir, encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^s\s+t\s+1\s/m);
     expect(r.stderr).toContain("warning: suites/loop: skipped: a loop of symbolic links");

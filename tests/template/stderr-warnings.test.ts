@@ -1,12 +1,11 @@
 // Neither yaml nor handlebars prints its own warnings to stderr: what they warned about is
 // reported as a located error, and a normal run prints only its progress.
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonl, workspace } from "../helpers/workspace.ts";
+import { assayEntry } from "../helpers/cli.ts";
 
-const bin = join(import.meta.dirname, "..", "..", "bin", "assay.js");
-const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [...assayEntry, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 const suite = (prompt: string) => `suite: w\ntasks:\n  - id: t\n    dataset: data/d.jsonl\n    prompt: ${prompt}\n    target: "{{a}}"\n    scorers: [exact-match]\n`;
 const data = jsonl([{ q: "x", a: "y" }]);
 

@@ -8,6 +8,7 @@ import { OptionsError } from "../../../src/parse-options.ts";
 import { scorerFactories } from "../../../src/score/metrics/index.ts";
 import type { ScoreInput } from "../../../src/score/types.ts";
 import { jsonl, workspace } from "../../helpers/workspace.ts";
+import { assayEntry } from "../../helpers/cli.ts";
 
 /** The OptionsError a factory throws for `args` (fails the test when it throws nothing else). */
 function optionsError(name: string, args: Record<string, unknown>): OptionsError {
@@ -109,7 +110,7 @@ describe("a suite with a misspelt scorer option", () => {
   it("is refused by `assay run` (exit 2, the option named, nothing written)", () => {
     const suite = `suite: mini\ntasks:\n  - id: t\n    dataset: data/t.jsonl\n    prompt: "{{w}}"\n    target: "{{w}}"\n    scorers:\n      - {name: bleu, lowercse: true}\n`;
     const dir = workspace({ "suites/mini.yaml": suite, "suites/data/t.jsonl": jsonl([{ w: "a" }]) });
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, "..", "..", "..", "bin", "assay.js"), "run", "--model", "echo"], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...assayEntry, "run", "--model", "echo"], { cwd: dir, encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/suites\/mini\.yaml:\d+ tasks\[0\]\.scorers\[0\].*lowercse: unknown option; did you mean "lowercase"\?/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
