@@ -22,7 +22,7 @@ const ids = upsertTask(db, runId, {
   strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
   scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
 });
-const itemIds = itemInserter(db)(ids.taskId, items);
+const itemIds = itemInserter(db)(ids.taskId, items, true);
 const t1 = performance.now();
 const strategyId = ids.strategyIds.get("zero-shot")!;
 const scorerId = ids.scorerIds.get("exact-match")!;

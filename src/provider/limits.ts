@@ -91,7 +91,8 @@ export class LimitedProvider implements Provider {
     const now = limits.now ?? Date.now;
     const sleep = limits.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const windowMs = limits.windowMs ?? 60_000;
-    if (this.concurrency) this.semaphore = new Semaphore(this.concurrency);
+    // A configured limit is enforced here too (for callers other than the run loop, which has its own slots).
+    if (limits.concurrency) this.semaphore = new Semaphore(limits.concurrency);
     if (limits.rpm) this.requests = new RateWindow(limits.rpm, windowMs, now, sleep);
     if (limits.tpm) this.tokens = new RateWindow(limits.tpm, windowMs, now, sleep);
     if (inner.loglikelihood) {
@@ -123,6 +124,12 @@ export class LimitedProvider implements Provider {
   }
 
   private async limited<T>(estimate: number, context: CallContext, call: (context: CallContext) => Promise<T>, settle: (result: T) => number | undefined): Promise<T> {
+    // No limits to apply: one await instead of a closure and four (a fast model is bound by this path).
+    if (!this.semaphore && !this.requests && !this.tokens && !this.limits.timeoutMs) {
+      const result = await call(context);
+      settle(result);
+      return result;
+    }
     const run = async () => {
       await this.requests?.acquire();
       const reservation = await this.tokens?.acquire(estimate);

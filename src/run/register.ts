@@ -64,10 +64,13 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
   };
 }
 
-/** Store a chunk of a task's items (with their rendered references, for exports); returns their ids. */
-export function itemRegistrar(db: Db): (task: PreparedTask, items: Item[]) => number[] {
+/**
+ * Store a chunk of a task's items (with their rendered references, for exports); returns
+ * their ids. A new run's tasks have no items yet (`fresh`), a resumed run's may.
+ */
+export function itemRegistrar(db: Db, fresh: boolean): (task: PreparedTask, items: Item[]) => number[] {
   const insert = itemInserter(db);
-  return (task, items) => insert(task.taskId, items.map((i) => ({ key: i.key, cluster: i.cluster, fields: i.fields, targets: task.templates.targetsOf(i) })));
+  return (task, items) => insert(task.taskId, items.map((i) => ({ key: i.key, cluster: i.cluster, fields: i.fields, targets: task.templates.targetsOf(i) })), fresh);
 }
 
 /** Insert (or find) the run's models with their weights; `concurrency` overrides each provider's default. */

@@ -183,7 +183,7 @@ async function execute(
     options.reporter?.onRunStart?.({ runId, db: dbPath, total, alreadyDone: resuming ? storedTrialCount(db, runId) : 0 });
     fullCollection(); // drop what loading and validating the data left behind
     const trialOptions = { seed: options.seed, cache, reporter: options.reporter, signal: options.signal, retryBaseDelayMs: options.retryBaseDelayMs };
-    const trials = planTrials(tasks, models, { seed: options.seed, isStored, registerItems: itemRegistrar(db) });
+    const trials = planTrials(tasks, models, { seed: options.seed, isStored, registerItems: itemRegistrar(db, !resuming) });
     const write = sink;
     await scheduleTrials(trials, models, async (trial) => {
       const outcome = await runTrial(trial, trialOptions);

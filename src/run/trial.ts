@@ -80,9 +80,9 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions): Pr
     outputTokens: sumOf(generations, (g) => g.outputTokens),
     costUsd,
   };
-  const event = { task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, cached: anyCached };
+  const report = options.reporter?.onTrialResult;
   if (trialError !== undefined) {
-    options.reporter?.onTrialResult?.({ ...event, status: "error", error: trialError });
+    report?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, cached: anyCached, status: "error", error: trialError });
     return { record: { ...base, status: "error", output: null, answer: null, error: trialError, scores: [] }, cacheEntries };
   }
   const chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
@@ -90,7 +90,7 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions): Pr
   const answer = generations[chosen].answer;
   const scored = scoreTrial(task.scorers, { answer, output, targets: task.templates.targetsOf(item), item: item.fields, task: { id: task.task.id } });
   const scores = Array.isArray(scored) ? scored : await scored;
-  options.reporter?.onTrialResult?.({ ...event, status: "done" });
+  report?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, cached: anyCached, status: "done" });
   return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };
 }
 

@@ -3,7 +3,7 @@
 import { responseCache } from "../store/cache.ts";
 import type { Db } from "../store/db.ts";
 import { trialWriter, type TrialRecord } from "../store/trials.ts";
-import { fullCollection } from "./memory.ts";
+import { collectIfGrown } from "./memory.ts";
 
 /** Receives finished trials; `flush` writes what is pending. */
 export interface TrialSink {
@@ -11,9 +11,9 @@ export interface TrialSink {
   flush(): void;
 }
 
-const batchTrials = 200;
+const batchTrials = 500;
 const batchMs = 50;
-const trialsPerCollection = 10_000;
+const trialsPerCollection = 5_000;
 
 /**
  * A sink writing trials (with generations, prompts and scores) and cache entries in one
@@ -43,7 +43,7 @@ export function trialSink(db: Db, options: { cache: boolean }): TrialSink {
     sinceCollection += batch.length;
     if (sinceCollection >= trialsPerCollection) {
       sinceCollection = 0;
-      fullCollection();
+      collectIfGrown();
     }
   };
   return {

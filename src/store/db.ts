@@ -82,7 +82,7 @@ function openReadWrite(path: string, options: OpenStoreOptions): Db {
     guardStore(path, () => {
       checkKnown(db, path);
       db.pragma("foreign_keys = ON");
-      if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
+      enableWal(db, timeout);
       db.pragma("synchronous = NORMAL");
       migrate(db, path);
     });
@@ -91,6 +91,26 @@ function openReadWrite(path: string, options: OpenStoreOptions): Db {
     throw error;
   }
   return db;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Switch to WAL. Changing the journal mode needs the database to itself, and SQLite answers
+ * SQLITE_BUSY at once (without its busy handler) while another process holds it, e.g. one
+ * migrating a file both just created: wait and try again, up to the busy timeout.
+ */
+function enableWal(db: Db, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, 100)) {
+    try {
+      if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if (!String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY") || Date.now() > deadline) throw error;
+      Atomics.wait(sleeper, 0, 0, waitMs);
+    }
+  }
 }
 
 /**

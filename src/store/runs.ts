@@ -2,6 +2,7 @@
 import { hostname } from "node:os";
 import { UserError } from "../errors.ts";
 import type { Db } from "./db.ts";
+import { multiRowInsert } from "./multi-row-insert.ts";
 
 export interface RunRow {
   id: number;
@@ -225,17 +226,28 @@ export interface ItemRow {
 
 /**
  * A writer of a task's items, a chunk at a time in one IMMEDIATE transaction; returns each
- * item's id. An item already stored (a resumed run) keeps its row and id.
+ * item's id. `fresh`: the task has no items yet (a new run), so they are inserted 64 to a
+ * statement with ids assigned here (max(id) + 1 under the write lock); otherwise an item
+ * already stored (a resumed run) keeps its row and id.
  */
-export function itemInserter(db: Db): (taskId: number, items: ItemRow[]) => number[] {
+export function itemInserter(db: Db): (taskId: number, items: ItemRow[], fresh?: boolean) => number[] {
   const insert = db.prepare("INSERT INTO items (task_id, item_key, cluster, fields, targets) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_id, item_key) DO NOTHING RETURNING id").pluck();
   const find = db.prepare("SELECT id FROM items WHERE task_id = ? AND item_key = ?").pluck();
-  return db.transaction((taskId: number, items: ItemRow[]): number[] =>
-    items.map((i) => {
-      const targets = i.targets === undefined ? null : JSON.stringify(i.targets);
-      return (insert.get(taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields), targets) ?? find.get(taskId, i.key)) as number;
-    }),
-  ).immediate;
+  const insertMany = multiRowInsert(db, "items", ["id", "task_id", "item_key", "cluster", "fields", "targets"]);
+  const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) FROM items").pluck();
+  const targetsJson = (i: ItemRow) => (i.targets === undefined ? null : JSON.stringify(i.targets));
+  return db.transaction((taskId: number, items: ItemRow[], fresh = false): number[] => {
+    if (!fresh) return items.map((i) => (insert.get(taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields), targetsJson(i)) ?? find.get(taskId, i.key)) as number);
+    let id = maxId.get() as number;
+    const ids: number[] = [];
+    const rows: unknown[] = [];
+    for (const i of items) {
+      ids.push(++id);
+      rows.push(id, taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields), targetsJson(i));
+    }
+    insertMany(rows);
+    return ids;
+  }).immediate;
 }
 
 /** Delete a run's error trials (resume runs them again). Returns how many. */

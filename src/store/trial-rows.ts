@@ -109,11 +109,14 @@ export function countTrialRows(db: Db, runId: number, filter: TrialFilter = {}):
  */
 export function* trialRows(db: Db, runId: number, filter: TrialFilter = {}, options: { limit?: number; offset?: number; generations?: boolean } = {}): Generator<TrialRow> {
   const w = where(runId, filter);
-  const targets = schemaVersion(db) >= 2 ? "it.targets" : "NULL";
+  const version = schemaVersion(db);
+  const targets = version >= 2 ? "it.targets" : "NULL";
+  // From schema 3 a trial's single call may live on the trial row: `calls` gives every call.
+  const calls = version >= 3 ? "calls" : "generations";
   const generations = options.generations
     ? `, (SELECT json_group_array(json_object('idx', g.idx, 'output', g.output, 'answer', g.answer, 'finish_reason', g.finish_reason, 'seed', g.seed,
           'cached', g.cached, 'attempts', g.attempts, 'latency_ms', g.latency_ms, 'input_tokens', g.input_tokens, 'output_tokens', g.output_tokens,
-          'error', g.error) ORDER BY g.idx) FROM generations g WHERE g.trial_id = tr.id) AS generations`
+          'error', g.error) ORDER BY g.idx) FROM ${calls} g WHERE g.trial_id = tr.id) AS generations`
     : "";
   const statement = db.prepare(
     `SELECT tr.id AS trialId, tk.suite || '/' || tk.task AS task, it.item_key AS item, it.fields, ${targets} AS targets,
@@ -124,7 +127,7 @@ export function* trialRows(db: Db, runId: number, filter: TrialFilter = {}, opti
              FROM scores s JOIN scorers sc ON sc.id = s.scorer_id WHERE s.trial_id = tr.id AND (@metric IS NULL OR sc.name = @metric)) AS scores
             ${generations}
      ${joins}
-     LEFT JOIN generations g0 ON g0.trial_id = tr.id AND g0.idx = 0
+     LEFT JOIN ${calls} g0 ON g0.trial_id = tr.id AND g0.idx = 0
      LEFT JOIN prompts p ON p.id = g0.prompt_id
      WHERE ${w.sql}
      ORDER BY tr.id

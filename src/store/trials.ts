@@ -1,5 +1,6 @@
-// Writes finished trials (with generations, prompts and scores) in batched transactions.
+// Writes finished trials (with their calls, prompts and scores) in batched transactions.
 import type { Db } from "./db.ts";
+import { multiRowInsert } from "./multi-row-insert.ts";
 
 export interface GenerationRecord {
   idx: number;
@@ -38,50 +39,73 @@ export interface TrialRecord {
 const promptWindow = 2048;
 
 /**
- * Returns a function writing a batch of trials in one IMMEDIATE transaction. A prompt written
- * recently (the same item's prompt for other models, samples or generations comes within
- * a few hundred trials in plan order) is referenced again instead of stored again; the
- * window is bounded so memory stays flat on long runs.
+ * Returns a function writing a batch of trials in one IMMEDIATE transaction (the write lock
+ * first: a concurrent writer makes it wait, not fail). A trial whose one call produced its
+ * output and answer keeps the call on its own row; otherwise its calls go to `generations`
+ * (see migration 003). A prompt written recently (the same item's prompt for other models,
+ * samples or generations comes within a few hundred trials in plan order) is referenced
+ * again instead of stored again; the window is bounded so memory stays flat on long runs.
+ * Rows are inserted 64 to a statement with ids assigned here: inside the transaction no other
+ * process can insert, so max(id) + 1 is the id SQLite would have chosen.
  */
 export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
-  const prompt = db.prepare("INSERT INTO prompts (text, system) VALUES (?, ?)");
-  const trial = db.prepare(
-    `INSERT INTO trials (item_id, strategy_id, model_id, sample, status, output, answer, error, latency_ms, input_tokens, output_tokens, cost_usd)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const generation = db.prepare(
-    `INSERT INTO generations (trial_id, idx, prompt_id, output, answer, finish_reason, seed, cached, attempts, latency_ms, input_tokens, output_tokens, error)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const score = db.prepare("INSERT INTO scores (trial_id, scorer_id, value, explanation, stats) VALUES (?, ?, ?, ?, ?)");
+  const promptInsert = multiRowInsert(db, "prompts", ["id", "text", "system"]);
+  const trialInsert = multiRowInsert(db, "trials", [
+    "id", "item_id", "strategy_id", "model_id", "sample", "status", "output", "answer", "error", "latency_ms", "input_tokens", "output_tokens", "cost_usd",
+    "prompt_id", "finish_reason", "seed", "cached", "attempts",
+  ]);
+  const generationInsert = multiRowInsert(db, "generations", [
+    "trial_id", "idx", "prompt_id", "output", "answer", "finish_reason", "seed", "cached", "attempts", "latency_ms", "input_tokens", "output_tokens", "error",
+  ]);
+  const scoreInsert = multiRowInsert(db, "scores", ["trial_id", "scorer_id", "value", "explanation", "stats"]);
+  const maxTrialId = db.prepare("SELECT COALESCE(MAX(id), 0) FROM trials").pluck();
+  const maxPromptId = db.prepare("SELECT COALESCE(MAX(id), 0) FROM prompts").pluck();
   // Two generations of a map (key: the text, or system + NUL + text): lookups try both,
   // inserts go to the newer, and the older is dropped when the newer fills up.
-  let recent = new Map<string, number | bigint>();
-  let older = new Map<string, number | bigint>();
-  const promptId = (text: string, system: string | undefined): number | bigint => {
-    const key = system === undefined ? text : `${system}\u0000${text}`;
-    let id = recent.get(key) ?? older.get(key);
-    if (id === undefined) {
-      id = prompt.run(text, system ?? null).lastInsertRowid;
-      if (recent.size >= promptWindow) {
-        older = recent;
-        recent = new Map();
-      }
-      recent.set(key, id);
-    }
-    return id;
-  };
+  let recent = new Map<string, number>();
+  let older = new Map<string, number>();
   const writeBatch = db.transaction((trials: TrialRecord[]) => {
-    for (const t of trials) {
-      const id = trial.run(t.itemId, t.strategyId, t.modelId, t.sample, t.status, t.output, t.answer, t.error ?? null, t.latencyMs ?? null, t.inputTokens ?? null, t.outputTokens ?? null, t.costUsd ?? null)
-        .lastInsertRowid;
-      for (const g of t.generations) {
-        const pid = promptId(g.promptText, g.system);
-        generation.run(id, g.idx, pid, g.output, g.answer, g.finishReason ?? null, g.seed ?? null, g.cached ? 1 : 0, g.attempts, g.latencyMs ?? null, g.inputTokens ?? null, g.outputTokens ?? null, g.error ?? null);
+    let trialId = maxTrialId.get() as number;
+    let promptId = maxPromptId.get() as number;
+    const prompts: unknown[] = [];
+    const trialRows: unknown[] = [];
+    const generationRows: unknown[] = [];
+    const scoreRows: unknown[] = [];
+    const promptIdOf = (text: string, system: string | undefined): number => {
+      const key = system === undefined ? text : `${system}\u0000${text}`;
+      let id = recent.get(key) ?? older.get(key);
+      if (id === undefined) {
+        id = ++promptId;
+        prompts.push(id, text, system ?? null);
+        if (recent.size >= promptWindow) {
+          older = recent;
+          recent = new Map();
+        }
+        recent.set(key, id);
       }
-      for (const s of t.scores) score.run(id, s.scorerId, s.value, s.explanation ?? null, s.stats ? JSON.stringify(s.stats) : null);
+      return id;
+    };
+    for (const t of trials) {
+      const id = ++trialId;
+      const first = t.generations[0];
+      const onTrialRow = t.generations.length === 1 && first.output === t.output && first.answer === t.answer;
+      const prompt = first ? promptIdOf(first.promptText, first.system) : null;
+      trialRows.push(
+        id, t.itemId, t.strategyId, t.modelId, t.sample, t.status, t.output, t.answer, t.error ?? null, t.latencyMs ?? null, t.inputTokens ?? null, t.outputTokens ?? null, t.costUsd ?? null,
+        prompt, onTrialRow ? (first.finishReason ?? null) : null, onTrialRow ? (first.seed ?? null) : null, onTrialRow ? (first.cached ? 1 : 0) : null, onTrialRow ? first.attempts : null,
+      );
+      if (!onTrialRow) {
+        for (const g of t.generations) {
+          generationRows.push(id, g.idx, promptIdOf(g.promptText, g.system), g.output, g.answer, g.finishReason ?? null, g.seed ?? null, g.cached ? 1 : 0, g.attempts, g.latencyMs ?? null, g.inputTokens ?? null, g.outputTokens ?? null, g.error ?? null);
+        }
+      }
+      for (const s of t.scores) scoreRows.push(id, s.scorerId, s.value, s.explanation ?? null, s.stats ? JSON.stringify(s.stats) : null);
     }
-  }).immediate; // the write lock first: a concurrent writer makes this wait, not fail
+    promptInsert(prompts);
+    trialInsert(trialRows);
+    generationInsert(generationRows);
+    scoreInsert(scoreRows);
+  }).immediate;
   return (trials) => {
     // A rolled-back transaction may have taken ids the window now remembers: forget them all.
     try {

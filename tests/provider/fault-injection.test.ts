@@ -33,7 +33,7 @@ describe("a run against a flaky OpenAI-compatible server", () => {
     const sql = new Database(db, { readonly: true });
     const statuses = sql.prepare("SELECT status, COUNT(*) AS n FROM trials GROUP BY status").all() as { status: string; n: number }[];
     expect(statuses.reduce((n, s) => n + s.n, 0)).toBe(60);
-    const attempts = sql.prepare("SELECT SUM(attempts) FROM generations").pluck().get() as number;
+    const attempts = sql.prepare("SELECT SUM(attempts) FROM calls").pluck().get() as number;
     expect(attempts).toBe(server.requests.length);
     expect(attempts).toBeGreaterThan(60);
     const erroredTrials = statuses.find((s) => s.status === "error")?.n ?? 0;

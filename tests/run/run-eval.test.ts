@@ -83,14 +83,14 @@ describe("runEval", () => {
     expect(ok.errors).toBe(0);
     expect(flaky.calls).toHaveLength(9);
     const sql = new Database(db, { readonly: true });
-    expect(sql.prepare("SELECT attempts FROM generations").pluck().all()).toEqual([3, 3, 3]);
+    expect(sql.prepare("SELECT attempts FROM calls").pluck().all()).toEqual([3, 3, 3]);
     sql.close();
     const fatal = arithmeticProvider({ id: "test:fatal", fatalOn: "i1" });
     const bad = await runEval({ db, tasks: [additionTask(3)], models: [fatal], retryBaseDelayMs: 1 });
     expect(bad.errors).toBe(1);
     expect(fatal.calls).toHaveLength(3);
     const sql2 = new Database(db, { readonly: true });
-    const row = sql2.prepare("SELECT t.error, g.attempts FROM trials t JOIN generations g ON g.trial_id = t.id WHERE t.status = 'error'").get();
+    const row = sql2.prepare("SELECT t.error, g.attempts FROM trials t JOIN calls g ON g.trial_id = t.id WHERE t.status = 'error'").get();
     sql2.close();
     expect(row).toEqual({ error: "HTTP 400: bad request", attempts: 1 });
     expect(bad.results[0]).toMatchObject({ n: 2, errors: 1, value: 1 });

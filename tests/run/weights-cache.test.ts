@@ -14,7 +14,7 @@ function outputs(db: string, runId: number): { output: string; cached: number }[
   const sql = new Database(db, { readonly: true });
   try {
     return sql
-      .prepare("SELECT g.output, g.cached FROM generations g JOIN trials t ON t.id = g.trial_id JOIN models m ON m.id = t.model_id WHERE m.run_id = ? ORDER BY t.item_id")
+      .prepare("SELECT g.output, g.cached FROM calls g JOIN trials t ON t.id = g.trial_id JOIN models m ON m.id = t.model_id WHERE m.run_id = ? ORDER BY t.item_id")
       .all(runId) as { output: string; cached: number }[];
   } finally {
     sql.close();

@@ -30,7 +30,7 @@ describe("store", () => {
     const path = join(workspace(), "a", "b.db");
     const db = openStore(path);
     expect(db.pragma("user_version", { simple: true })).toBe(latestSchemaVersion());
-    expect(latestSchemaVersion()).toBe(2);
+    expect(latestSchemaVersion()).toBe(3);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(db.pragma("busy_timeout", { simple: true })).toBe(60_000);
@@ -48,10 +48,22 @@ describe("store", () => {
     raw.exec(readFileSync(join(import.meta.dirname, "../../src/store/migrations/001-init.sql"), "utf8"));
     raw.pragma("user_version = 1");
     raw.prepare("INSERT INTO runs (created_at, status, assay_version, seed, command, node_version) VALUES ('t', 'done', '0.1.0', 0, '{}', 'v20')").run();
+    raw.exec(`INSERT INTO models VALUES (1, 1, 'echo', 'echo');
+      INSERT INTO tasks VALUES (1, 1, 's', 't', '{}', 'x');
+      INSERT INTO strategies VALUES (1, 1, 'zero-shot', 'zero-shot', '{}');
+      INSERT INTO scorers VALUES (1, 1, 'exact-match', '{}', 1, 0);
+      INSERT INTO items VALUES (1, 1, '1', NULL, '{}');
+      INSERT INTO prompts VALUES (1, 'Q?', NULL);
+      INSERT INTO trials VALUES (1, 1, 1, 1, 0, 'done', 'A', 'A', NULL, 5, 2, 1, NULL);
+      INSERT INTO generations VALUES (1, 0, 1, 'A', 'A', 'stop', NULL, 0, 2, 5, 2, 1, NULL);
+      INSERT INTO scores VALUES (1, 1, 1, NULL, NULL);`);
     raw.close();
     const db = openStore(path);
-    expect(db.pragma("user_version", { simple: true })).toBe(2);
+    expect(db.pragma("user_version", { simple: true })).toBe(3);
     expect(listRuns(db)).toMatchObject([{ id: 1, status: "done", owner_pid: null }]);
+    // Version 3 keeps every call visible through the calls view, and the scores (rebuilt WITHOUT ROWID).
+    expect(db.prepare("SELECT trial_id, idx, prompt_id, output, attempts FROM calls").all()).toEqual([{ trial_id: 1, idx: 0, prompt_id: 1, output: "A", attempts: 2 }]);
+    expect(db.prepare("SELECT trial_id, scorer_id, value FROM scores").all()).toEqual([{ trial_id: 1, scorer_id: 1, value: 1 }]);
     db.close();
   });
 
@@ -64,7 +76,7 @@ describe("store", () => {
     for (const readonly of [false, true]) {
       const e = refusal(path, { readonly });
       expect(e.code).toBe("E_DB_VERSION");
-      expect(e.message).toBe(`${path}: database schema version 3 is newer than this assay (2); upgrade assay`);
+      expect(e.message).toBe(`${path}: database schema version 4 is newer than this assay (3); upgrade assay`);
     }
     expect(digest(path)).toBe(before);
     expect(existsSync(`${path}-wal`)).toBe(false);
@@ -112,7 +124,7 @@ describe("store", () => {
     expect(e.code).toBe("E_DB_EMPTY");
     expect(readFileSync(join(dir, "empty.db")).length).toBe(0);
     const db = openStore(join(dir, "empty.db"));
-    expect(db.pragma("user_version", { simple: true })).toBe(2);
+    expect(db.pragma("user_version", { simple: true })).toBe(3);
     db.close();
     expect(refusal(join(dir, "missing.db"), { readonly: true }).message).toContain("database not found (run `assay run` first)");
     expect(existsSync(join(dir, "missing.db"))).toBe(false);

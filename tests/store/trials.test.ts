@@ -34,7 +34,7 @@ describe("trial writer", () => {
     write([trial("1", 0, [["p1"], ["p1"], ["p1", "sys"]]), trial("1", 1, [["p1"]])]);
     write([trial("2", 0, [["p2"]]), trial("3", 0, [["p1"]])]);
     const rows = db
-      .prepare("SELECT g.trial_id, g.idx, p.text, p.system FROM generations g JOIN prompts p ON p.id = g.prompt_id ORDER BY g.trial_id, g.idx")
+      .prepare("SELECT g.trial_id, g.idx, p.text, p.system FROM calls g JOIN prompts p ON p.id = g.prompt_id ORDER BY g.trial_id, g.idx")
       .all() as { text: string; system: string | null }[];
     expect(rows.map((r) => [r.text, r.system])).toEqual([["p1", null], ["p1", null], ["p1", "sys"], ["p1", null], ["p2", null], ["p1", null]]);
     expect(db.prepare("SELECT text, system FROM prompts ORDER BY id").all()).toEqual([
@@ -43,6 +43,8 @@ describe("trial writer", () => {
       { text: "p2", system: null },
     ]);
     expect(db.prepare("SELECT COUNT(*) FROM scores").pluck().get()).toBe(4);
+    // A trial whose one call gave its output keeps the call on its own row; several calls go to generations.
+    expect(db.prepare("SELECT trial_id, COUNT(*) AS n FROM generations GROUP BY trial_id").all()).toEqual([{ trial_id: 1, n: 3 }]);
     db.close();
   });
 });

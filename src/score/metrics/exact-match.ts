@@ -54,6 +54,10 @@ export function numbersEqual(answer: string, reference: string): boolean {
   return pySplit(answer.toLowerCase()).join(" ") === pySplit(reference.toLowerCase()).join(" ");
 }
 
+// Results are shared, never mutated: one object per outcome instead of one per trial.
+const pass = Object.freeze({ value: 1 });
+const fail = Object.freeze({ value: 0 });
+
 /** `exact-match`: 1 when the extracted answer equals any reference after normalisation. */
 export const exactMatchScorer: ScorerFactory = (raw) => {
   const { normalize } = scorerArgs(args, raw, "exact-match");
@@ -63,9 +67,9 @@ export const exactMatchScorer: ScorerFactory = (raw) => {
     binary: true,
     score({ answer, targets }) {
       if (answer === null) return { value: 0, explanation: "no answer extracted" };
-      if (normalize === "number") return { value: targets.some((t) => numbersEqual(answer, t)) ? 1 : 0 };
+      if (normalize === "number") return targets.some((t) => numbersEqual(answer, t)) ? pass : fail;
       const a = normalizeBy(answer, normalize);
-      return { value: targets.some((t) => normalizeBy(t, normalize) === a) ? 1 : 0 };
+      return targets.some((t) => normalizeBy(t, normalize) === a) ? pass : fail;
     },
   };
 };
