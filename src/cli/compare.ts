@@ -1,10 +1,9 @@
 // `assay compare A B`: paired comparison of two stored runs (or of two strategies/models of one).
 import type { Command } from "commander";
-import { compareRuns, type ComparisonRow } from "../report/compare.ts";
+import type { ComparisonRow } from "../report/compare.ts";
 import { columns, terminalSafe } from "../report/table.ts";
-import { withReadOnlyStore } from "./read-store.ts";
+import type { CliIo } from "./io.ts";
 import { intOption } from "./options.ts";
-import type { CliIo } from "./run.ts";
 
 /** Add `assay compare <runA> <runB>`. */
 export function registerCompareCommand(program: Command, io: CliIo): void {
@@ -21,6 +20,7 @@ export function registerCompareCommand(program: Command, io: CliIo): void {
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--json", "print JSON")
     .action(async (runA: number, runB: number, flags) => {
+      const [{ compareRuns }, { withReadOnlyStore }] = await Promise.all([import("../report/compare.ts"), import("./read-store.ts")]);
       await withReadOnlyStore(flags.db, (db) => {
         const rows = compareRuns(db, { run: runA, model: flags.aModel, strategy: flags.aStrategy }, { run: runB, model: flags.bModel, strategy: flags.bStrategy }, { seed: flags.seed });
         io.out(flags.json ? JSON.stringify(rows, null, 2) + "\n" : comparisonTable(rows, runA, runB) + "\n");

@@ -3,10 +3,9 @@ import type { Command } from "commander";
 import { createWriteStream, renameSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { UserError } from "../errors.ts";
-import { exportRun, type ExportFormat } from "../report/export.ts";
+import type { ExportFormat } from "../report/export.ts";
+import type { CliIo } from "./io.ts";
 import { intOption } from "./options.ts";
-import { withReadOnlyStore } from "./read-store.ts";
-import type { CliIo } from "./run.ts";
 
 /** Add `assay export <runId>`. */
 export function registerExportCommand(program: Command, io: CliIo): void {
@@ -21,6 +20,7 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     .action(async (runId: number, flags: { jsonl?: boolean; csv?: boolean; out?: string; db: string }) => {
       if (Boolean(flags.jsonl) === Boolean(flags.csv)) throw new UserError("export: give exactly one of --jsonl or --csv", { code: "E_OPTION" });
       const format: ExportFormat = flags.jsonl ? "jsonl" : "csv";
+      const [{ exportRun }, { withReadOnlyStore }] = await Promise.all([import("../report/export.ts"), import("./read-store.ts")]);
       await withReadOnlyStore(flags.db, async (db) => {
         const lines = exportRun(db, runId, format);
         const first = lines.next(); // checks the run exists before any file is created

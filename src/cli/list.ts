@@ -1,9 +1,7 @@
 // `assay list`: the tasks the registry finds, as a table or JSON.
 import type { Command } from "commander";
 import { columns, terminalSafe } from "../report/table.ts";
-import { listTasks } from "../suite/list-tasks.ts";
-import { defaultSuitesDir, loadRegistry } from "../suite/registry.ts";
-import type { CliIo } from "./run.ts";
+import type { CliIo } from "./io.ts";
 
 /** Add `assay list [selectors...]`. */
 export function registerListCommand(program: Command, io: CliIo): void {
@@ -14,6 +12,7 @@ export function registerListCommand(program: Command, io: CliIo): void {
     .option("--suites <dir>", "suites directory (default ./suites, else the bundled suites)")
     .option("--json", "print JSON")
     .action(async (selectors: string[], flags: { suites?: string; json?: boolean }) => {
+      const [{ listTasks }, { defaultSuitesDir, loadRegistry }] = await Promise.all([import("../suite/list-tasks.ts"), import("../suite/registry.ts")]);
       const dir = flags.suites ?? defaultSuitesDir();
       const registry = await loadRegistry(dir);
       // Listing is how suites get checked: broken files are reported, never hide the valid tasks.

@@ -10,7 +10,8 @@ import { registerExportCommand } from "./export.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerListCommand } from "./list.ts";
 import { registerMetricCommand } from "./metric.ts";
-import { registerRunCommand, type CliIo } from "./run.ts";
+import type { CliIo } from "./io.ts";
+import { registerRunCommand } from "./run.ts";
 import { registerRunsCommand } from "./runs.ts";
 import { registerShowCommands } from "./show.ts";
 

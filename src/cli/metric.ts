@@ -1,7 +1,8 @@
 // `assay metric <name> --hyp FILE --ref FILE...`: wires flags to metricCommand and prints.
 import type { Command } from "commander";
 import { UserError } from "../errors.ts";
-import { CLI_METRICS, metricCommand, type MetricOptions } from "../score/metrics/corpus-report.ts";
+import { CLI_METRICS } from "../score/metrics/cli-metrics.ts";
+import type { MetricOptions } from "../score/metrics/corpus-report.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -59,6 +60,7 @@ export function registerMetricCommand(program: Command, print: (text: string) =>
         epsSmoothing: flags.epsSmoothing as boolean | undefined,
         stem: flags.stem as boolean | undefined,
       };
+      const { metricCommand } = await import("../score/metrics/corpus-report.ts");
       const report = await metricCommand(options);
       print(flags.json ? JSON.stringify(report.json) : report.text);
     });

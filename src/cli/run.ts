@@ -1,9 +1,9 @@
 // `assay run`: parses flags, calls runEval, prints the summary (table or JSON).
 import type { Command } from "commander";
-import { runEval, type RunResult } from "../run/run-eval.ts";
+import type { RunResult } from "../run/run-eval.ts";
 import { countOf } from "../report/plural.ts";
 import { summaryTable } from "../report/table.ts";
-import { progressReporter } from "./progress.ts";
+import type { CliIo } from "./io.ts";
 import { intOption, collect } from "./options.ts";
 
 /** Add `assay run [selectors...]`. */
@@ -31,6 +31,8 @@ export function registerRunCommand(program: Command, io: CliIo): void {
         controller.abort();
       };
       process.on("SIGINT", onSigint);
+      // Loaded on use: `assay --version` and `assay list` never load the run loop and its backends.
+      const [{ runEval }, { progressReporter }] = await Promise.all([import("../run/run-eval.ts"), import("./progress.ts")]);
       let result: RunResult;
       try {
         result = await runEval({
@@ -90,10 +92,4 @@ export function runJson(result: Pick<RunResult, "runId" | "db" | "results"> & { 
   };
 }
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  setExitCode(code: number): void;
-  /** The stream behind `out`, when there is one: long outputs (export) wait for it to drain. */
-  stdout?: NodeJS.WritableStream;
-}
+export type { CliIo } from "./io.ts";

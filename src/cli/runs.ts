@@ -1,8 +1,6 @@
 // `assay runs`: the stored runs with their state, progress, models and selectors.
 import type { Command } from "commander";
-import { runsOverview, runsTable } from "../report/runs-overview.ts";
-import { withReadOnlyStore } from "./read-store.ts";
-import type { CliIo } from "./run.ts";
+import type { CliIo } from "./io.ts";
 
 /** Add `assay runs`. */
 export function registerRunsCommand(program: Command, io: CliIo): void {
@@ -12,6 +10,7 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--json", "print JSON")
     .action(async (flags: { db: string; json?: boolean }) => {
+      const [{ runsOverview, runsTable }, { withReadOnlyStore }] = await Promise.all([import("../report/runs-overview.ts"), import("./read-store.ts")]);
       await withReadOnlyStore(flags.db, (db) => {
         const runs = runsOverview(db);
         io.out(flags.json ? JSON.stringify(runs, null, 2) + "\n" : runs.length ? runsTable(runs) + "\n" : "no runs yet\n");

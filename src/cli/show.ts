@@ -3,15 +3,12 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
-import { itemsText, showItems, type ShowItemsOptions } from "../report/items-view.ts";
-import { partialWarning, showRun } from "../report/show-run.ts";
+import type { ShowItemsOptions } from "../report/items-view.ts";
 import { summaryTable } from "../report/table.ts";
-import { runLiveness } from "../store/run-owner.ts";
-import { runProgress } from "../store/run-progress.ts";
-import { listRuns } from "../store/runs.ts";
+import type { Db } from "../store/db.ts";
+import type { CliIo } from "./io.ts";
 import { intOption } from "./options.ts";
-import { withReadOnlyStore } from "./read-store.ts";
-import { runJson, type CliIo } from "./run.ts";
+import { runJson } from "./run.ts";
 
 interface ShowFlags {
   db: string;
@@ -49,7 +46,8 @@ export function registerShowCommands(program: Command, io: CliIo): void {
       const itemFlags = (["task", "model", "strategy", "metric", "failed", "passed", "limit"] as const).filter((f) => flags[f] !== undefined);
       if (!flags.items && itemFlags.length) throw new UserError(`--${itemFlags[0]} needs --items`, { code: "E_OPTION" });
       if (flags.failed && flags.passed) throw new UserError("--failed and --passed exclude each other", { code: "E_OPTION" });
-      await withReadOnlyStore(flags.db, (db) => {
+      const [{ showRun }, { listRuns }, { withReadOnlyStore }] = await Promise.all([import("../report/show-run.ts"), import("../store/runs.ts"), import("./read-store.ts")]);
+      await withReadOnlyStore(flags.db, async (db) => {
         const id = runId ?? listRuns(db)[0]?.id;
         if (flags.items && id !== undefined) return printItems(db, id, flags, io);
         const report = showRun(db, id);
@@ -65,7 +63,13 @@ export function registerShowCommands(program: Command, io: CliIo): void {
     });
 }
 
-function printItems(db: Parameters<typeof showItems>[0], runId: number, flags: ShowFlags, io: CliIo): void {
+async function printItems(db: Db, runId: number, flags: ShowFlags, io: CliIo): Promise<void> {
+  const [{ itemsText, showItems }, { partialWarning }, { runLiveness }, { runProgress }] = await Promise.all([
+    import("../report/items-view.ts"),
+    import("../report/show-run.ts"),
+    import("../store/run-owner.ts"),
+    import("../store/run-progress.ts"),
+  ]);
   const options: ShowItemsOptions = {
     task: flags.task,
     model: flags.model,

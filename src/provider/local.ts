@@ -2,9 +2,9 @@
 // Loaded once per provider; calls share it through a pool of parallel context sequences.
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { JinjaTemplateChatWrapper, resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
 import { ProviderError, UserError } from "../errors.ts";
+import { packagePath } from "../package-paths.ts";
 import { loadLocalModel } from "./local-runtime.ts";
 import { commonPrefixLength, reusePrefix, SequencePool } from "./local-sequences.ts";
 import type { CallContext, GenerateParams, Generation, Prompt, Provider, ProviderFactory, TokenLogprob } from "./types.ts";
@@ -36,7 +36,7 @@ export interface LocalProviderStats {
 }
 
 /** `local:demo` names the demo model shipped at models/demo.gguf under the package root. */
-export const demoModelPath = fileURLToPath(new URL("../../models/demo.gguf", import.meta.url));
+export const demoModelPath = packagePath("models", "demo.gguf");
 
 /**
  * Factory for `local:PATH.gguf` (or `local:demo`).

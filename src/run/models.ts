@@ -1,15 +1,15 @@
 // The models of a run: specs turned into providers (closed again by whoever created them),
 // the default model, and the capabilities a task needs from them.
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.ts";
 import { createProvider } from "../provider/create.ts";
 import type { Provider } from "../provider/types.ts";
 import type { LoadedTask } from "../suite/types.ts";
+import { packagePath } from "../package-paths.ts";
 
 /** The shipped demo model (`local:demo`) when it is present, else `echo`. */
 export function defaultModel(): string {
-  return existsSync(fileURLToPath(new URL("../../models/demo.gguf", import.meta.url))) ? "local:demo" : "echo";
+  return existsSync(packagePath("models", "demo.gguf")) ? "local:demo" : "echo";
 }
 
 /** A model as recorded: the spec string, or a Provider object's id. */

@@ -4,9 +4,9 @@ import Database from "better-sqlite3";
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.ts";
 import { guardStore, storeError } from "./store-error.ts";
+import { migrationsDir } from "../package-paths.ts";
 
 export type Db = Database.Database;
 
@@ -25,7 +25,7 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
 }
 
-const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+
 
 /** The migrations shipped with this version: [version, sql] sorted by version. */
 export function migrations(): [number, string][] {

@@ -1,17 +1,17 @@
 // The task registry: discovers suite files (YAML, or TypeScript modules using defineTask),
 // keeps each broken file's problems apart, and selects tasks by id, suite, glob or tag.
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { UserError, ValidationError, didYouMean } from "../errors.ts";
 import { loadCodeSuite } from "./code-suite.ts";
 import { findSuiteFiles } from "./discover.ts";
 import { loadSuiteFile, selectableNames, shownPath } from "./load.ts";
 import { SuiteFileError, type SelectableNames } from "./problems.ts";
 import type { TaskDeclaration } from "./types.ts";
+import { packagePath } from "../package-paths.ts";
 
 /** The suites bundled with assay (used when the working directory has no suites/). */
-export const bundledSuitesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "suites");
+export const bundledSuitesDir = packagePath("suites");
 
 /** Where suites are looked for by default: ./suites under `cwd` when it exists, else the bundled suites. */
 export function defaultSuitesDir(cwd = process.cwd()): string {

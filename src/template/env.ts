@@ -1,21 +1,32 @@
 // The handlebars environment: strict (a missing variable is an error, never ""),
 // no HTML escaping (prompts are plain text), a few helpers, strategy templates from prompts/.
-import Handlebars from "handlebars";
+// Handlebars (~30 ms to load) is loaded only for templates that are more than text with
+// plain `{{field}}` substitutions, which most task prompts are.
+import type Handlebars from "handlebars";
 import { createHash } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { readTextFile } from "../text-file.ts";
+import { packagePath } from "../package-paths.ts";
 
-/** The private handlebars instance every template of assay compiles with. */
-export const hb = Handlebars.create();
+const helpers: Record<string, (...args: unknown[]) => unknown> = {
+  letter: (index: unknown) => String.fromCharCode(65 + Number(index)),
+  join: (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : String(list ?? "")),
+  json: (value: unknown) => JSON.stringify(value),
+  upper: (value: unknown) => String(value).toUpperCase(),
+  lower: (value: unknown) => String(value).toLowerCase(),
+};
 
-hb.registerHelper("letter", (index: unknown) => String.fromCharCode(65 + Number(index)));
-hb.registerHelper("join", (list: unknown, separator: unknown) =>
-  Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : String(list ?? ""),
-);
-hb.registerHelper("json", (value: unknown) => JSON.stringify(value));
-hb.registerHelper("upper", (value: unknown) => String(value).toUpperCase());
-hb.registerHelper("lower", (value: unknown) => String(value).toLowerCase());
+let instance: typeof Handlebars | undefined;
+/** The private handlebars instance every template of assay compiles with (loaded on first use). */
+export function handlebars(): typeof Handlebars {
+  if (!instance) {
+    const loaded = createRequire(import.meta.url)("handlebars") as typeof Handlebars;
+    instance = loaded.create();
+    for (const [name, helper] of Object.entries(helpers)) instance.registerHelper(name, helper);
+  }
+  return instance;
+}
 
 export type RenderFn = (context: Record<string, unknown>) => string;
 
@@ -36,8 +47,11 @@ const runtimeOptions: Handlebars.RuntimeOptions = { allowProtoPropertiesByDefaul
 
 /** Compile a template; rendering throws MissingVariableError for a missing field, TemplateRenderError otherwise. */
 export function compileTemplate(source: string): RenderFn {
-  const compiled = hb.compile(source, { strict: true, noEscape: true });
+  const plain = plainTemplate(source);
+  // A plain template is compiled by handlebars only if a value needs it (not a string or number).
+  let compiled: HandlebarsTemplateDelegate | undefined;
   const render: RenderFn = (context) => {
+    compiled ??= handlebars().compile(source, { strict: true, noEscape: true });
     try {
       return compiled(context, runtimeOptions);
     } catch (error) {
@@ -46,42 +60,64 @@ export function compileTemplate(source: string): RenderFn {
       throw new TemplateRenderError(`template error: ${(error as Error).message.split("\n")[0]}`, { cause: error });
     }
   };
-  return simpleTemplate(source, render) ?? render;
+  if (!plain) compiled = handlebars().compile(source, { strict: true, noEscape: true });
+  return plain ? substitution(plain, render) : render;
 }
+
+/** A template made only of text and plain fields: the text pieces around each field. */
+export interface PlainTemplate {
+  texts: string[];
+  names: string[];
+}
+
+// Names that are not fields when written alone: literals, `this`, handlebars' built-in helpers.
+const notFields = new Set(["this", "else", "true", "false", "null", "undefined", "if", "unless", "each", "with", "lookup", "log", "helperMissing", "blockHelperMissing"]);
+const plainField = /\{\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}\}|\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}/g;
 
 /**
  * Most prompts are text with plain `{{field}}` / `{{{field}}}` substitutions (the zero-shot
- * wrapper is just `{{{prompt}}}`). For those, concatenate directly: handlebars' runtime set-up
- * per call costs more than the substitution. Only string and number fields take this path;
- * anything else (missing, null, booleans, arrays, objects, functions) goes through handlebars,
- * so results and errors are exactly handlebars'. Returns undefined for any other template.
+ * wrapper is just `{{{prompt}}}`). Recognised without handlebars, conservatively: every
+ * `{{` must open such a field, none may be escaped (`\{{`), and the name must not be a
+ * helper, a literal or `this`, nor be preceded by `{` or followed by `}`. Undefined for anything else. Handlebars joins a template's
+ * pieces with `+`, so a template opening with two adjacent fields would add two numbers
+ * ("{{a}}{{b}}" with 1 and 2 gives "3"): that one is left to handlebars too.
  */
-function simpleTemplate(source: string, fallback: RenderFn): RenderFn | undefined {
-  let program: hbs.AST.Program;
-  try {
-    program = hb.parse(source);
-  } catch {
-    return undefined;
-  }
+export function plainTemplate(source: string): PlainTemplate | undefined {
+  if (source.includes("\\{{")) return undefined;
   const texts: string[] = [];
   const names: string[] = [];
-  let text = "";
-  for (const statement of program.body) {
-    if (statement.type === "ContentStatement") text += (statement as hbs.AST.ContentStatement).value;
-    else if (statement.type === "MustacheStatement") {
-      const m = statement as hbs.AST.MustacheStatement;
-      const path = m.path as hbs.AST.PathExpression;
-      if (path.type !== "PathExpression" || path.data || path.depth !== 0 || path.parts.length !== 1 || path.original !== path.parts[0]) return undefined;
-      if (m.params.length || m.hash || Object.hasOwn(hb.helpers, path.parts[0])) return undefined;
-      texts.push(text);
-      names.push(path.parts[0] as string);
-      text = "";
-    } else return undefined;
+  let at = 0;
+  plainField.lastIndex = 0;
+  for (let m = plainField.exec(source); m !== null; m = plainField.exec(source)) {
+    const text = source.slice(at, m.index);
+    // Handlebars reads "{" + "{{a}}" as "{{{a}}" (a triple-stache left open): no "{" may precede a field.
+    if (text.includes("{{") || text.endsWith("{")) return undefined;
+    const name = m[1] ?? m[2];
+    if (notFields.has(name) || Object.hasOwn(helpers, name)) return undefined;
+    texts.push(text);
+    names.push(name);
+    at = m.index + m[0].length;
+    // Handlebars reads "{{a}}}" as "{{a" closed by "}}}" (a syntax error): no "}" may follow a field.
+    if (source[at] === "}") return undefined;
   }
-  texts.push(text);
-  // Handlebars joins a template's pieces with `+`, so a template opening with two adjacent
-  // number fields adds them ("{{a}}{{b}}" with 1 and 2 gives "3"); leave that to handlebars.
+  const rest = source.slice(at);
+  if (rest.includes("{{")) return undefined;
+  texts.push(rest);
   if (names.length > 1 && texts[0] === "" && texts[1] === "") return undefined;
+  return { texts, names };
+}
+
+/**
+ * Render a plain template by direct concatenation: handlebars' runtime set-up per call costs
+ * more than the substitution. Only string and number fields take this path; anything else
+ * (missing, null, booleans, arrays, objects, functions) goes to `fallback` (handlebars), so
+ * results and errors are exactly handlebars'.
+ */
+function substitution({ texts, names }: PlainTemplate, fallback: RenderFn): RenderFn {
+  if (names.length === 0) {
+    const text = texts[0];
+    return () => text;
+  }
   if (names.length === 1 && texts[0] === "" && texts[1] === "") {
     const name = names[0];
     return (context) => {
@@ -115,8 +151,9 @@ export interface TemplateSyntaxError {
  * "Parse error on line N:" header, whose line is returned as `line`.
  */
 export function templateSyntaxError(source: string): TemplateSyntaxError | null {
+  if (plainTemplate(source)) return null;
   try {
-    hb.precompile(source, { strict: true });
+    handlebars().precompile(source, { strict: true });
     return null;
   } catch (error) {
     const e = error as Error & { lineNumber?: number; column?: number };
@@ -128,7 +165,7 @@ export function templateSyntaxError(source: string): TemplateSyntaxError | null 
 }
 
 /** The directory holding the bundled prompts/ (strategies/, autoraters/). */
-export const promptsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "prompts");
+export const promptsDir = packagePath("prompts");
 
 const cache = new Map<string, { render: RenderFn; sha256: string; source: string }>();
 

@@ -1,7 +1,7 @@
 // Which item fields a template prints, found from its syntax tree, so data can be checked
 // before a run: every printed field exists as the item's own field and is text, not an
 // object or a list (handlebars would print "[object Object]" or "a,b").
-import { hb } from "./env.ts";
+import { handlebars, plainTemplate } from "./env.ts";
 
 /** A field a template prints directly (`{{a}}`, `{{{a.b}}}`), as its path of property names. */
 export interface PrintedField {
@@ -17,6 +17,9 @@ export interface PrintedField {
  * out, as are `{{this}}`, `@data` and `../` paths. Returns [] for a template that does not parse.
  */
 export function printedFields(source: string): PrintedField[] {
+  const plain = plainTemplate(source);
+  if (plain) return [...new Set(plain.names)].map((name) => ({ path: [name], conditional: false }));
+  const hb = handlebars();
   let program: hbs.AST.Program;
   try {
     program = hb.parse(source);

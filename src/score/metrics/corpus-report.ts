@@ -11,8 +11,9 @@ import { METRIC_FORMATS, readMetricInput, type MetricFormat } from "./metric-inp
 import { DEFAULT_ROUGE_TYPES, RougeLimitError, rouge, type RougeScore } from "./rouge.ts";
 import { squadExactMatch, squadF1 } from "./squad.ts";
 
-export const CLI_METRICS = ["bleu", "chrf", "rouge", "exact-match", "f1", "edit-distance"] as const;
-export type CliMetric = (typeof CLI_METRICS)[number];
+import { CLI_METRICS, type CliMetric } from "./cli-metrics.ts";
+
+export { CLI_METRICS, type CliMetric } from "./cli-metrics.ts";
 
 /** What `assay metric` takes. Reference parameters a metric does not have are rejected. */
 export interface MetricOptions {

@@ -2,19 +2,20 @@
 // Reference: RFC 8259 (JSON.parse is strict: no NaN/Infinity, no trailing commas);
 // JSON Schema draft-07 by default, 2019-09 / 2020-12 when the schema's `$schema` says so.
 
-import AjvModule from "ajv";
-import Ajv2019Module from "ajv/dist/2019.js";
-import Ajv2020Module from "ajv/dist/2020.js";
+import type AjvModule from "ajv";
+import { createRequire } from "node:module";
 import { UserError } from "../../errors.ts";
 import { z } from "zod";
 import type { ScorerFactory } from "../types.ts";
 import { scorerArgs } from "./args.ts";
 
 type AjvClass = typeof AjvModule.default;
-const interop = (m: unknown): AjvClass => ((m as { default?: AjvClass }).default ?? (m as AjvClass));
-const Ajv = interop(AjvModule);
-const Ajv2019 = interop(Ajv2019Module);
-const Ajv2020 = interop(Ajv2020Module);
+// ajv takes ~45 ms to load: it is loaded (synchronously: it is CommonJS) only when a scorer has a schema.
+const loadCommonJs = createRequire(import.meta.url);
+const ajvFor = (draft: string): AjvClass => {
+  const m = loadCommonJs(draft.includes("2020-12") ? "ajv/dist/2020" : draft.includes("2019-09") ? "ajv/dist/2019" : "ajv") as { default?: AjvClass };
+  return m.default ?? (m as unknown as AjvClass);
+};
 
 /** The body of a text that is one fenced code block (```json ... ```), else the text itself. */
 export function stripCodeFence(text: string): string {
@@ -39,7 +40,7 @@ export function isValidJson(text: string): boolean {
 /** Compiles a JSON Schema into a validator returning the error list (empty when valid). */
 export function compileSchema(schema: object): (value: unknown) => string[] {
   const draft = String((schema as { $schema?: string }).$schema ?? "");
-  const AjvFor = draft.includes("2020-12") ? Ajv2020 : draft.includes("2019-09") ? Ajv2019 : Ajv;
+  const AjvFor = ajvFor(draft);
   const ajv = new AjvFor({ allErrors: true, strict: false });
   let validate;
   try {
