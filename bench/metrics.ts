@@ -35,9 +35,28 @@ const WORDS = (
   "hypothesis corpus sentence metric system output data result paper table method approach baseline training test"
 ).split(" ");
 const CAPITALISED = ["The", "It", "In", "We", "This", "However", "London", "Paris", "Google", "January", "Monday", "Dr.", "U.S."];
-const UNICODE = ["café", "naïve", "Zürich", "São", "Paulo", "Ελλάδα", "Москва", "東京", "日本語", "北京大学", "😀", "🚀", "—", "“quoted”", "façade", "Ørsted", "İstanbul", "ß"];
+const UNICODE = [
+  "café",
+  "naïve",
+  "Zürich",
+  "São",
+  "Paulo",
+  "Ελλάδα",
+  "Москва",
+  "東京",
+  "日本語",
+  "北京大学",
+  "😀",
+  "🚀",
+  "—",
+  "“quoted”",
+  "façade",
+  "Ørsted",
+  "İstanbul",
+  "ß",
+];
 const NUMBERS = ["1,000.5", "3.14", "42", "2-3", "1999", "10%", "$5", "0.5", "12,345", "7th"];
-const PUNCT_AFTER = [",", ",", ",", ";", ":", "'s", ")", "\"", "!", "?"];
+const PUNCT_AFTER = [",", ",", ",", ";", ":", "'s", ")", '"', "!", "?"];
 
 function word(rng: Random): string {
   const r = rng.next();
@@ -98,7 +117,7 @@ function timeIt<T>(fn: () => T): { result: T; ms: number[] } {
   return { result, ms };
 }
 
-const PY_BENCH = String.raw`
+const PY_BENCH = `
 import json, sys, time
 data = json.load(open(sys.argv[1], encoding="utf-8"))
 metric, repeats = sys.argv[2], int(sys.argv[3])
@@ -177,7 +196,11 @@ function main(): void {
   try {
     const bleu = timeIt(() => corpusBleu(hyps, [refs]));
     if (haveSacrebleu) {
-      const py = runPython<{ score: number; counts: number[]; totals: number[]; sys_len: number; ref_len: number }>(dir!, "bleu", `${sacrebleuPath}:${stubs}`);
+      const py = runPython<{ score: number; counts: number[]; totals: number[]; sys_len: number; ref_len: number }>(
+        dir!,
+        "bleu",
+        `${sacrebleuPath}:${stubs}`,
+      );
       const diff = Math.abs(py.result.score - bleu.result.score);
       const same =
         diff <= 1e-7 &&
@@ -185,7 +208,13 @@ function main(): void {
         JSON.stringify(py.result.totals) === JSON.stringify(bleu.result.totals) &&
         py.result.sys_len === bleu.result.sysLen &&
         py.result.ref_len === bleu.result.refLen;
-      line("BLEU", bleu.ms, py.ms, "sacrebleu", `${same ? "identical" : "MISMATCH"}: ${bleu.result.score.toFixed(9)} vs ${py.result.score.toFixed(9)} (|diff| ${diff.toExponential(1)})`);
+      line(
+        "BLEU",
+        bleu.ms,
+        py.ms,
+        "sacrebleu",
+        `${same ? "identical" : "MISMATCH"}: ${bleu.result.score.toFixed(9)} vs ${py.result.score.toFixed(9)} (|diff| ${diff.toExponential(1)})`,
+      );
       if (!same) process.exitCode = 1;
     } else line("BLEU", bleu.ms);
 
@@ -193,7 +222,13 @@ function main(): void {
     if (haveSacrebleu) {
       const py = runPython<{ score: number }>(dir!, "chrf", `${sacrebleuPath}:${stubs}`);
       const diff = Math.abs(py.result.score - chrf.result);
-      line("chrF", chrf.ms, py.ms, "sacrebleu", `${diff <= 1e-7 ? "identical" : "MISMATCH"}: ${chrf.result.toFixed(9)} vs ${py.result.score.toFixed(9)} (|diff| ${diff.toExponential(1)})`);
+      line(
+        "chrF",
+        chrf.ms,
+        py.ms,
+        "sacrebleu",
+        `${diff <= 1e-7 ? "identical" : "MISMATCH"}: ${chrf.result.toFixed(9)} vs ${py.result.score.toFixed(9)} (|diff| ${diff.toExponential(1)})`,
+      );
       if (diff > 1e-7) process.exitCode = 1;
     } else line("chrF", chrf.ms);
 
@@ -208,13 +243,21 @@ function main(): void {
         meanF += s.fmeasure / rougeL.result.length;
       });
       const same = py.result.length === rougeL.result.length && maxDiff <= 1e-9;
-      line("ROUGE-L", rougeL.ms, py.ms, "rouge-score", `${same ? "identical" : "MISMATCH"}: mean F ${meanF.toFixed(9)}, max |diff| over P/R/F of ${py.result.length} pairs ${maxDiff.toExponential(1)}`);
+      line(
+        "ROUGE-L",
+        rougeL.ms,
+        py.ms,
+        "rouge-score",
+        `${same ? "identical" : "MISMATCH"}: mean F ${meanF.toFixed(9)}, max |diff| over P/R/F of ${py.result.length} pairs ${maxDiff.toExponential(1)}`,
+      );
       if (!same) process.exitCode = 1;
     } else line("ROUGE-L", rougeL.ms);
 
     if (!haveSacrebleu || !haveRouge) {
       const missing = [!haveSacrebleu && "sacrebleu (SACREBLEU_PATH)", !haveRouge && "rouge-score (ROUGE_PATH)"].filter(Boolean).join(", ");
-      console.log(`reference implementations not found: ${missing}; timings above are assay's only (see the command at the top of bench/metrics.ts)`);
+      console.log(
+        `reference implementations not found: ${missing}; timings above are assay's only (see the command at the top of bench/metrics.ts)`,
+      );
     }
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -9,14 +9,16 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
 import { LimitedProvider } from "../src/provider/limits.ts";
-import { LocalProvider, localProvider } from "../src/provider/local.ts";
+import { type LocalProvider, localProvider } from "../src/provider/local.ts";
 import { openaiProvider } from "../src/provider/openai.ts";
 import { writeTinyGguf } from "../tests/fixtures/gguf-writer.ts";
 
 const call = { task: "bench", item: "0", strategy: "s", sample: 0 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), "assay-bench-"));
-const modelPath = process.env.BENCH_MODEL ?? writeTinyGguf({ dir, seed: 11, nEmbd: 256, nHead: 8, nKvHead: 4, nFf: 768, nLayer: 4, contextLength: 2048 }).path;
+const modelPath =
+  process.env.BENCH_MODEL ??
+  writeTinyGguf({ dir, seed: 11, nEmbd: 256, nHead: 8, nKvHead: 4, nFf: 768, nLayer: 4, contextLength: 2048 }).path;
 const prompts = Array.from({ length: 6 }, (_, i) => `Item ${i}: the quick brown fox jumps over the lazy dog number ${i} and then`);
 const maxTokens = 64;
 
@@ -44,7 +46,13 @@ async function assayTokensPerSecond(concurrency = 1, parallel = false): Promise<
   const provider = (await localProvider({ target: modelPath, cwd: dir, config: { context_size: 1024, concurrency } })) as LocalProvider;
   const started = performance.now();
   const run = (prompt: string) => provider.generate({ text: prompt }, { temperature: 0, maxTokens }, call);
-  const results = parallel ? await Promise.all(prompts.map(run)) : await (async () => { const out = []; for (const p of prompts) out.push(await run(p)); return out; })();
+  const results = parallel
+    ? await Promise.all(prompts.map(run))
+    : await (async () => {
+        const out = [];
+        for (const p of prompts) out.push(await run(p));
+        return out;
+      })();
   const seconds = (performance.now() - started) / 1000;
   await provider.close();
   return results.reduce((n, g) => n + (g.outputTokens ?? 0), 0) / seconds;
@@ -61,9 +69,11 @@ async function prefixCaching(): Promise<void> {
     suffixTokens += provider.promptTokens({ text: shots + item }).length - prefixTokens;
   }
   const stats = provider.stats();
-  console.log(`prefix caching, 5-shot task, 20 items x 2 choices: ${stats.prefillTokens} of ${stats.promptTokens} prompt tokens evaluated ` +
-    `(${(100 * (1 - stats.prefillTokens / stats.promptTokens)).toFixed(1)}% saved); shared prefix ${prefixTokens} tokens, ` +
-    `once-per-task bound ${prefixTokens + suffixTokens + 40 * 3} tokens`);
+  console.log(
+    `prefix caching, 5-shot task, 20 items x 2 choices: ${stats.prefillTokens} of ${stats.promptTokens} prompt tokens evaluated ` +
+      `(${(100 * (1 - stats.prefillTokens / stats.promptTokens)).toFixed(1)}% saved); shared prefix ${prefixTokens} tokens, ` +
+      `once-per-task bound ${prefixTokens + suffixTokens + 40 * 3} tokens`,
+  );
   await provider.close();
 }
 function i(item: string): number {
@@ -89,27 +99,43 @@ async function startServerProcess(latencyMs: number): Promise<{ url: string; clo
     });
     child.on("exit", (code) => reject(new Error(`fake server exited (${code})`)));
   });
-  return { url, close: () => new Promise((resolve) => { child.on("exit", () => resolve()); child.stdin.end(); }) };
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        child.on("exit", () => resolve());
+        child.stdin.end();
+      }),
+  };
 }
 
 async function remote(): Promise<void> {
   const server = await startServerProcess(100);
   process.env.OPENAI_API_KEY = "";
-  const provider = new LimitedProvider(await openaiProvider({ target: "fake", cwd: dir, config: { base_url: `${server.url}/v1` } }), { concurrency: 50 });
+  const provider = new LimitedProvider(await openaiProvider({ target: "fake", cwd: dir, config: { base_url: `${server.url}/v1` } }), {
+    concurrency: 50,
+  });
   const n = 1000;
   // Ceiling: bare fetch at the same concurrency against the same server.
   const body = JSON.stringify({ model: "fake", messages: [{ role: "user", content: "q" }], max_tokens: 8 });
   const bareFetch = async (count: number) => {
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: 50 }, async () => {
-      while (next++ < count) await (await fetch(`${server.url}/v1/chat/completions`, { method: "POST", body, headers: { "content-type": "application/json" } })).json();
-    }));
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next++ < count)
+          await (
+            await fetch(`${server.url}/v1/chat/completions`, { method: "POST", body, headers: { "content-type": "application/json" } })
+          ).json();
+      }),
+    );
     return count / ((performance.now() - started) / 1000);
   };
   const throughAssay = async (count: number) => {
     const started = performance.now();
-    await Promise.all(Array.from({ length: count }, (_, k) => provider.generate({ text: `q ${k}` }, { temperature: 0, maxTokens: 8 }, call)));
+    await Promise.all(
+      Array.from({ length: count }, (_, k) => provider.generate({ text: `q ${k}` }, { temperature: 0, maxTokens: 8 }, call)),
+    );
     return count / ((performance.now() - started) / 1000);
   };
   // Warm-up (connections, JIT in both processes: the first 100 left the first timed run
@@ -140,11 +166,15 @@ if (only !== "remote") {
     direct.push(await directTokensPerSecond());
     assay.push(await assayTokensPerSecond());
   }
-  console.log(`local generation (${maxTokens} tokens x ${prompts.length} prompts, greedy, 1 thread): assay ${median(assay).toFixed(0)} tokens/s, ` +
-    `node-llama-cpp directly ${median(direct).toFixed(0)} tokens/s: ${((100 * median(assay)) / median(direct)).toFixed(1)}%`);
+  console.log(
+    `local generation (${maxTokens} tokens x ${prompts.length} prompts, greedy, 1 thread): assay ${median(assay).toFixed(0)} tokens/s, ` +
+      `node-llama-cpp directly ${median(direct).toFixed(0)} tokens/s: ${((100 * median(assay)) / median(direct)).toFixed(1)}%`,
+  );
   const one = await assayTokensPerSecond(1, true);
   const four = await assayTokensPerSecond(4, true);
-  console.log(`parallel sequences: 4 sequences ${four.toFixed(0)} tokens/s vs one at a time ${one.toFixed(0)} tokens/s (${(four / one).toFixed(2)}x)`);
+  console.log(
+    `parallel sequences: 4 sequences ${four.toFixed(0)} tokens/s vs one at a time ${one.toFixed(0)} tokens/s (${(four / one).toFixed(2)}x)`,
+  );
   await prefixCaching();
 }
 if (only !== "local") await remote();

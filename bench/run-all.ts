@@ -11,11 +11,15 @@ console.log(`harness overhead: echo model, exact-match, SQLite; ${repeats} runs 
 for (const n of sizes) {
   const runs = [];
   for (let r = 0; r < repeats; r++) {
-    const out = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "harness-overhead.ts"), String(n)], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "harness-overhead.ts"), String(n)], {
+      encoding: "utf8",
+    });
     runs.push(JSON.parse(out.trim().split("\n").pop()!) as { trialsPerSecond: number; peakRssMb: number; seconds: number });
   }
   console.log(
-    `${String(n).padStart(7)} trials: ${median(runs.map((r) => r.trialsPerSecond)).toFixed(0).padStart(6)} trials/s  ` +
+    `${String(n).padStart(7)} trials: ${median(runs.map((r) => r.trialsPerSecond))
+      .toFixed(0)
+      .padStart(6)} trials/s  ` +
       `(runs: ${runs.map((r) => r.trialsPerSecond.toFixed(0)).join(", ")})  peak RSS ${median(runs.map((r) => r.peakRssMb)).toFixed(0)} MB ` +
       `(runs: ${runs.map((r) => r.peakRssMb.toFixed(0)).join(", ")})`,
   );
@@ -31,5 +35,10 @@ if (process.env.BENCH_PROVIDERS !== "0") {
 // SACREBLEU_PATH and ROUGE_PATH point at their checkouts (see bench/metrics.ts).
 if (process.env.BENCH_METRICS !== "0") {
   console.log("\nmetrics (bench/metrics.ts):");
-  console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "metrics.ts")], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }));
+  console.log(
+    execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "metrics.ts")], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
 }

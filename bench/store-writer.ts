@@ -39,7 +39,20 @@ for (let i = 0; i < n; i++) {
     output: text,
     answer: text,
     latencyMs: 0.01,
-    generations: [{ idx: 0, promptText: text, output: text, answer: text, finishReason: "stop", cached: false, attempts: 1, latencyMs: 0.01, inputTokens: 7, outputTokens: 7 }],
+    generations: [
+      {
+        idx: 0,
+        promptText: text,
+        output: text,
+        answer: text,
+        finishReason: "stop",
+        cached: false,
+        attempts: 1,
+        latencyMs: 0.01,
+        inputTokens: 7,
+        outputTokens: 7,
+      },
+    ],
     scores: [{ scorerId, value: 0 }],
   });
   if (batch.length === 200) {
@@ -51,4 +64,11 @@ if (batch.length) write(batch);
 const t2 = performance.now();
 db.close();
 rmSync(dir, { recursive: true, force: true });
-console.log(JSON.stringify({ trials: n, itemsMs: Math.round(t1 - t0), writeMs: Math.round(t2 - t1), trialsPerSecond: Math.round(n / ((t2 - t1) / 1000)) }));
+console.log(
+  JSON.stringify({
+    trials: n,
+    itemsMs: Math.round(t1 - t0),
+    writeMs: Math.round(t2 - t1),
+    trialsPerSecond: Math.round(n / ((t2 - t1) / 1000)),
+  }),
+);

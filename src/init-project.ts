@@ -97,7 +97,10 @@ export function initProject(dir = "."): InitResult {
   const root = resolve(dir);
   const existing = Object.keys(starterFiles).filter((f) => existsSync(join(root, f)));
   if (existing.length) {
-    throw new UserError(`already exists: ${existing.join(", ")} (nothing was written; move them away or init another folder)`, { location: root, code: "E_INIT" });
+    throw new UserError(`already exists: ${existing.join(", ")} (nothing was written; move them away or init another folder)`, {
+      location: root,
+      code: "E_INIT",
+    });
   }
   const written: string[] = [];
   for (const [file, text] of Object.entries(starterFiles)) {
@@ -107,5 +110,9 @@ export function initProject(dir = "."): InitResult {
     written.push(path);
   }
   const cd = resolve(dir) === process.cwd() ? [] : [`cd ${dir}`];
-  return { dir: root, written, next: [...cd, "npx assay run starter --model echo", "npx assay show --items", "npx assay run starter --model local:demo"] };
+  return {
+    dir: root,
+    written,
+    next: [...cd, "npx assay run starter --model echo", "npx assay show --items", "npx assay run starter --model local:demo"],
+  };
 }

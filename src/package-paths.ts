@@ -26,4 +26,6 @@ export function packagePath(...parts: string[]): string {
  * The store's numbered SQL migrations: src/store/migrations in a checkout (the sources the
  * tests run), else the copy the build puts in dist/store/migrations (a published package).
  */
-export const migrationsDir: string = [packagePath("src", "store", "migrations"), packagePath("dist", "store", "migrations")].find((dir) => existsSync(dir)) ?? packagePath("dist", "store", "migrations");
+export const migrationsDir: string =
+  [packagePath("src", "store", "migrations"), packagePath("dist", "store", "migrations")].find((dir) => existsSync(dir)) ??
+  packagePath("dist", "store", "migrations");

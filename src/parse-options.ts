@@ -14,7 +14,9 @@ export class OptionsError extends UserError {
   readonly issues: OptionsIssue[];
 
   constructor(what: string, issues: OptionsIssue[]) {
-    super(`${what}: ${issues.map((i) => `${i.path.length ? i.path.join(".") : "(options)"}: ${i.message}`).join("; ")}`, { code: "E_OPTIONS" });
+    super(`${what}: ${issues.map((i) => `${i.path.length ? i.path.join(".") : "(options)"}: ${i.message}`).join("; ")}`, {
+      code: "E_OPTIONS",
+    });
     this.name = "OptionsError";
     this.issues = issues;
   }
@@ -33,7 +35,11 @@ export function parseOptions<T>(schema: z.ZodType<T>, raw: unknown, what: string
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
     if (issue.code === "unrecognized_keys") {
       const known = knownKeys(schema, path);
-      for (const key of issue.keys) issues.push({ path: [...path, key], message: `unknown option${didYouMean(key, known)}${known.length ? ` (known: ${known.join(", ")})` : ""}` });
+      for (const key of issue.keys)
+        issues.push({
+          path: [...path, key],
+          message: `unknown option${didYouMean(key, known)}${known.length ? ` (known: ${known.join(", ")})` : ""}`,
+        });
     } else issues.push({ path, message: issue.message });
   }
   throw new OptionsError(what, issues);
@@ -51,6 +57,7 @@ function knownKeys(schema: z.ZodType, path: (string | number)[]): string[] {
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let node = schema;
-  while (node && (node instanceof z.ZodDefault || node instanceof z.ZodOptional || node instanceof z.ZodNullable)) node = node.unwrap() as z.ZodType;
+  while (node && (node instanceof z.ZodDefault || node instanceof z.ZodOptional || node instanceof z.ZodNullable))
+    node = node.unwrap() as z.ZodType;
   return node;
 }

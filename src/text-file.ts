@@ -34,7 +34,8 @@ export function readTextFile(path: string, shown: string, options: ReadTextOptio
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new UserError(`${options.what} is a directory`, { location: shown, code });
     if (!stat.isFile()) throw new UserError(`${options.what} is not a regular file (a pipe, socket or device)`, { location: shown, code });
-    if (stat.size > maxBytes) throw new UserError(`${options.what} is ${stat.size} bytes; the limit is ${maxBytes}`, { location: shown, code });
+    if (stat.size > maxBytes)
+      throw new UserError(`${options.what} is ${stat.size} bytes; the limit is ${maxBytes}`, { location: shown, code });
     const bytes = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < stat.size) {
@@ -58,7 +59,11 @@ export function fileError(error: unknown, what: string, shown: string, code = "E
     ELOOP: "too many levels of symbolic links",
     ENOTDIR: "a part of the path is not a directory",
   };
-  return new UserError(`${what} ${errno && reason[errno] ? reason[errno] : `cannot be read (${errno ?? (error as Error).message})`}`, { location: shown, code, cause: error });
+  return new UserError(`${what} ${errno && reason[errno] ? reason[errno] : `cannot be read (${errno ?? (error as Error).message})`}`, {
+    location: shown,
+    code,
+    cause: error,
+  });
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -81,7 +86,10 @@ export function decodeUtf8(bytes: Uint8Array, shown: string, what: string, code 
       }
     }
     const hex = Array.from(bytes.subarray(at, Math.min(at + 4, bytes.length)), (b) => b.toString(16).padStart(2, "0")).join(" ");
-    throw new UserError(`${what} is not valid UTF-8 (bytes ${hex} at column ${at - lineStart + 1}); convert it, e.g. iconv -f latin1 -t utf-8`, { location: `${shown}:${line}`, code });
+    throw new UserError(
+      `${what} is not valid UTF-8 (bytes ${hex} at column ${at - lineStart + 1}); convert it, e.g. iconv -f latin1 -t utf-8`,
+      { location: `${shown}:${line}`, code },
+    );
   }
 }
 

@@ -10,13 +10,19 @@ describe("public API", () => {
   it("defines a task in code, runs it and reads the summary back from the store", async () => {
     const task = assay.defineTask({
       id: "capitals",
-      items: [{ country: "France", city: "Paris" }, { country: "Japan", city: "Tokyo" }],
+      items: [
+        { country: "France", city: "Paris" },
+        { country: "Japan", city: "Tokyo" },
+      ],
       prompt: "The capital of {{country}} is",
       target: "{{city}}",
       scorers: ["includes"],
     });
     const db = join(workspace(), "api.db");
-    const oracle: assay.Provider = { id: "test:oracle", generate: async (p) => ({ text: p.text.includes("France") ? " Paris." : " Kyoto.", finishReason: "stop", latencyMs: 0 }) };
+    const oracle: assay.Provider = {
+      id: "test:oracle",
+      generate: async (p) => ({ text: p.text.includes("France") ? " Paris." : " Kyoto.", finishReason: "stop", latencyMs: 0 }),
+    };
     const result = await assay.runEval({ db, tasks: [task], models: [oracle] });
     expect(result.results).toHaveLength(1);
     expect(result.results[0]).toMatchObject({ task: "code/capitals", model: "test:oracle", metric: "includes", value: 0.5, n: 2 });
@@ -30,7 +36,11 @@ describe("public API", () => {
   it("exports every command's library function: runs, show, show --items, export, compare, init", async () => {
     const task = assay.defineTask({
       id: "copy",
-      items: [{ id: "a", w: "alpha" }, { id: "b", w: "beta" }, { id: "c", w: "gamma" }],
+      items: [
+        { id: "a", w: "alpha" },
+        { id: "b", w: "beta" },
+        { id: "c", w: "gamma" },
+      ],
       exemplars: [{ w: "x" }],
       prompt: "Say {{w}}",
       target: "{{w}}",
@@ -53,19 +63,41 @@ describe("public API", () => {
 
       const report = assay.showRun(db, runId);
       expect(report.warning).toBeUndefined();
-      expect(report.results.map((r) => `${r.strategy} ${r.metric} ${r.value}`)).toEqual(["zero-shot includes 1", "zero-shot exact-match 0", "few-shot includes 1", "few-shot exact-match 0"]);
+      expect(report.results.map((r) => `${r.strategy} ${r.metric} ${r.value}`)).toEqual([
+        "zero-shot includes 1",
+        "zero-shot exact-match 0",
+        "few-shot includes 1",
+        "few-shot exact-match 0",
+      ]);
 
       const view = assay.showItems(db, runId, { strategy: "few-shot", limit: 1 });
       expect(view.total).toBe(3);
       const rows = [...view.rows];
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ item: "a", prompt: "Say x x\n\nSay alpha", scores: [{ metric: "includes", value: 1 }, { metric: "exact-match", value: 0 }] });
+      expect(rows[0]).toMatchObject({
+        item: "a",
+        prompt: "Say x x\n\nSay alpha",
+        scores: [
+          { metric: "includes", value: 1 },
+          { metric: "exact-match", value: 0 },
+        ],
+      });
       expect(assay.itemsText(assay.showItems(db, runId, { outcome: "passed" }))).toBe("0 matching trials");
 
       const lines = [...assay.exportRun(db, runId, "jsonl")].map((l) => JSON.parse(l) as assay.ExportRecord);
       // In the order the trials were written (concurrent trials may finish out of plan order).
-      expect(lines.map((l) => `${l.strategy}/${l.item}`).sort()).toEqual(["few-shot/a", "few-shot/b", "few-shot/c", "zero-shot/a", "zero-shot/b", "zero-shot/c"]);
-      expect(lines.find((l) => l.strategy === "few-shot" && l.item === "b")).toMatchObject({ output: "Say x x\n\nSay beta", scores: { includes: 1, "exact-match": 0 } });
+      expect(lines.map((l) => `${l.strategy}/${l.item}`).sort()).toEqual([
+        "few-shot/a",
+        "few-shot/b",
+        "few-shot/c",
+        "zero-shot/a",
+        "zero-shot/b",
+        "zero-shot/c",
+      ]);
+      expect(lines.find((l) => l.strategy === "few-shot" && l.item === "b")).toMatchObject({
+        output: "Say x x\n\nSay beta",
+        scores: { includes: 1, "exact-match": 0 },
+      });
       expect([...assay.exportRun(db, runId, "csv")][0]).toMatch(/^run,task,item,/);
 
       const compared = assay.compareRuns(db, { run: runId, strategy: "zero-shot" }, { run: runId, strategy: "few-shot" });
@@ -76,13 +108,20 @@ describe("public API", () => {
 
       const stored = assay.scorerFromStored('{"name":"bleu","args":{}}');
       expect(stored.name).toBe("bleu");
-      expect(() => assay.scorerFromStored('{"name":"blue","args":{}}')).toThrow('the run was scored with scorer "blue", which this assay does not have; did you mean "bleu"?');
+      expect(() => assay.scorerFromStored('{"name":"blue","args":{}}')).toThrow(
+        'the run was scored with scorer "blue", which this assay does not have; did you mean "bleu"?',
+      );
     } finally {
       db.close();
     }
 
     const init = assay.initProject(join(dir, "starter"));
-    expect(init.written.map((p) => p.slice(init.dir.length + 1))).toEqual(["suites/starter.yaml", "suites/data/capitals.jsonl", "suites/data/capitals.exemplars.jsonl", "assay.config.yaml"]);
+    expect(init.written.map((p) => p.slice(init.dir.length + 1))).toEqual([
+      "suites/starter.yaml",
+      "suites/data/capitals.jsonl",
+      "suites/data/capitals.exemplars.jsonl",
+      "assay.config.yaml",
+    ]);
     expect(init.written.every((p) => existsSync(p))).toBe(true);
 
     const error = assay.storeError(Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" }), path);

@@ -1,8 +1,13 @@
 // The held-out eval sets, the exemplar pools and the training corpus of the demo model, all
 // drawn from fixed seeds. Training draws skip every eval question, so eval items are unseen.
 import {
-  arithmeticItem, arithmeticKey, arithmeticPrompt, arithmeticRationale, trainingDigits,
-  type ArithmeticItem, type ArithmeticOp,
+  arithmeticItem,
+  arithmeticKey,
+  arithmeticPrompt,
+  arithmeticRationale,
+  trainingDigits,
+  type ArithmeticItem,
+  type ArithmeticOp,
 } from "./arithmetic.ts";
 import { intBetween, pick, seededStream, type Random } from "./rng.ts";
 import { stringItem, stringPrompt, stringRules, type StringItem, type StringRule } from "./strings.ts";
@@ -54,8 +59,18 @@ export function evalSets(): EvalSets {
   const arith = (op: ArithmeticOp, name: string, size: number, pool: number) => {
     const r = seededStream(`${demoSeed}/eval/${name}`);
     const poolKeys = new Set<string>();
-    const test = distinct(size, () => arithmeticItem(r, op, evalDigits, evalDigits), (x) => arithmeticKey(op, x.a, x.b), heldOut);
-    const ex = distinct(pool, () => arithmeticItem(r, op, evalDigits, evalDigits), (x) => arithmeticKey(op, x.a, x.b), new Set([...heldOut, ...poolKeys]));
+    const test = distinct(
+      size,
+      () => arithmeticItem(r, op, evalDigits, evalDigits),
+      (x) => arithmeticKey(op, x.a, x.b),
+      heldOut,
+    );
+    const ex = distinct(
+      pool,
+      () => arithmeticItem(r, op, evalDigits, evalDigits),
+      (x) => arithmeticKey(op, x.a, x.b),
+      new Set([...heldOut, ...poolKeys]),
+    );
     return { test: withIds(name, test), pool: withIds(`${name}-ex`, ex) };
   };
   const add = arith("+", "add", evalSizes.add, poolSizes.add);
@@ -73,20 +88,42 @@ export function evalSets(): EvalSets {
   const inputsTaken = new Set<string>();
   for (const rule of stringRules) {
     const r = seededStream(`${demoSeed}/eval/string-${rule}`);
-    const test = distinct(evalSizes.string, () => stringItem(r, rule, ...evalLetters), (x) => `s:${x.input}`, inputsTaken);
-    const pool = distinct(poolSizes.string, () => stringItem(r, rule, ...evalLetters), (x) => `s:${x.input}`, new Set(inputsTaken));
+    const test = distinct(
+      evalSizes.string,
+      () => stringItem(r, rule, ...evalLetters),
+      (x) => `s:${x.input}`,
+      inputsTaken,
+    );
+    const pool = distinct(
+      poolSizes.string,
+      () => stringItem(r, rule, ...evalLetters),
+      (x) => `s:${x.input}`,
+      new Set(inputsTaken),
+    );
     for (const t of test) heldOut.add(`s:${t.input}`);
     strings[rule] = { test: withIds(rule, test), pool: withIds(`${rule}-ex`, pool) };
   }
 
   const rt = seededStream(`${demoSeed}/eval/translation`);
   const tTaken = new Set<string>();
-  const tTest = distinct(evalSizes.translation, () => translationItem(rt), (x) => `t:${x.english}`, tTaken);
-  const tPool = distinct(poolSizes.translation, () => translationItem(rt), (x) => `t:${x.english}`, tTaken);
+  const tTest = distinct(
+    evalSizes.translation,
+    () => translationItem(rt),
+    (x) => `t:${x.english}`,
+    tTaken,
+  );
+  const tPool = distinct(
+    poolSizes.translation,
+    () => translationItem(rt),
+    (x) => `t:${x.english}`,
+    tTaken,
+  );
   for (const t of tTest) heldOut.add(`t:${t.english}`);
 
   return {
-    add, sub, strings,
+    add,
+    sub,
+    strings,
     translation: { test: withIds("translate", tTest), pool: withIds("translate-ex", tPool) },
     verification: { test: withIds("verify", vTest.map(strip)), pool: withIds("verify-ex", vPool.map(strip)) },
     heldOut,
@@ -113,21 +150,37 @@ function unseen<T>(draw: () => T, key: (item: T) => string, heldOut: Set<string>
 }
 
 const unseenArithmetic = (r: Random, heldOut: Set<string>, op: ArithmeticOp, digits: [number, number]): ArithmeticItem =>
-  unseen(() => arithmeticItem(r, op, digits[0], digits[1]), (x) => arithmeticKey(op, x.a, x.b), heldOut);
+  unseen(
+    () => arithmeticItem(r, op, digits[0], digits[1]),
+    (x) => arithmeticKey(op, x.a, x.b),
+    heldOut,
+  );
 
 function unseenString(r: Random, heldOut: Set<string>, rule: StringRule, letters: [number, number]): Shot {
-  const item = unseen(() => stringItem(r, rule, ...letters), (x) => `s:${x.input}`, heldOut);
+  const item = unseen(
+    () => stringItem(r, rule, ...letters),
+    (x) => `s:${x.input}`,
+    heldOut,
+  );
   return { prompt: stringPrompt(item), target: item.output };
 }
 
 function unseenTranslation(r: Random, heldOut: Set<string>): Shot {
-  const item = unseen(() => translationItem(r), (x) => `t:${x.english}`, heldOut);
+  const item = unseen(
+    () => translationItem(r),
+    (x) => `t:${x.english}`,
+    heldOut,
+  );
   return { prompt: translationPrompt(item), target: item.zorbish };
 }
 
 /** `digits` is called once per draw (training draws fresh operand sizes on every retry). */
 function unseenVerification(r: Random, heldOut: Set<string>, digits: () => [number, number]): Shot {
-  const item = unseen(() => verificationItem(r, ...digits()), (x) => x.key, heldOut);
+  const item = unseen(
+    () => verificationItem(r, ...digits()),
+    (x) => x.key,
+    heldOut,
+  );
   return { prompt: verificationPrompt(item), target: item.verdict };
 }
 

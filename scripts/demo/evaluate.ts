@@ -12,18 +12,29 @@ type Item = Record<string, unknown> & { id: string };
 type Task = { name: string; file: string; rule?: string; prompt: (x: Item) => string; target: (x: Item) => string; cot: boolean };
 
 const read = (file: string): Item[] =>
-  readFileSync(join(root, "suites/demo/data", file), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item);
+  readFileSync(join(root, "suites/demo/data", file), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Item);
 
 const tasks: Task[] = [
   { name: "add", file: "add", prompt: (x) => `Q: What is ${x.a} + ${x.b}?\nA:`, target: (x) => String(x.answer), cot: true },
   { name: "sub", file: "sub", prompt: (x) => `Q: What is ${x.a} - ${x.b}?\nA:`, target: (x) => String(x.answer), cot: true },
   ...["reverse", "sort", "rotate", "double"].map((rule) => ({
-    name: rule, file: "transform", rule, prompt: (x: Item) => `Transform: ${x.input} ->`, target: (x: Item) => String(x.output), cot: false,
+    name: rule,
+    file: "transform",
+    rule,
+    prompt: (x: Item) => `Transform: ${x.input} ->`,
+    target: (x: Item) => String(x.output),
+    cot: false,
   })),
   { name: "translate", file: "translate", prompt: (x) => `English: ${x.english}\nZorbish:`, target: (x) => String(x.zorbish), cot: false },
   {
-    name: "verify", file: "verify",
-    prompt: (x) => `Question: ${x.question}\nProposed answer: ${x.proposed}\nVerdict:`, target: (x) => String(x.verdict), cot: false,
+    name: "verify",
+    file: "verify",
+    prompt: (x) => `Question: ${x.question}\nProposed answer: ${x.proposed}\nVerdict:`,
+    target: (x) => String(x.verdict),
+    cot: false,
   },
 ];
 
@@ -34,8 +45,11 @@ function finalAnswer(text: string): string | null {
 }
 
 function wilson(k: number, n: number): [number, number] {
-  const z = 1.959964, p = k / n, d = 1 + (z * z) / n;
-  const c = (p + (z * z) / (2 * n)) / d, h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  const z = 1.959964,
+    p = k / n,
+    d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d,
+    h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
   return [c - h, c + h];
 }
 
@@ -66,7 +80,8 @@ async function main(argv: string[]) {
       const out = await generate(row.prompt, 96);
       const ok = out === row.output;
       same += ok ? 1 : 0;
-      if (!ok) console.log(`MISMATCH ${JSON.stringify(row.prompt)}\n  torch: ${JSON.stringify(row.output)}\n  gguf:  ${JSON.stringify(out)}`);
+      if (!ok)
+        console.log(`MISMATCH ${JSON.stringify(row.prompt)}\n  torch: ${JSON.stringify(row.output)}\n  gguf:  ${JSON.stringify(out)}`);
     }
     console.log(`reference: ${same}/${rows.length} greedy outputs identical to PyTorch`);
   }
@@ -79,22 +94,30 @@ async function main(argv: string[]) {
     const pool = read(`${task.file}.exemplars.jsonl`).filter(ofRule);
     const strategies: [string, (x: Item) => Promise<string | null>][] = [
       ["zero-shot", async (x) => (await generate(task.prompt(x), 64)).trim()],
-      ["few-shot", async (x) => {
-        const r = seededStream(`few-shot/${x.id}`);
-        const shots = [...pool].sort(() => r() - 0.5).slice(0, 3);
-        const text = shots.map((s) => `${task.prompt(s)} ${task.target(s)}\n\n`).join("") + task.prompt(x);
-        return (await generate(text, 64)).trim();
-      }],
+      [
+        "few-shot",
+        async (x) => {
+          const r = seededStream(`few-shot/${x.id}`);
+          const shots = [...pool].sort(() => r() - 0.5).slice(0, 3);
+          const text = shots.map((s) => `${task.prompt(s)} ${task.target(s)}\n\n`).join("") + task.prompt(x);
+          return (await generate(text, 64)).trim();
+        },
+      ],
     ];
-    if (task.cot) strategies.push(["chain-of-thought", async (x) => finalAnswer(await generate(`${task.prompt(x)} Let's think step by step.`, 128))]);
-    if (task.cot && argv.includes("--sc")) strategies.push(["self-consistency", async (x) => {
-      const votes = new Map<string, number>();
-      for (let s = 0; s < 5; s++) {
-        const a = finalAnswer(await generate(`${task.prompt(x)} Let's think step by step.`, 128, 0.7, 1000 + s));
-        if (a !== null) votes.set(a, (votes.get(a) ?? 0) + 1);
-      }
-      return [...votes.entries()].sort((p, q) => q[1] - p[1])[0]?.[0] ?? null;
-    }]);
+    if (task.cot)
+      strategies.push(["chain-of-thought", async (x) => finalAnswer(await generate(`${task.prompt(x)} Let's think step by step.`, 128))]);
+    if (task.cot && argv.includes("--sc"))
+      strategies.push([
+        "self-consistency",
+        async (x) => {
+          const votes = new Map<string, number>();
+          for (let s = 0; s < 5; s++) {
+            const a = finalAnswer(await generate(`${task.prompt(x)} Let's think step by step.`, 128, 0.7, 1000 + s));
+            if (a !== null) votes.set(a, (votes.get(a) ?? 0) + 1);
+          }
+          return [...votes.entries()].sort((p, q) => q[1] - p[1])[0]?.[0] ?? null;
+        },
+      ]);
     for (const [name, run] of strategies) {
       let correct = 0;
       const examples: string[] = [];
@@ -104,7 +127,9 @@ async function main(argv: string[]) {
         else if (examples.length < 2) examples.push(`${JSON.stringify(out)} != ${task.target(x)}`);
       }
       const [lo, hi] = wilson(correct, items.length);
-      console.log(`${task.name.padEnd(10)} ${name.padEnd(17)} ${(correct / items.length).toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}] n=${items.length}  e.g. ${examples.join("; ")}`);
+      console.log(
+        `${task.name.padEnd(10)} ${name.padEnd(17)} ${(correct / items.length).toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}] n=${items.length}  e.g. ${examples.join("; ")}`,
+      );
     }
   }
   const secs = (Date.now() - t0) / 1000;

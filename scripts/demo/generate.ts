@@ -46,8 +46,14 @@ function main(argv: string[]): void {
   jsonl(join(data, "sub.exemplars.jsonl"), sets.sub.pool);
   // One string task over all four rules: few-shot demonstrations share the item's rule
   // (`match: rule` in suites/demo/strings.yaml), zero-shot has only the ambiguous instruction.
-  jsonl(join(data, "transform.test.jsonl"), stringRules.flatMap((rule) => sets.strings[rule].test));
-  jsonl(join(data, "transform.exemplars.jsonl"), stringRules.flatMap((rule) => sets.strings[rule].pool));
+  jsonl(
+    join(data, "transform.test.jsonl"),
+    stringRules.flatMap((rule) => sets.strings[rule].test),
+  );
+  jsonl(
+    join(data, "transform.exemplars.jsonl"),
+    stringRules.flatMap((rule) => sets.strings[rule].pool),
+  );
   jsonl(join(data, "translate.test.jsonl"), sets.translation.test);
   jsonl(join(data, "translate.exemplars.jsonl"), sets.translation.pool);
   jsonl(join(data, "verify.test.jsonl"), sets.verification.test);
@@ -69,7 +75,10 @@ function main(argv: string[]): void {
   const corpus = trainingCorpus(docs, sets.heldOut);
   jsonl(join(out, "corpus.jsonl"), corpus.map(corpusLine));
   // Fresh items in the suites' layouts that train.py scores while it trains (greedy exact match).
-  jsonl(join(out, "probe.jsonl"), probeDocuments(40, sets.heldOut).map(({ label, doc }) => ({ label, ...corpusLine(doc) })));
+  jsonl(
+    join(out, "probe.jsonl"),
+    probeDocuments(40, sets.heldOut).map(({ label, doc }) => ({ label, ...corpusLine(doc) })),
+  );
   console.log(`wrote suites/demo/data and ${docs} training documents to ${join(out, "corpus.jsonl")}`);
 }
 

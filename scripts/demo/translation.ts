@@ -4,20 +4,56 @@ import { pick, type Random } from "./rng.ts";
 
 const determiners: Record<string, string> = { the: "ka", a: "mu" };
 const nouns: Record<string, string> = {
-  cat: "miro", dog: "tafu", bird: "sili", fish: "noba", king: "raku", child: "pelo",
-  horse: "vanu", tree: "lomi", house: "dreva", river: "sunu", farmer: "gatto", wolf: "zeki",
-  queen: "rani", boat: "kolu", stone: "bira", moon: "lusa",
+  cat: "miro",
+  dog: "tafu",
+  bird: "sili",
+  fish: "noba",
+  king: "raku",
+  child: "pelo",
+  horse: "vanu",
+  tree: "lomi",
+  house: "dreva",
+  river: "sunu",
+  farmer: "gatto",
+  wolf: "zeki",
+  queen: "rani",
+  boat: "kolu",
+  stone: "bira",
+  moon: "lusa",
 };
 const adjectives: Record<string, string> = {
-  red: "ruba", big: "gora", small: "nini", old: "vesa", happy: "feli", green: "vedo",
-  tall: "alto", quiet: "suma", fast: "kiro", dark: "nuro", young: "juna", wise: "sapi",
+  red: "ruba",
+  big: "gora",
+  small: "nini",
+  old: "vesa",
+  happy: "feli",
+  green: "vedo",
+  tall: "alto",
+  quiet: "suma",
+  fast: "kiro",
+  dark: "nuro",
+  young: "juna",
+  wise: "sapi",
 };
 const verbs: Record<string, string> = {
-  sees: "vek", likes: "amo", eats: "nom", finds: "tro", follows: "sek", hears: "odi",
-  helps: "aju", chases: "kaz", carries: "port", knows: "sap",
+  sees: "vek",
+  likes: "amo",
+  eats: "nom",
+  finds: "tro",
+  follows: "sek",
+  hears: "odi",
+  helps: "aju",
+  chases: "kaz",
+  carries: "port",
+  knows: "sap",
 };
 const adverbs: Record<string, string> = {
-  today: "hodi", again: "riva", quickly: "rapi", slowly: "lenti", often: "sepi", never: "nun",
+  today: "hodi",
+  again: "riva",
+  quickly: "rapi",
+  slowly: "lenti",
+  often: "sepi",
+  never: "nun",
 };
 
 /** One translation item. */

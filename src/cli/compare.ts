@@ -22,7 +22,12 @@ export function registerCompareCommand(program: Command, io: CliIo): void {
     .action(async (runA: number, runB: number, flags) => {
       const [{ compareRuns }, { withReadOnlyStore }] = await Promise.all([import("../report/compare.ts"), import("./read-store.ts")]);
       await withReadOnlyStore(flags.db, (db) => {
-        const rows = compareRuns(db, { run: runA, model: flags.aModel, strategy: flags.aStrategy }, { run: runB, model: flags.bModel, strategy: flags.bStrategy }, { seed: flags.seed });
+        const rows = compareRuns(
+          db,
+          { run: runA, model: flags.aModel, strategy: flags.aStrategy },
+          { run: runB, model: flags.bModel, strategy: flags.bStrategy },
+          { seed: flags.seed },
+        );
         io.out(flags.json ? JSON.stringify(rows, null, 2) + "\n" : comparisonTable(rows, runA, runB) + "\n");
       });
     });
@@ -69,7 +74,20 @@ export function comparisonTable(rows: ComparisonRow[], runA: number, runB: numbe
   // Cells pair on the model and strategy unless a side fixes them, so a varying one is equal on both sides.
   const modelColumn = !(fixed.aModel && fixed.bModel);
   const strategyColumn = !(fixed.aStrategy && fixed.bStrategy);
-  const header = ["task", ...(modelColumn ? ["model"] : []), ...(strategyColumn ? ["strategy"] : []), "metric", "A", "B", "B - A", "95% CI", "p", "test", "n", "MDE"];
+  const header = [
+    "task",
+    ...(modelColumn ? ["model"] : []),
+    ...(strategyColumn ? ["strategy"] : []),
+    "metric",
+    "A",
+    "B",
+    "B - A",
+    "95% CI",
+    "p",
+    "test",
+    "n",
+    "MDE",
+  ];
   const pick = (a: string, b: string) => (a === b ? a : `${a} / ${b}`);
   const key = (r: ComparisonRow) => [
     r.task,
@@ -91,9 +109,15 @@ export function comparisonTable(rows: ComparisonRow[], runA: number, runB: numbe
   const first = 2 + Number(modelColumn) + Number(strategyColumn); // the A column
   lines.push(columns(header, body, { rightAligned: [first, first + 1, first + 2, first + 4, first + 6, first + 7] }));
   const used = new Set(rows.map((r) => r.test));
-  lines.push(`test: ${(Object.keys(TEST_SHORT) as ComparisonRow["test"][]).filter((t) => used.has(t)).map((t) => `${TEST_SHORT[t]} = ${TEST_NAME[t]}`).join("; ")}`);
+  lines.push(
+    `test: ${(Object.keys(TEST_SHORT) as ComparisonRow["test"][])
+      .filter((t) => used.has(t))
+      .map((t) => `${TEST_SHORT[t]} = ${TEST_NAME[t]}`)
+      .join("; ")}`,
+  );
   for (const r of rows) {
-    if (r.a.unscored > 0 || r.b.unscored > 0) lines.push(terminalSafe(`unscored (left out): ${key(r).join(" ")}: A ${r.a.unscored}, B ${r.b.unscored}`));
+    if (r.a.unscored > 0 || r.b.unscored > 0)
+      lines.push(terminalSafe(`unscored (left out): ${key(r).join(" ")}: A ${r.a.unscored}, B ${r.b.unscored}`));
   }
   return lines.join("\n");
 }

@@ -11,14 +11,17 @@ import { intOption } from "./options.ts";
 export function registerExportCommand(program: Command, io: CliIo): void {
   program
     .command("export")
-    .description("one record per trial: task, item and its fields, model, strategy, sample, prompt, output, answer, targets, status, error, latency, tokens, cost, a value per metric")
+    .description(
+      "one record per trial: task, item and its fields, model, strategy, sample, prompt, output, answer, targets, status, error, latency, tokens, cost, a value per metric",
+    )
     .argument("<runId>", "run id", intOption("runId"))
     .option("--jsonl", "JSON lines")
     .option("--csv", "CSV (RFC 4180; text that a spreadsheet would run as a formula gets a leading ')")
     .option("--out <file>", "write to FILE (replaced only when the export is complete) instead of stdout")
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .action(async (runId: number, flags: { jsonl?: boolean; csv?: boolean; out?: string; db: string }) => {
-      if (Boolean(flags.jsonl) === Boolean(flags.csv)) throw new UserError("export: give exactly one of --jsonl or --csv", { code: "E_OPTION" });
+      if (Boolean(flags.jsonl) === Boolean(flags.csv))
+        throw new UserError("export: give exactly one of --jsonl or --csv", { code: "E_OPTION" });
       const format: ExportFormat = flags.jsonl ? "jsonl" : "csv";
       const [{ exportRun }, { withReadOnlyStore }] = await Promise.all([import("../report/export.ts"), import("./read-store.ts")]);
       await withReadOnlyStore(flags.db, async (db) => {

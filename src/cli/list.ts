@@ -12,7 +12,10 @@ export function registerListCommand(program: Command, io: CliIo): void {
     .option("--suites <dir>", "suites directory (default ./suites, else the bundled suites)")
     .option("--json", "print JSON")
     .action(async (selectors: string[], flags: { suites?: string; json?: boolean }) => {
-      const [{ listTasks }, { defaultSuitesDir, loadRegistry }] = await Promise.all([import("../suite/list-tasks.ts"), import("../suite/registry.ts")]);
+      const [{ listTasks }, { defaultSuitesDir, loadRegistry }] = await Promise.all([
+        import("../suite/list-tasks.ts"),
+        import("../suite/registry.ts"),
+      ]);
       const dir = flags.suites ?? defaultSuitesDir();
       const registry = await loadRegistry(dir);
       // Listing is how suites get checked: broken files are reported, never hide the valid tasks.

@@ -23,7 +23,10 @@ export function registerMetricCommand(program: Command, print: (text: string) =>
     .argument("<name>", `metric: ${CLI_METRICS.join(", ")}`)
     .requiredOption("--hyp <file>", "hypotheses, one per line")
     .option("--ref <file>", "references, one per line (repeat for several references)", collect, [])
-    .option("--format <format>", 'lines (default) or jsonl: each line a JSON string, or {"hyp": ..., "refs": [...]} (then no --ref), so segments can span lines')
+    .option(
+      "--format <format>",
+      'lines (default) or jsonl: each line a JSON string, or {"hyp": ..., "refs": [...]} (then no --ref), so segments can span lines',
+    )
     .option("--json", "print one JSON object")
     .option("--segments", "add per-segment scores")
     .option("-w, --width <n>", "decimal places in the text output (sacrebleu -w; default 2)")

@@ -6,7 +6,13 @@ import { terminalSafe } from "../report/table.ts";
 
 /** A reporter that shows warnings and (unless `progress` is false) trials done, rate, ETA and errors. */
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr, options: { progress?: boolean } = {}): Reporter {
-  const warn = (message: string) => stream.write(message.split("\n").map((line) => `warning: ${terminalSafe(line)}\n`).join(""));
+  const warn = (message: string) =>
+    stream.write(
+      message
+        .split("\n")
+        .map((line) => `warning: ${terminalSafe(line)}\n`)
+        .join(""),
+    );
   if (options.progress === false) return { onWarning: warn };
   let bar: cliProgress.SingleBar | undefined;
   let done = 0;
@@ -21,10 +27,17 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr, op
       total = info.total;
       done = info.alreadyDone;
       started = Date.now();
-      stream.write(`run ${info.runId}: ${countOf(info.total, "trial")}${info.alreadyDone ? ` (${info.alreadyDone} already done)` : ""} -> ${info.db}\n`);
+      stream.write(
+        `run ${info.runId}: ${countOf(info.total, "trial")}${info.alreadyDone ? ` (${info.alreadyDone} already done)` : ""} -> ${info.db}\n`,
+      );
       if (stream.isTTY) {
         bar = new cliProgress.SingleBar(
-          { format: `{bar} {value}/{total} ${total === 1 ? "trial" : "trials"} | {rate}/s | ETA {eta_formatted} | errors {errors}`, stream, hideCursor: true, clearOnComplete: false },
+          {
+            format: `{bar} {value}/{total} ${total === 1 ? "trial" : "trials"} | {rate}/s | ETA {eta_formatted} | errors {errors}`,
+            stream,
+            hideCursor: true,
+            clearOnComplete: false,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, done, { errors: 0, rate: "0" });

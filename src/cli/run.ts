@@ -12,7 +12,12 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .command("run")
     .description("run tasks with their strategies against models; score, store and summarise")
     .argument("[selectors...]", "task id, suite id, suite/task, glob (arith*), or tag:NAME; default all")
-    .option("-m, --model <spec>", "model: echo, replay:FILE.jsonl, local:PATH.gguf, local:demo, gemini:NAME, openai:NAME, or a named model (repeatable; default local:demo, or echo without it)", collect, [])
+    .option(
+      "-m, --model <spec>",
+      "model: echo, replay:FILE.jsonl, local:PATH.gguf, local:demo, gemini:NAME, openai:NAME, or a named model (repeatable; default local:demo, or echo without it)",
+      collect,
+      [],
+    )
     .option("--suites <dir>", "suites directory (default ./suites, else the bundled suites)")
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--config <path>", "model config file (default assay.config.yaml when present)")
@@ -58,12 +63,16 @@ export function registerRunCommand(program: Command, io: CliIo): void {
         io.out(`\nrun ${result.runId} (${result.db})\n${summaryTable(result.results)}\n`);
         for (const u of result.usage) {
           const saved = u.promptTokens ? (100 * (1 - u.prefillTokens / u.promptTokens)).toFixed(1) : "0.0";
-          io.out(`${u.model}: ${u.prefillTokens} of ${u.promptTokens} prompt tokens evaluated (${saved}% reused from the prefix cache), ${u.generatedTokens} generated\n`);
+          io.out(
+            `${u.model}: ${u.prefillTokens} of ${u.promptTokens} prompt tokens evaluated (${saved}% reused from the prefix cache), ${u.generatedTokens} generated\n`,
+          );
         }
       }
       if (result.interrupted) io.setExitCode(130);
       else if (result.errors > flags.maxErrors) {
-        io.err(`${countOf(result.errors, "trial")} errored (more than --max-errors ${flags.maxErrors}); see: assay show ${result.runId} --items --failed\n`);
+        io.err(
+          `${countOf(result.errors, "trial")} errored (more than --max-errors ${flags.maxErrors}); see: assay show ${result.runId} --items --failed\n`,
+        );
         io.setExitCode(1);
       }
     });

@@ -10,7 +10,10 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--json", "print JSON")
     .action(async (flags: { db: string; json?: boolean }) => {
-      const [{ runsOverview, runsTable }, { withReadOnlyStore }] = await Promise.all([import("../report/runs-overview.ts"), import("./read-store.ts")]);
+      const [{ runsOverview, runsTable }, { withReadOnlyStore }] = await Promise.all([
+        import("../report/runs-overview.ts"),
+        import("./read-store.ts"),
+      ]);
       await withReadOnlyStore(flags.db, (db) => {
         const runs = runsOverview(db);
         io.out(flags.json ? JSON.stringify(runs, null, 2) + "\n" : runs.length ? runsTable(runs) + "\n" : "no runs yet\n");

@@ -41,12 +41,22 @@ export function registerShowCommands(program: Command, io: CliIo): void {
     .option("--metric <name>", "--items: only tasks with this metric, and only its scores (with --failed/--passed: the metric judged)")
     .option("--failed", "--items: only trials that errored or scored below 1")
     .option("--passed", "--items: only trials whose every score is 1")
-    .option("--limit <n>", `--items: at most N trials (default ${defaultItemsLimit} in the terminal, all with --json)`, intOption("--limit"))
+    .option(
+      "--limit <n>",
+      `--items: at most N trials (default ${defaultItemsLimit} in the terminal, all with --json)`,
+      intOption("--limit"),
+    )
     .action(async (runId: number | undefined, flags: ShowFlags) => {
-      const itemFlags = (["task", "model", "strategy", "metric", "failed", "passed", "limit"] as const).filter((f) => flags[f] !== undefined);
+      const itemFlags = (["task", "model", "strategy", "metric", "failed", "passed", "limit"] as const).filter(
+        (f) => flags[f] !== undefined,
+      );
       if (!flags.items && itemFlags.length) throw new UserError(`--${itemFlags[0]} needs --items`, { code: "E_OPTION" });
       if (flags.failed && flags.passed) throw new UserError("--failed and --passed exclude each other", { code: "E_OPTION" });
-      const [{ showRun }, { listRuns }, { withReadOnlyStore }] = await Promise.all([import("../report/show-run.ts"), import("../store/runs.ts"), import("./read-store.ts")]);
+      const [{ showRun }, { listRuns }, { withReadOnlyStore }] = await Promise.all([
+        import("../report/show-run.ts"),
+        import("../store/runs.ts"),
+        import("./read-store.ts"),
+      ]);
       await withReadOnlyStore(flags.db, async (db) => {
         const id = runId ?? listRuns(db)[0]?.id;
         if (flags.items && id !== undefined) return printItems(db, id, flags, io);
@@ -54,10 +64,25 @@ export function registerShowCommands(program: Command, io: CliIo): void {
         if (report.warning) io.err(`warning: ${report.warning}\n`);
         const { run, liveness, progress } = report;
         if (flags.json) {
-          const partial = report.warning ? { state: liveness.state, trials: progress.trials, planned: progress.planned, warning: report.warning } : null;
-          io.out(JSON.stringify({ ...runJson({ runId: run.id, db: resolve(flags.db), results: report.results }), status: run.status, state: liveness.state, partial }, null, 2) + "\n");
+          const partial = report.warning
+            ? { state: liveness.state, trials: progress.trials, planned: progress.planned, warning: report.warning }
+            : null;
+          io.out(
+            JSON.stringify(
+              {
+                ...runJson({ runId: run.id, db: resolve(flags.db), results: report.results }),
+                status: run.status,
+                state: liveness.state,
+                partial,
+              },
+              null,
+              2,
+            ) + "\n",
+          );
         } else {
-          io.out(`run ${run.id} (${liveness.state}, ${run.created_at}, assay ${run.assay_version}, seed ${run.seed})\n${summaryTable(report.results)}\n`);
+          io.out(
+            `run ${run.id} (${liveness.state}, ${run.created_at}, assay ${run.assay_version}, seed ${run.seed})\n${summaryTable(report.results)}\n`,
+          );
         }
       });
     });

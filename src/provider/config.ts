@@ -69,7 +69,11 @@ export interface AssayConfig {
  * @example const config = await loadConfig({ cwd: process.cwd() })
  */
 export async function loadConfig(options: { cwd: string; path?: string }): Promise<AssayConfig> {
-  const path = options.path ? (isAbsolute(options.path) ? options.path : resolve(options.cwd, options.path)) : resolve(options.cwd, CONFIG_FILE);
+  const path = options.path
+    ? isAbsolute(options.path)
+      ? options.path
+      : resolve(options.cwd, options.path)
+    : resolve(options.cwd, CONFIG_FILE);
   if (!existsSync(path)) {
     if (options.path) throw new UserError(`config file ${options.path} does not exist`, { code: "E_CONFIG" });
     return { root: options.cwd, models: {}, prices: {} };
@@ -85,7 +89,11 @@ export function parseConfig(text: string, options: { path: string; displayPath?:
   // logLevel "error": yaml would print its warnings to stderr; they are reported here instead.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: "error" });
   if (doc.errors.length || doc.warnings.length) {
-    throw new ValidationError([...doc.errors, ...doc.warnings].map((e) => `${shown}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split("\n")[0]}`));
+    throw new ValidationError(
+      [...doc.errors, ...doc.warnings].map(
+        (e) => `${shown}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split("\n")[0]}`,
+      ),
+    );
   }
   const data = doc.toJS() ?? {};
   const result = configSchema.safeParse(data);
@@ -108,7 +116,9 @@ export function parseConfig(text: string, options: { path: string; displayPath?:
   const models: Record<string, ModelConfig> = {};
   for (const [name, model] of Object.entries(result.data.models ?? {})) {
     if (!(model.provider in providerFactories)) {
-      problems.push(`${at(["models", name, "provider"])} models.${name}.provider: unknown provider "${model.provider}"${didYouMean(model.provider, Object.keys(providerFactories))} (known: ${Object.keys(providerFactories).join(", ")})`);
+      problems.push(
+        `${at(["models", name, "provider"])} models.${name}.provider: unknown provider "${model.provider}"${didYouMean(model.provider, Object.keys(providerFactories))} (known: ${Object.keys(providerFactories).join(", ")})`,
+      );
     }
     if (!model.model && !model.path && model.provider !== "echo") {
       problems.push(`${at(["models", name])} models.${name}: needs ${model.provider === "local" ? "path" : "model"}`);

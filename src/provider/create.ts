@@ -39,7 +39,10 @@ export async function createProvider(spec: string, options: CreateProviderOption
     if (!(providerName in providerFactories)) {
       const known = [...Object.keys(config.models), ...Object.keys(providerFactories)];
       const where = config.path ? ` or a model named in ${config.path}` : "";
-      throw new UserError(`unknown model "${spec}"${didYouMean(colon === -1 ? spec : providerName, known)}: use PROVIDER:TARGET with provider ${Object.keys(providerFactories).join(", ")}${where}`, { code: "E_MODEL" });
+      throw new UserError(
+        `unknown model "${spec}"${didYouMean(colon === -1 ? spec : providerName, known)}: use PROVIDER:TARGET with provider ${Object.keys(providerFactories).join(", ")}${where}`,
+        { code: "E_MODEL" },
+      );
     }
   }
   const factory = await providerFactories[providerName]();

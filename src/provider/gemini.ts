@@ -14,10 +14,12 @@ const SAFETY_REASONS = new Set(["SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SP
  * @example GEMINI_API_KEY=... assay run --model gemini:gemini-2.5-flash
  */
 export const geminiProvider: ProviderFactory = ({ target, config = {} }) => {
-  if (!target) throw new UserError("gemini model needs a name: --model gemini:MODEL (e.g. gemini:gemini-2.5-flash)", { code: "E_MODEL_SPEC" });
+  if (!target)
+    throw new UserError("gemini model needs a name: --model gemini:MODEL (e.g. gemini:gemini-2.5-flash)", { code: "E_MODEL_SPEC" });
   const baseUrl = (typeof config.base_url === "string" && config.base_url) || process.env.GEMINI_BASE_URL || undefined;
   const apiKey = process.env.GEMINI_API_KEY || process.env.GOOGLE_API_KEY || undefined;
-  if (!apiKey && !baseUrl) throw new UserError("gemini: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the environment", { code: "E_MISSING_KEY" });
+  if (!apiKey && !baseUrl)
+    throw new UserError("gemini: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the environment", { code: "E_MISSING_KEY" });
   // No httpOptions.retryOptions: the SDK then makes one attempt and the executor does the retrying.
   const client = new GoogleGenAI({ apiKey: apiKey ?? "assay-no-key", vertexai: false, httpOptions: baseUrl ? { baseUrl } : undefined });
   const thinkingBudget = typeof config.thinking_budget === "number" ? config.thinking_budget : undefined;
@@ -62,7 +64,11 @@ class GeminiProvider implements Provider {
     if (this.options.thinkingBudget !== undefined) config.thinkingConfig = { thinkingBudget: this.options.thinkingBudget };
     let response: GenerateContentResponse;
     try {
-      response = await this.client.models.generateContent({ model: this.model, contents: [{ role: "user", parts: [{ text: prompt.text }] }], config });
+      response = await this.client.models.generateContent({
+        model: this.model,
+        contents: [{ role: "user", parts: [{ text: prompt.text }] }],
+        config,
+      });
     } catch (error) {
       throw this.toProviderError(error, retryAfter, context.signal);
     }
@@ -75,7 +81,10 @@ class GeminiProvider implements Provider {
     const usage = response.usageMetadata;
     const blocked = response.promptFeedback?.blockReason;
     const reason = String(candidate?.finishReason ?? (blocked ? "SAFETY" : "STOP"));
-    const text = (candidate?.content?.parts ?? []).filter((part) => !part.thought && typeof part.text === "string").map((part) => part.text).join("");
+    const text = (candidate?.content?.parts ?? [])
+      .filter((part) => !part.thought && typeof part.text === "string")
+      .map((part) => part.text)
+      .join("");
     const generation: Generation = {
       text,
       finishReason: SAFETY_REASONS.has(reason) ? "safety" : reason === "MAX_TOKENS" ? "length" : reason.toLowerCase(),
@@ -85,17 +94,21 @@ class GeminiProvider implements Provider {
       latencyMs,
     };
     const chosen = candidate?.logprobsResult?.chosenCandidates;
-    if (params.logprobs && chosen) generation.tokenLogprobs = chosen.map((c) => ({ token: c.token ?? "", logprob: c.logProbability ?? Number.NaN }));
+    if (params.logprobs && chosen)
+      generation.tokenLogprobs = chosen.map((c) => ({ token: c.token ?? "", logprob: c.logProbability ?? Number.NaN }));
     return generation;
   }
 
   private toProviderError(error: unknown, retryAfter: number | undefined, signal?: AbortSignal): ProviderError {
     const clean = (text: string) => redact(text, this.options.secrets);
     if (signal?.aborted) return new ProviderError(`${this.id}: request aborted`, { retryable: false });
-    if (error instanceof ApiError) return httpError(this.id, error.status, clean(error.message), retryAfter ?? retryDelayFromBody(error.message));
+    if (error instanceof ApiError)
+      return httpError(this.id, error.status, clean(error.message), retryAfter ?? retryDelayFromBody(error.message));
     if (error instanceof SyntaxError) return transportError(this.id, clean(error.message), { malformed: true });
     const name = error instanceof Error ? error.name : "";
-    const message = clean(error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error));
+    const message = clean(
+      error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error),
+    );
     if (name === "TimeoutError" || name === "AbortError") return transportError(this.id, message, { timeout: true });
     if (error instanceof TypeError) return transportError(this.id, message);
     return new ProviderError(`${this.id}: ${message}`, { retryable: false });

@@ -14,13 +14,44 @@ export interface GgufSummary {
 }
 
 /** Architectures whose loader asserts on a missing or zero head count / feed-forward length. */
-const STRICT_ARCHITECTURES = new Set(["llama", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "phi3", "stablelm", "starcoder2", "olmo", "olmo2", "granite", "mistral3", "smollm3"]);
+const STRICT_ARCHITECTURES = new Set([
+  "llama",
+  "qwen2",
+  "qwen3",
+  "gemma",
+  "gemma2",
+  "gemma3",
+  "phi3",
+  "stablelm",
+  "starcoder2",
+  "olmo",
+  "olmo2",
+  "granite",
+  "mistral3",
+  "smollm3",
+]);
 
 /** Bytes per block and elements per block for the common tensor types (ggml's type traits). */
 const BLOCK_LAYOUT: Record<number, [bytes: number, elements: number]> = {
-  0: [4, 1], 1: [2, 1], 2: [18, 32], 3: [20, 32], 6: [22, 32], 7: [24, 32], 8: [34, 32],
-  10: [84, 256], 11: [110, 256], 12: [144, 256], 13: [176, 256], 14: [210, 256], 15: [292, 256],
-  24: [1, 1], 25: [2, 1], 26: [4, 1], 27: [8, 1], 28: [8, 1], 30: [2, 1],
+  0: [4, 1],
+  1: [2, 1],
+  2: [18, 32],
+  3: [20, 32],
+  6: [22, 32],
+  7: [24, 32],
+  8: [34, 32],
+  10: [84, 256],
+  11: [110, 256],
+  12: [144, 256],
+  13: [176, 256],
+  14: [210, 256],
+  15: [292, 256],
+  24: [1, 1],
+  25: [2, 1],
+  26: [4, 1],
+  27: [8, 1],
+  28: [8, 1],
+  30: [2, 1],
 };
 
 /**
@@ -68,15 +99,25 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
   if (!architecture) fail("metadata key general.architecture is missing");
   const supported = Object.values((llamaCpp as unknown as { GgufArchitectureType: Record<string, string> }).GgufArchitectureType);
   if (!supported.includes(architecture)) {
-    fail(`unsupported architecture "${architecture}" (general.architecture); llama.cpp in node-llama-cpp 3.21.1 supports ${supported.filter((a) => a !== "(unknown)").slice(0, 12).join(", ")}, ...`);
+    fail(
+      `unsupported architecture "${architecture}" (general.architecture); llama.cpp in node-llama-cpp 3.21.1 supports ${supported
+        .filter((a) => a !== "(unknown)")
+        .slice(0, 12)
+        .join(", ")}, ...`,
+    );
   }
   const arch = md[architecture] ?? {};
   const attention = (arch.attention ?? {}) as Record<string, unknown>;
   const positive = (value: unknown) => (Array.isArray(value) ? value.some((v) => Number(v) > 0) : Number(value) > 0);
   const strict = STRICT_ARCHITECTURES.has(architecture);
-  for (const [key, value] of [["attention.head_count", attention.head_count], ["feed_forward_length", arch.feed_forward_length]] as const) {
+  for (const [key, value] of [
+    ["attention.head_count", attention.head_count],
+    ["feed_forward_length", arch.feed_forward_length],
+  ] as const) {
     if ((strict && value === undefined) || (value !== undefined && !positive(value))) {
-      fail(`metadata key ${architecture}.${key} is ${value === undefined ? "missing" : `${String(value)}`}; llama.cpp would abort the process on this file`);
+      fail(
+        `metadata key ${architecture}.${key} is ${value === undefined ? "missing" : `${String(value)}`}; llama.cpp would abort the process on this file`,
+      );
     }
   }
   for (const key of ["embedding_length", "block_count"]) {

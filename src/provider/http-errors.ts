@@ -32,8 +32,17 @@ export function redact(text: string, secrets: (string | undefined)[]): string {
 
 /** A ProviderError for an HTTP status, classified for retrying. `detail` must already be redacted. */
 export function httpError(provider: string, status: number, detail: string, retryAfter?: number): ProviderError {
-  const hint = status === 401 || status === 403 ? " (check the API key in the environment)" : status === 404 ? " (check the model name and base URL)" : "";
-  return new ProviderError(`${provider}: HTTP ${status}${hint}: ${truncate(detail, 500)}`, { retryable: isRetryableStatus(status), status, retryAfterMs: retryAfter });
+  const hint =
+    status === 401 || status === 403
+      ? " (check the API key in the environment)"
+      : status === 404
+        ? " (check the model name and base URL)"
+        : "";
+  return new ProviderError(`${provider}: HTTP ${status}${hint}: ${truncate(detail, 500)}`, {
+    retryable: isRetryableStatus(status),
+    status,
+    retryAfterMs: retryAfter,
+  });
 }
 
 /** A ProviderError for a failure with no HTTP status: timeouts, resets, refused connections are retryable. */

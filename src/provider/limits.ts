@@ -82,7 +82,10 @@ export class LimitedProvider implements Provider {
   private readonly requests?: RateWindow;
   private readonly tokens?: RateWindow;
 
-  constructor(readonly inner: Provider, private readonly limits: LimitOptions) {
+  constructor(
+    readonly inner: Provider,
+    private readonly limits: LimitOptions,
+  ) {
     this.id = inner.id;
     this.concurrency = limits.concurrency ?? inner.concurrency;
     this.cacheable = inner.cacheable;
@@ -98,20 +101,30 @@ export class LimitedProvider implements Provider {
     if (inner.loglikelihood) {
       const score = inner.loglikelihood.bind(inner);
       this.loglikelihood = (prompt, continuations, context) =>
-        this.limited(estimateTokens(prompt.text + continuations.join("")), context, (ctx) => score(prompt, continuations, ctx), () => undefined);
+        this.limited(
+          estimateTokens(prompt.text + continuations.join("")),
+          context,
+          (ctx) => score(prompt, continuations, ctx),
+          () => undefined,
+        );
     }
   }
 
   generate(prompt: Prompt, params: GenerateParams, context: CallContext): Promise<Generation> {
     const estimate = estimateTokens((prompt.system ?? "") + prompt.text) + params.maxTokens;
-    return this.limited(estimate, context, (ctx) => this.inner.generate(prompt, params, ctx), (generation) => {
-      const used = (generation.inputTokens ?? 0) + (generation.outputTokens ?? 0);
-      const price = this.limits.price;
-      if (price && generation.inputTokens !== undefined && generation.outputTokens !== undefined) {
-        generation.costUsd = (generation.inputTokens * price.input + generation.outputTokens * price.output) / 1e6;
-      }
-      return used > 0 ? used : undefined;
-    });
+    return this.limited(
+      estimate,
+      context,
+      (ctx) => this.inner.generate(prompt, params, ctx),
+      (generation) => {
+        const used = (generation.inputTokens ?? 0) + (generation.outputTokens ?? 0);
+        const price = this.limits.price;
+        if (price && generation.inputTokens !== undefined && generation.outputTokens !== undefined) {
+          generation.costUsd = (generation.inputTokens * price.input + generation.outputTokens * price.output) / 1e6;
+        }
+        return used > 0 ? used : undefined;
+      },
+    );
   }
 
   /** Prefill counters of a local model (see LocalProvider.stats); undefined for other backends. */
@@ -123,7 +136,12 @@ export class LimitedProvider implements Provider {
     return this.inner.close?.() ?? Promise.resolve();
   }
 
-  private async limited<T>(estimate: number, context: CallContext, call: (context: CallContext) => Promise<T>, settle: (result: T) => number | undefined): Promise<T> {
+  private async limited<T>(
+    estimate: number,
+    context: CallContext,
+    call: (context: CallContext) => Promise<T>,
+    settle: (result: T) => number | undefined,
+  ): Promise<T> {
     // No limits to apply: one await instead of a closure and four (a fast model is bound by this path).
     if (!this.semaphore && !this.requests && !this.tokens && !this.limits.timeoutMs) {
       const result = await call(context);

@@ -30,7 +30,10 @@ export function llamaRuntime(gpu: boolean): Promise<Llama> {
       },
     }).catch((error: unknown) => {
       runtimes.delete(key);
-      throw new UserError(`cannot start llama.cpp (node-llama-cpp prebuilt binaries${gpu ? ", gpu: auto" : ""}): ${error instanceof Error ? error.message : String(error)}`, { code: "E_LLAMA_RUNTIME", cause: error });
+      throw new UserError(
+        `cannot start llama.cpp (node-llama-cpp prebuilt binaries${gpu ? ", gpu: auto" : ""}): ${error instanceof Error ? error.message : String(error)}`,
+        { code: "E_LLAMA_RUNTIME", cause: error },
+      );
     });
     runtimes.set(key, runtime);
   }
@@ -50,6 +53,9 @@ export async function loadLocalModel(path: string, options: { gpu: boolean }): P
     await new Promise((resolve) => setTimeout(resolve, 20));
     const reasons = recentLogs.slice(Math.min(logStart, recentLogs.length)).filter(Boolean).slice(-3);
     const detail = reasons.length ? `: ${reasons.join("; ")}` : "";
-    throw new UserError(`cannot load model ${path}: llama.cpp rejected it (${error instanceof Error ? error.message : String(error)})${detail}`, { code: "E_MODEL_FILE", cause: error });
+    throw new UserError(
+      `cannot load model ${path}: llama.cpp rejected it (${error instanceof Error ? error.message : String(error)})${detail}`,
+      { code: "E_MODEL_FILE", cause: error },
+    );
   }
 }

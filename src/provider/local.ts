@@ -2,7 +2,15 @@
 // Loaded once per provider; calls share it through a pool of parallel context sequences.
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { JinjaTemplateChatWrapper, resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
+import {
+  JinjaTemplateChatWrapper,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type LlamaContext,
+  type LlamaModel,
+  type Token,
+} from "node-llama-cpp";
 import { ProviderError, UserError } from "../errors.ts";
 import { packagePath } from "../package-paths.ts";
 import { loadLocalModel } from "./local-runtime.ts";
@@ -47,7 +55,8 @@ export const localProvider: ProviderFactory = async ({ target, config, cwd }) =>
   let path: string;
   if (target === "demo") {
     path = demoModelPath;
-    if (!existsSync(path)) throw new UserError(`the demo model ${path} does not exist yet; run \`npm run train:demo\` to build it`, { code: "E_MODEL_FILE" });
+    if (!existsSync(path))
+      throw new UserError(`the demo model ${path} does not exist yet; run \`npm run train:demo\` to build it`, { code: "E_MODEL_FILE" });
   } else if (!target) {
     throw new UserError(`local model needs a path: --model local:PATH.gguf (or \`path:\` in assay.config.yaml)`, { code: "E_MODEL_SPEC" });
   } else {
@@ -58,10 +67,18 @@ export const localProvider: ProviderFactory = async ({ target, config, cwd }) =>
   const sequences = Math.max(1, options.concurrency ?? 1);
   let context: LlamaContext;
   try {
-    context = await model.createContext({ contextSize, sequences, threads: options.threads ?? 1, flashAttention: options.flashAttention ?? false });
+    context = await model.createContext({
+      contextSize,
+      sequences,
+      threads: options.threads ?? 1,
+      flashAttention: options.flashAttention ?? false,
+    });
   } catch (error) {
     await model.dispose();
-    throw new UserError(`cannot create a llama.cpp context of ${contextSize} tokens x ${sequences} sequences for ${path}: ${error instanceof Error ? error.message : String(error)}; lower context_size or concurrency`, { code: "E_MODEL_CONTEXT", cause: error });
+    throw new UserError(
+      `cannot create a llama.cpp context of ${contextSize} tokens x ${sequences} sequences for ${path}: ${error instanceof Error ? error.message : String(error)}; lower context_size or concurrency`,
+      { code: "E_MODEL_CONTEXT", cause: error },
+    );
   }
   return new LocalProvider(`local:${target}`, model, context, options, summary.chatTemplate, path);
 };
@@ -101,7 +118,13 @@ export class LocalProvider implements Provider {
     this.id = options.chat ? `${id}?chat=true` : id;
     this.concurrency = context.totalSequences;
     const all = Array.from({ length: context.totalSequences }, () =>
-      context.getSequence({ contextShift: { strategy: () => { throw new ProviderError(`context of ${context.contextSize} tokens is full`); } } }),
+      context.getSequence({
+        contextShift: {
+          strategy: () => {
+            throw new ProviderError(`context of ${context.contextSize} tokens is full`);
+          },
+        },
+      }),
     );
     this.pool = new SequencePool(all);
     if (options.chat) {
@@ -143,12 +166,16 @@ export class LocalProvider implements Provider {
       let text: string | undefined;
       if (params.maxTokens <= 0) finishReason = "length";
       else {
-        const iterator = sequence.evaluateWithMetadata(tokens.slice(reused), { confidence: params.logprobs === true }, {
-          temperature: greedy ? 0 : params.temperature,
-          topK: params.topK ?? 0,
-          topP: params.topP ?? 1,
-          seed: params.seed === undefined ? undefined : Math.abs(Math.trunc(params.seed)),
-        });
+        const iterator = sequence.evaluateWithMetadata(
+          tokens.slice(reused),
+          { confidence: params.logprobs === true },
+          {
+            temperature: greedy ? 0 : params.temperature,
+            topK: params.topK ?? 0,
+            topP: params.topP ?? 1,
+            seed: params.seed === undefined ? undefined : Math.abs(Math.trunc(params.seed)),
+          },
+        );
         for await (const next of iterator) {
           if (context.signal?.aborted) throw new ProviderError("aborted", { retryable: false });
           output.push(next.token);
@@ -177,8 +204,20 @@ export class LocalProvider implements Provider {
       }
       this.counters.generatedTokens += output.length;
       text ??= this.model.detokenize(output);
-      const generation: Generation = { text, finishReason, inputTokens: tokens.length, outputTokens: output.length, latencyMs: performance.now() - started };
-      if (params.logprobs) generation.tokenLogprobs = logprobs.map((logprob, i): TokenLogprob => ({ token: this.model.detokenize([output[i]], false, output.slice(Math.max(0, i - 4), i)), logprob }));
+      const generation: Generation = {
+        text,
+        finishReason,
+        inputTokens: tokens.length,
+        outputTokens: output.length,
+        latencyMs: performance.now() - started,
+      };
+      if (params.logprobs)
+        generation.tokenLogprobs = logprobs.map(
+          (logprob, i): TokenLogprob => ({
+            token: this.model.detokenize([output[i]], false, output.slice(Math.max(0, i - 4), i)),
+            logprob,
+          }),
+        );
       return generation;
     } catch (error) {
       throw this.asProviderError(error);
@@ -195,7 +234,8 @@ export class LocalProvider implements Provider {
    */
   async loglikelihood(prompt: Prompt, continuations: string[], context: CallContext): Promise<{ logprob: number; tokens: number }[]> {
     const promptTokens = this.promptTokens(prompt);
-    if (promptTokens.length === 0) throw new ProviderError("cannot score a continuation of an empty prompt: the model adds no BOS token", { retryable: false });
+    if (promptTokens.length === 0)
+      throw new ProviderError("cannot score a continuation of an empty prompt: the model adds no BOS token", { retryable: false });
     const targets = continuations.map((continuation) => this.continuationTokens(prompt, promptTokens, continuation));
     for (const target of targets) this.checkLength(target.tokens.length, target.tokens.length);
     const sequence = await this.pool.acquire(promptTokens);
@@ -213,7 +253,10 @@ export class LocalProvider implements Provider {
         const input = tokens.slice(reused).map((token, i) => {
           const position = reused + i;
           return position >= start - 1 && position < tokens.length - 1
-            ? ([token, { generateNext: { probabilities: true, options: { temperature: 0 } } }] as [Token, { generateNext: { probabilities: boolean; options: { temperature: number } } }])
+            ? ([token, { generateNext: { probabilities: true, options: { temperature: 0 } } }] as [
+                Token,
+                { generateNext: { probabilities: boolean; options: { temperature: number } } },
+              ])
             : token;
         });
         const outputs = await sequence.controlledEvaluate(input);
@@ -268,7 +311,10 @@ export class LocalProvider implements Provider {
   private checkLength(promptTokens: number, needed: number): void {
     const size = this.context.contextSize;
     if (needed > size) {
-      throw new ProviderError(`prompt is ${promptTokens} tokens but the model's context holds ${size} tokens (${this.id}); raise context_size in assay.config.yaml or shorten the prompt — assay never truncates prompts`, { retryable: false });
+      throw new ProviderError(
+        `prompt is ${promptTokens} tokens but the model's context holds ${size} tokens (${this.id}); raise context_size in assay.config.yaml or shorten the prompt — assay never truncates prompts`,
+        { retryable: false },
+      );
     }
   }
 
@@ -279,7 +325,10 @@ export class LocalProvider implements Provider {
 
   private asProviderError(error: unknown): ProviderError {
     if (error instanceof ProviderError) return error;
-    return new ProviderError(`llama.cpp failed (${this.id}): ${error instanceof Error ? error.message : String(error)}`, { retryable: false, cause: error });
+    return new ProviderError(`llama.cpp failed (${this.id}): ${error instanceof Error ? error.message : String(error)}`, {
+      retryable: false,
+      cause: error,
+    });
   }
 }
 

@@ -15,7 +15,10 @@ export const openaiProvider: ProviderFactory = ({ target, config = {} }) => {
   const baseURL = stringOption(config.base_url) ?? (process.env.OPENAI_BASE_URL || undefined);
   const apiKey = process.env.OPENAI_API_KEY || undefined;
   if (!apiKey && !baseURL) {
-    throw new UserError("openai: OPENAI_API_KEY is not set; export it, or set OPENAI_BASE_URL (or base_url in assay.config.yaml) for a server that needs no key", { code: "E_MISSING_KEY" });
+    throw new UserError(
+      "openai: OPENAI_API_KEY is not set; export it, or set OPENAI_BASE_URL (or base_url in assay.config.yaml) for a server that needs no key",
+      { code: "E_MISSING_KEY" },
+    );
   }
   // Retries and per-call timeouts belong to the executor and the limits wrapper, not the SDK.
   const client = new OpenAI({ apiKey: apiKey ?? "assay-no-key", baseURL, maxRetries: 0 });
@@ -38,7 +41,11 @@ class OpenAIProvider implements Provider {
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (prompt.system) messages.push({ role: "system", content: prompt.system });
     messages.push({ role: "user", content: prompt.text });
-    const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming & { top_k?: number } = { model: this.model, messages, temperature: params.temperature };
+    const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming & { top_k?: number } = {
+      model: this.model,
+      messages,
+      temperature: params.temperature,
+    };
     // OpenAI itself wants max_completion_tokens (max_tokens is deprecated there); compatible servers know max_tokens.
     if (this.options.official) body.max_completion_tokens = params.maxTokens;
     else body.max_tokens = params.maxTokens;
@@ -75,7 +82,8 @@ class OpenAIProvider implements Provider {
     if (error instanceof APIUserAbortError) return new ProviderError(`${this.id}: request aborted`, { retryable: false });
     if (error instanceof APIConnectionTimeoutError) return transportError(this.id, clean(error.message), { timeout: true });
     if (error instanceof APIConnectionError) return transportError(this.id, clean(error.message));
-    if (error instanceof APIError && typeof error.status === "number") return httpError(this.id, error.status, clean(error.message), retryAfterMs(error.headers));
+    if (error instanceof APIError && typeof error.status === "number")
+      return httpError(this.id, error.status, clean(error.message), retryAfterMs(error.headers));
     if (error instanceof SyntaxError) return transportError(this.id, clean(error.message), { malformed: true });
     return new ProviderError(`${this.id}: ${clean(error instanceof Error ? error.message : String(error))}`, { retryable: false });
   }

@@ -72,7 +72,9 @@ export const replayProvider: ProviderFactory = ({ target, cwd }) => {
       const lines = lookup(context);
       if (!lines) {
         const task = context.task.slice(context.task.indexOf("/") + 1);
-        throw new ProviderError(`replay ${target}: no recorded output for task "${task}", item "${context.item}", strategy "${context.strategy}"`);
+        throw new ProviderError(
+          `replay ${target}: no recorded output for task "${task}", item "${context.item}", strategy "${context.strategy}"`,
+        );
       }
       for (const line of lines) line.used = true;
       return { text: lines[0].output, finishReason: "stop", latencyMs: 0 };
@@ -108,7 +110,10 @@ function parseReplay(text: string, shown: string): Map<string, ItemLines> {
     const line: RecordedLine = { line: i + 1, task: r.task, item: String(r.item), strategy: r.strategy, output: r.output, used: false };
     const key = `${line.task}\u0000${line.item}`;
     let group = byItem.get(key);
-    if (!group) byItem.set(key, (group = { exact: new Map(), called: false, strategiesCalled: new Set() }));
+    if (!group) {
+      group = { exact: new Map(), called: false, strategiesCalled: new Set() };
+      byItem.set(key, group);
+    }
     const same = line.strategy === undefined ? group.anyStrategy : group.exact.get(line.strategy);
     if (same && same[0].output !== line.output) {
       const what = `task "${line.task}", item "${line.item}"${line.strategy === undefined ? " (any strategy)" : `, strategy "${line.strategy}"`}`;
@@ -123,7 +128,8 @@ function parseReplay(text: string, shown: string): Map<string, ItemLines> {
 }
 
 function rowProblem(row: unknown): string | null {
-  if (typeof row !== "object" || row === null || Array.isArray(row)) return 'each line must be a JSON object {"task", "item", "strategy"?, "output"}';
+  if (typeof row !== "object" || row === null || Array.isArray(row))
+    return 'each line must be a JSON object {"task", "item", "strategy"?, "output"}';
   const r = row as Record<string, unknown>;
   for (const field of ["task", "item", "output"]) if (r[field] === undefined) return `missing field "${field}"`;
   if (typeof r.task !== "string") return 'field "task" must be a string';
@@ -138,7 +144,10 @@ function unusedNotes(byItem: Map<string, ItemLines>, tasksCalled: Set<string>, s
   const groups = new Map<string, { lines: number[]; items: Set<string>; reason: (items: string[]) => string }>();
   const add = (key: string, line: RecordedLine, reason: (items: string[]) => string) => {
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { lines: [], items: new Set(), reason }));
+    if (!group) {
+      group = { lines: [], items: new Set(), reason };
+      groups.set(key, group);
+    }
     group.lines.push(line.line);
     group.items.add(line.item);
   };
@@ -149,12 +158,23 @@ function unusedNotes(byItem: Map<string, ItemLines>, tasksCalled: Set<string>, s
       if (!tasksCalled.has(line.task)) add(`task\u0000${line.task}`, line, () => `task ${task} is not in this run`);
       else if (!group.called) add(`item\u0000${line.task}`, line, (items) => `task ${task} has no item ${quoted(items)} in this run`);
       else if (line.strategy !== undefined && !group.strategiesCalled.has(line.strategy)) {
-        add(`strategy\u0000${line.task}\u0000${line.strategy}`, line, () => `task ${task} has no strategy ${JSON.stringify(line.strategy)} in this run`);
-      } else add(`shadowed\u0000${line.task}`, line, (items) => `task ${task}, item ${quoted(items)}: not needed, each strategy has its own line`);
+        add(
+          `strategy\u0000${line.task}\u0000${line.strategy}`,
+          line,
+          () => `task ${task} has no strategy ${JSON.stringify(line.strategy)} in this run`,
+        );
+      } else
+        add(
+          `shadowed\u0000${line.task}`,
+          line,
+          (items) => `task ${task}, item ${quoted(items)}: not needed, each strategy has its own line`,
+        );
     }
   }
   const sorted = [...groups.values()].map((g) => ({ ...g, lines: g.lines.sort((a, b) => a - b) })).sort((a, b) => a.lines[0] - b.lines[0]);
-  const notes = sorted.slice(0, MAX_NOTES).map(({ lines, items, reason }) => `replay ${shown}:${listed(lines.map(String), "lines")}: ${reason([...items])}`);
+  const notes = sorted
+    .slice(0, MAX_NOTES)
+    .map(({ lines, items, reason }) => `replay ${shown}:${listed(lines.map(String), "lines")}: ${reason([...items])}`);
   const rest = sorted.slice(MAX_NOTES).reduce((n, g) => n + g.lines.length, 0);
   if (rest) notes.push(`replay ${shown}: ... and ${rest} more unused lines`);
   return notes;
@@ -166,5 +186,8 @@ function listed(values: string[], noun: string): string {
 }
 
 function quoted(items: string[]): string {
-  return listed(items.map((i) => JSON.stringify(i)), "items");
+  return listed(
+    items.map((i) => JSON.stringify(i)),
+    "items",
+  );
 }

@@ -51,7 +51,12 @@ export interface ComparisonRow {
  * Compare side B against side A cell by cell. Cells pair on task and metric, and on
  * strategy and model unless a side fixes them (or each side has a single model).
  */
-export function compareRuns(db: Db, a: CompareSide, b: CompareSide, options: { seed?: number; iterations?: number; confidence?: number } = {}): ComparisonRow[] {
+export function compareRuns(
+  db: Db,
+  a: CompareSide,
+  b: CompareSide,
+  options: { seed?: number; iterations?: number; confidence?: number } = {},
+): ComparisonRow[] {
   for (const side of [a, b]) if (!getRun(db, side.run)) throw new UserError(`no run ${side.run}`, { code: "E_COMPARE" });
   const allA = runCells(db, a.run);
   const allB = a.run === b.run ? allA : runCells(db, b.run);
@@ -59,11 +64,13 @@ export function compareRuns(db: Db, a: CompareSide, b: CompareSide, options: { s
   if (problems.length === 1) throw new UserError(problems[0], { code: "E_COMPARE" });
   if (problems.length > 1) throw new ValidationError(problems);
   const narrow = (side: CompareSide, cells: RunCell[]) =>
-    cells.filter((c) => (side.model === undefined || c.model === side.model) && (side.strategy === undefined || c.strategy === side.strategy));
+    cells.filter(
+      (c) => (side.model === undefined || c.model === side.model) && (side.strategy === undefined || c.strategy === side.strategy),
+    );
   const cellsA = narrow(a, allA);
   const cellsB = narrow(b, allB);
   const single = (cells: RunCell[]) => new Set(cells.map((c) => c.model)).size === 1;
-  const ignoreModel = (a.model !== undefined || b.model !== undefined) || (single(cellsA) && single(cellsB));
+  const ignoreModel = a.model !== undefined || b.model !== undefined || (single(cellsA) && single(cellsB));
   const ignoreStrategy = a.strategy !== undefined || b.strategy !== undefined;
   const key = (c: RunCell) => [c.task, c.scorer, ignoreStrategy ? "" : c.strategy, ignoreModel ? "" : c.model].join("\u0000");
   const byKey = new Map(cellsB.map((c) => [key(c), c]));
@@ -86,16 +93,28 @@ function unknownNames(label: string, side: CompareSide, cells: RunCell[]): strin
     const known = [...new Set(cells.map((c) => c[what]))];
     if (known.includes(value)) return;
     const flag = `--${label.toLowerCase()}-${what}`;
-    problems.push(`${flag}: run ${side.run} has no ${what} "${value}"${didYouMean(value, known)} (known: ${known.length ? known.join(", ") : "none"})`);
+    problems.push(
+      `${flag}: run ${side.run} has no ${what} "${value}"${didYouMean(value, known)} (known: ${known.length ? known.join(", ") : "none"})`,
+    );
   };
   check("model", side.model);
   check("strategy", side.strategy);
   return problems;
 }
 
-function compareCell(db: Db, ca: RunCell, cb: RunCell, options: { seed?: number; iterations?: number; confidence?: number }): ComparisonRow | undefined {
+function compareCell(
+  db: Db,
+  ca: RunCell,
+  cb: RunCell,
+  options: { seed?: number; iterations?: number; confidence?: number },
+): ComparisonRow | undefined {
   const boot = { seed: options.seed ?? 0, iterations: options.iterations ?? 1000, confidence: options.confidence ?? 0.95 };
-  const side = (c: RunCell, value: number): ComparisonSide => ({ model: c.model, strategy: c.strategy, value, unscored: unscoredCount(db, c.modelId, c.strategyId, c.scorerId) });
+  const side = (c: RunCell, value: number): ComparisonSide => ({
+    model: c.model,
+    strategy: c.strategy,
+    value,
+    unscored: unscoredCount(db, c.modelId, c.strategyId, c.scorerId),
+  });
   if (ca.corpus && cb.corpus) {
     const sa = itemCorpusStats(db, ca.modelId, ca.strategyId, ca.scorerId);
     const sb = itemCorpusStats(db, cb.modelId, cb.strategyId, cb.scorerId);
@@ -117,13 +136,31 @@ function compareCell(db: Db, ca: RunCell, cb: RunCell, options: { seed?: number;
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const passFail = xa.every((x) => x === 0 || x === 1) && xb.every((x) => x === 0 || x === 1);
   if (passFail) {
-    const r = mcnemar(xa.map((x) => x === 1), xb.map((x) => x === 1), { confidence: boot.confidence });
+    const r = mcnemar(
+      xa.map((x) => x === 1),
+      xb.map((x) => x === 1),
+      { confidence: boot.confidence },
+    );
     return { task: ca.task, metric: ca.scorer, a: side(ca, mean(xa)), b: side(cb, mean(xb)), ...fields(r) };
   }
   const r = pairedBootstrap(xa, xb, boot);
-  return { task: ca.task, metric: ca.scorer, a: side(ca, mean(xa)), b: side(cb, mean(xb)), ...fields(r), tTestPValue: pairedTTest(xa, xb, { confidence: boot.confidence }).pValue };
+  return {
+    task: ca.task,
+    metric: ca.scorer,
+    a: side(ca, mean(xa)),
+    b: side(cb, mean(xb)),
+    ...fields(r),
+    tTestPValue: pairedTTest(xa, xb, { confidence: boot.confidence }).pValue,
+  };
 }
 
 function fields(r: PairedComparison) {
-  return { n: r.n, difference: r.difference, ci: r.interval, pValue: r.pValue, test: r.test, minimumDetectableEffect: r.minimumDetectableEffect };
+  return {
+    n: r.n,
+    difference: r.difference,
+    ci: r.interval,
+    pValue: r.pValue,
+    test: r.test,
+    minimumDetectableEffect: r.minimumDetectableEffect,
+  };
 }

@@ -68,7 +68,25 @@ function record(runId: number, row: TrialRow): ExportRecord {
   };
 }
 
-const fixedColumns = ["run", "task", "item", "model", "strategy", "sample", "status", "error", "system", "prompt", "output", "answer", "targets", "latency_ms", "input_tokens", "output_tokens", "cost_usd"] as const;
+const fixedColumns = [
+  "run",
+  "task",
+  "item",
+  "model",
+  "strategy",
+  "sample",
+  "status",
+  "error",
+  "system",
+  "prompt",
+  "output",
+  "answer",
+  "targets",
+  "latency_ms",
+  "input_tokens",
+  "output_tokens",
+  "cost_usd",
+] as const;
 
 /** A CSV cell for a value of an item's field: text as it is, anything else as JSON. */
 function fieldCell(value: unknown): string | number | boolean | null {

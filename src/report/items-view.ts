@@ -38,7 +38,9 @@ function checkFilter(db: Db, runId: number, filter: TrialFilter): void {
   const problems: string[] = [];
   const check = (flag: string, value: string | undefined, known: string[], extra: string[] = []) => {
     if (value === undefined || known.includes(value) || extra.includes(value)) return;
-    problems.push(`${flag}: run ${runId} has no ${flag.slice(2)} "${value}"${didYouMean(value, known)} (it has: ${known.join(", ") || "none"})`);
+    problems.push(
+      `${flag}: run ${runId} has no ${flag.slice(2)} "${value}"${didYouMean(value, known)} (it has: ${known.join(", ") || "none"})`,
+    );
   };
   const taskIds = names.tasks.flatMap((t) => [t.slice(t.indexOf("/") + 1), t.slice(0, t.indexOf("/"))]);
   check("--task", filter.task, names.tasks, taskIds);
@@ -65,7 +67,9 @@ function score(s: TrialRow["scores"][number]): string {
 
 /** One trial as terminal text: a heading line, then prompt, output, answer, targets, scores or error. */
 export function itemText(row: TrialRow): string {
-  const heading = [row.task, `item ${row.item}`, row.model, row.strategy, `sample ${row.sample}`, row.status].map((x) => terminalText(x).replace(/\n/g, "\\x0a")).join("  ");
+  const heading = [row.task, `item ${row.item}`, row.model, row.strategy, `sample ${row.sample}`, row.status]
+    .map((x) => terminalText(x).replace(/\n/g, "\\x0a"))
+    .join("  ");
   const out = [heading];
   if (row.system !== null) out.push(field("system", row.system));
   if (row.prompt !== null) out.push(field("prompt", row.prompt));

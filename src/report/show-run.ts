@@ -25,7 +25,8 @@ export interface RunReport {
  */
 export function showRun(db: Db, runId?: number): RunReport {
   const run = runId !== undefined ? getRun(db, runId) : listRuns(db)[0];
-  if (!run) throw new UserError(runId !== undefined ? `no run ${runId} in ${storePath(db)}` : `no runs in ${storePath(db)}`, { code: "E_SHOW" });
+  if (!run)
+    throw new UserError(runId !== undefined ? `no run ${runId} in ${storePath(db)}` : `no runs in ${storePath(db)}`, { code: "E_SHOW" });
   const liveness = livenessOf(run);
   const progress = runProgress(db, run.id).get(run.id)!;
   const summary = runSummary(db, run.id, { seed: run.seed });
@@ -35,7 +36,10 @@ export function showRun(db: Db, runId?: number): RunReport {
 /** Why a run's numbers are partial, or undefined for a finished run. */
 export function partialWarning(runId: number, liveness: RunLiveness, progress: RunProgress): string | undefined {
   if (liveness.state === "done") return undefined;
-  const sofar = progress.planned === null ? `${countOf(progress.trials, "trial")} so far` : `${progress.trials} of ${countOf(progress.planned, "planned trial")} so far`;
+  const sofar =
+    progress.planned === null
+      ? `${countOf(progress.trials, "trial")} so far`
+      : `${progress.trials} of ${countOf(progress.planned, "planned trial")} so far`;
   const partial = `its numbers are partial (${sofar})`;
   const resume = `finish it with: assay run --resume ${runId}`;
   const owner = liveness.owner ? `process ${liveness.owner.pid} on ${liveness.owner.host}` : "";

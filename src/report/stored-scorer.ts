@@ -19,7 +19,10 @@ export function scorerFromStored(argsJson: string): Scorer {
   const name = typeof spec?.name === "string" ? spec.name : undefined;
   const factory = name !== undefined && Object.hasOwn(scorerFactories, name) ? scorerFactories[name] : undefined;
   if (!factory) {
-    throw new UserError(`the run was scored with scorer "${String(name)}", which this assay does not have${didYouMean(String(name), Object.keys(scorerFactories))}`, { code: "E_SCORER" });
+    throw new UserError(
+      `the run was scored with scorer "${String(name)}", which this assay does not have${didYouMean(String(name), Object.keys(scorerFactories))}`,
+      { code: "E_SCORER" },
+    );
   }
   const args = spec.args && typeof spec.args === "object" ? (spec.args as Record<string, unknown>) : {};
   return factory(args);

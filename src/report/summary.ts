@@ -32,7 +32,11 @@ export interface SummaryResult {
 }
 
 /** Summarise a stored run (aggregation in SQL; corpus metrics stream their statistics). */
-export function runSummary(db: Db, runId: number, options: { confidence?: number; bootstrapIterations?: number; seed?: number } = {}): { results: SummaryResult[]; trials: number; errors: number } {
+export function runSummary(
+  db: Db,
+  runId: number,
+  options: { confidence?: number; bootstrapIterations?: number; seed?: number } = {},
+): { results: SummaryResult[]; trials: number; errors: number } {
   const confidence = options.confidence ?? 0.95;
   const counts = new Map(trialCounts(db, runId).map((c) => [`${c.taskId}/${c.modelId}/${c.strategyId}`, c]));
   const results: SummaryResult[] = [];
@@ -60,12 +64,22 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
       const scorer = scorerFromStored(row.args);
       // The bootstrap resamples items (an item's repeated samples stay together).
       const perItem = [...itemCorpusStats(db, row.modelId, row.strategyId, row.scorerId).values()];
-      const boot = perItem.length >= 2 ? bootstrapCorpus(perItem, scorer.aggregate!, { confidence, iterations: options.bootstrapIterations ?? 1000, seed: options.seed ?? 0 }) : undefined;
+      const boot =
+        perItem.length >= 2
+          ? bootstrapCorpus(perItem, scorer.aggregate!, {
+              confidence,
+              iterations: options.bootstrapIterations ?? 1000,
+              seed: options.seed ?? 0,
+            })
+          : undefined;
       const value = boot ? boot.estimate : perItem.length ? scorer.aggregate!(perItem[0]) : null;
       const ci = boot ? boot.interval : null;
       results.push({ ...base, value, ci, interval: ci ? "bootstrap" : "none" });
     } else if (definition.clusterField) {
-      const items = itemScores(db, row.modelId, row.strategyId, row.scorerId).map((i) => ({ value: i.value, cluster: i.cluster ?? i.itemKey }));
+      const items = itemScores(db, row.modelId, row.strategyId, row.scorerId).map((i) => ({
+        value: i.value,
+        cluster: i.cluster ?? i.itemKey,
+      }));
       const clustered = clusteredMean(items, { confidence, distribution: "t" });
       const ok = clustered.clusters >= 2;
       results.push({ ...base, value: clustered.mean, ci: ok ? clustered.interval : null, interval: ok ? "cluster" : "none" });
@@ -80,7 +94,20 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
   // Task x model x strategy combinations where every trial errored still get a row.
   for (const [key, c] of counts) {
     if (covered.has(key)) continue;
-    results.push({ task: c.task, model: c.model, strategy: c.strategy, metric: "-", value: null, ci: null, interval: "none", n: 0, errors: c.errors, noAnswer: c.noAnswer, unscored: 0, corpus: false });
+    results.push({
+      task: c.task,
+      model: c.model,
+      strategy: c.strategy,
+      metric: "-",
+      value: null,
+      ci: null,
+      interval: "none",
+      n: 0,
+      errors: c.errors,
+      noAnswer: c.noAnswer,
+      unscored: 0,
+      corpus: false,
+    });
   }
   let trials = 0;
   let errors = 0;
@@ -101,12 +128,25 @@ export function runSummary(db: Db, runId: number, options: { confidence?: number
  * [0.893, 1.007] for pass@5), keeps a width when every item passes, and for pass@1 with one
  * sample per item is exactly the pass rate's Wilson interval.
  */
-function passAtRows(db: Db, row: ScoreAggregateRow, base: Omit<SummaryResult, "value" | "ci" | "interval">, ks: number[], confidence: number): SummaryResult[] {
+function passAtRows(
+  db: Db,
+  row: ScoreAggregateRow,
+  base: Omit<SummaryResult, "value" | "ci" | "interval">,
+  ks: number[],
+  confidence: number,
+): SummaryResult[] {
   const items = itemScores(db, row.modelId, row.strategyId, row.scorerId);
   return ks.map((k) => {
     const values = items.filter((i) => i.samples >= k).map((i) => passAtK(i.samples, Math.round(i.value * i.samples), k));
     const sum = values.reduce((s, v) => s + v, 0);
     const ci = values.length >= 1 ? wilsonInterval(sum, values.length, confidence) : null;
-    return { ...base, metric: `${row.scorer} pass@${k}`, n: values.length, value: values.length ? sum / values.length : null, ci, interval: ci ? ("wilson" as const) : ("none" as const) };
+    return {
+      ...base,
+      metric: `${row.scorer} pass@${k}`,
+      n: values.length,
+      value: values.length ? sum / values.length : null,
+      ci,
+      interval: ci ? ("wilson" as const) : ("none" as const),
+    };
   });
 }

@@ -46,7 +46,11 @@ export function columns(header: string[], rows: string[][], options: { rightAlig
   const safe = rows.map((r) => r.map(terminalSafe));
   const widths = header.map((h, i) => Math.max(h.length, ...safe.map((r) => r[i].length)));
   const right = new Set(options.rightAligned ?? []);
-  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   const rule = options.rule ? [widths.map((w) => "-".repeat(w)).join("  ")] : [];
   return [line(header), ...rule, ...safe.map(line)].join("\n");
 }

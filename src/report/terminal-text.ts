@@ -6,6 +6,7 @@
  * overwrite a line), and Unicode bidirectional overrides and isolates (which reorder what is
  * shown, "Trojan Source"), as visible escapes.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this expression's job
 const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Multi-line untrusted text made safe to print: see `unsafe`; line breaks and tabs kept. */
@@ -36,6 +37,9 @@ export function cutText(text: string, limits: { maxChars: number; maxLines: numb
   const shown = chars.slice(0, end);
   const moreLines = lineCount(chars) - lineCount(shown);
   const moreChars = chars.length - end;
-  const parts = [moreLines > 0 ? `${moreLines} more line${moreLines === 1 ? "" : "s"}` : "", `${moreChars} more character${moreChars === 1 ? "" : "s"}`].filter(Boolean);
+  const parts = [
+    moreLines > 0 ? `${moreLines} more line${moreLines === 1 ? "" : "s"}` : "",
+    `${moreChars} more character${moreChars === 1 ? "" : "s"}`,
+  ].filter(Boolean);
   return `${shown.join("")}${shown[end - 1] === "\n" ? "" : " "}… [${parts.join(", ")}]`;
 }

@@ -18,7 +18,10 @@ export async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, 
   const choices = multipleChoice ? task.templates.choicesOf(item) : task.templates.targetsOf(item).slice(0, 1);
   const continuations = multipleChoice ? choices.map((c) => ` ${c}`) : choices;
   const context = { task: task.key, item: item.key, strategy: strategy.spec.label, sample, signal: options.signal };
-  const key = model.provider.cacheable === false || !options.cache ? undefined : sha256(JSON.stringify([model.cacheId, "loglikelihood", prompt.system ?? null, prompt.text, continuations]));
+  const key =
+    model.provider.cacheable === false || !options.cache
+      ? undefined
+      : sha256(JSON.stringify([model.cacheId, "loglikelihood", prompt.system ?? null, prompt.text, continuations]));
   const cacheEntries: [string, string][] = [];
   const base = { itemId: planned.itemId, strategyId: strategy.id, modelId: model.id, sample };
   const generation = { idx: 0, promptText: prompt.text, system: prompt.system };
@@ -39,8 +42,18 @@ export async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, 
     if (options.signal?.aborted) return undefined;
     const message = (error as Error).message || String(error);
     options.reporter?.onTrialResult?.({ ...event, status: "error", error: message, cached: false });
-    const failed = { ...generation, output: null, answer: null, cached: false, attempts: (error as { attempts?: number }).attempts ?? 1, error: message };
-    return { record: { ...base, status: "error", output: null, answer: null, error: message, generations: [failed], scores: [] }, cacheEntries };
+    const failed = {
+      ...generation,
+      output: null,
+      answer: null,
+      cached: false,
+      attempts: (error as { attempts?: number }).attempts ?? 1,
+      error: message,
+    };
+    return {
+      record: { ...base, status: "error", output: null, answer: null, error: message, generations: [failed], scores: [] },
+      cacheEntries,
+    };
   }
   let pick = 0;
   for (let i = 1; i < results.length; i++) if (results[i].logprob > results[pick].logprob) pick = i;
@@ -53,7 +66,11 @@ export async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, 
     targets: task.templates.targetsOf(item),
     item: item.fields,
     task: { id: task.task.id, choices: multipleChoice ? choices : undefined },
-    choiceLoglikelihoods: results.map((r, i) => ({ ...r, bytes: Buffer.byteLength(continuations[i]), chars: [...continuations[i]].length })),
+    choiceLoglikelihoods: results.map((r, i) => ({
+      ...r,
+      bytes: Buffer.byteLength(continuations[i]),
+      chars: [...continuations[i]].length,
+    })),
   });
   const recorded = JSON.stringify(results.map((r, i) => ({ choice: choices[i], logprob: r.logprob, tokens: r.tokens })));
   options.reporter?.onTrialResult?.({ ...event, status: "done", cached: hit !== undefined });
@@ -65,7 +82,18 @@ export async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, 
       answer,
       latencyMs,
       inputTokens,
-      generations: [{ ...generation, output: recorded, answer, finishReason: "loglikelihood", cached: hit !== undefined, attempts, latencyMs, inputTokens }],
+      generations: [
+        {
+          ...generation,
+          output: recorded,
+          answer,
+          finishReason: "loglikelihood",
+          cached: hit !== undefined,
+          attempts,
+          latencyMs,
+          inputTokens,
+        },
+      ],
       scores,
     },
     cacheEntries,

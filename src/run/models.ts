@@ -53,7 +53,10 @@ export function checkCapabilities(tasks: LoadedTask[], providers: Provider[], sp
   if (!task) return;
   providers.forEach((p, i) => {
     if (!p.loglikelihood) {
-      throw new UserError(`task ${task.suite}/${task.id} is scored by log-likelihood, which model "${specs[i]}" cannot compute (use a local: model)`, { code: "E_MODEL" });
+      throw new UserError(
+        `task ${task.suite}/${task.id} is scored by log-likelihood, which model "${specs[i]}" cannot compute (use a local: model)`,
+        { code: "E_MODEL" },
+      );
     }
   });
 }

@@ -17,7 +17,9 @@ export function recordProvenance(db: Db, runId: number, tasks: LoadedTask[]): vo
   for (const t of tasks) {
     if (suites.has(t.suite)) continue;
     // A code-defined task has no file: hash its declaration (its items are covered by the task hash).
-    const bytes = t.file ? readFileSync(t.file, "utf8") : JSON.stringify({ ...t, readItems: undefined, loadedExemplars: undefined, items: undefined });
+    const bytes = t.file
+      ? readFileSync(t.file, "utf8")
+      : JSON.stringify({ ...t, readItems: undefined, loadedExemplars: undefined, items: undefined });
     suites.set(t.suite, { suite: t.suite, version: t.suiteVersion, path: t.file ?? "(code)", sha256: sha256(bytes) });
   }
   const templates = new Map<string, string>();
@@ -29,7 +31,12 @@ export function recordProvenance(db: Db, runId: number, tasks: LoadedTask[]): vo
       templates.set(name, bundledTemplate(name).sha256);
     }
   }
-  insertRunProvenance(db, runId, [...suites.values()], [...templates].map(([name, hash]) => ({ name, sha256: hash })));
+  insertRunProvenance(
+    db,
+    runId,
+    [...suites.values()],
+    [...templates].map(([name, hash]) => ({ name, sha256: hash })),
+  );
 }
 
 /** Remembers file hashes between runs (the store's file_hashes table). */

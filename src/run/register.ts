@@ -19,7 +19,15 @@ const defaultGeneration: GenerationSettings = { temperature: 0, max_tokens: 256 
  * keys), and not where it was written (`location`, `sources`) or how its items are read.
  */
 export function taskDefinition(task: LoadedTask): Record<string, unknown> {
-  return { ...task, location: undefined, sources: undefined, readItems: undefined, items: undefined, file: undefined, loadedExemplars: task.loadedExemplars.map((e) => e.key) };
+  return {
+    ...task,
+    location: undefined,
+    sources: undefined,
+    readItems: undefined,
+    items: undefined,
+    file: undefined,
+    loadedExemplars: task.loadedExemplars.map((e) => e.key),
+  };
 }
 
 /**
@@ -48,8 +56,17 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
     task: task.id,
     definition,
     sha256: definitionHash,
-    strategies: strategySpecs.map((s) => ({ name: s.spec.label, kind: s.spec.kind, params: { options: s.spec.options, generation: s.params } })),
-    scorers: scorers.map((s) => ({ name: s.name, args: s.spec, binary: s.scorer.binary === true, corpus: s.scorer.aggregate !== undefined })),
+    strategies: strategySpecs.map((s) => ({
+      name: s.spec.label,
+      kind: s.spec.kind,
+      params: { options: s.spec.options, generation: s.params },
+    })),
+    scorers: scorers.map((s) => ({
+      name: s.name,
+      args: s.spec,
+      binary: s.scorer.binary === true,
+      corpus: s.scorer.aggregate !== undefined,
+    })),
   });
   if (resuming && ids.sha256 !== definitionHash) {
     throw new UserError(`task ${key} (its definition or data) changed since the run started; start a new run`, { code: "E_RESUME" });
@@ -70,7 +87,12 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
  */
 export function itemRegistrar(db: Db, fresh: boolean): (task: PreparedTask, items: Item[]) => number[] {
   const insert = itemInserter(db);
-  return (task, items) => insert(task.taskId, items.map((i) => ({ key: i.key, cluster: i.cluster, fields: i.fields, targets: task.templates.targetsOf(i) })), fresh);
+  return (task, items) =>
+    insert(
+      task.taskId,
+      items.map((i) => ({ key: i.key, cluster: i.cluster, fields: i.fields, targets: task.templates.targetsOf(i) })),
+      fresh,
+    );
 }
 
 /** Insert (or find) the run's models with their weights; `concurrency` overrides each provider's default. */

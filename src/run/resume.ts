@@ -24,15 +24,23 @@ export function resumableRun(db: Db, dbPath: string, request: ResumeRequest): { 
   const run = getRun(db, request.runId);
   if (!run) throw new UserError(`no run ${request.runId} in ${dbPath}`, { code: "E_RESUME" });
   const command = recordedCommand(run);
-  if (!command.suitesDir && !request.codeTasks) throw new UserError(`run ${run.id} used tasks declared in code; resume it through runEval({ resume, tasks })`, { code: "E_RESUME" });
+  if (!command.suitesDir && !request.codeTasks)
+    throw new UserError(`run ${run.id} used tasks declared in code; resume it through runEval({ resume, tasks })`, { code: "E_RESUME" });
   if (request.models?.length && request.models.join("\n") !== command.models.join("\n")) {
-    throw new UserError(`run ${run.id} used models ${command.models.join(", ")}; resume it with the same models (or none)`, { code: "E_RESUME" });
+    throw new UserError(`run ${run.id} used models ${command.models.join(", ")}; resume it with the same models (or none)`, {
+      code: "E_RESUME",
+    });
   }
   if (request.seed !== undefined && request.seed !== run.seed) {
-    throw new UserError(`run ${run.id} used seed ${run.seed}; --seed ${request.seed} cannot change it (start a new run instead)`, { code: "E_RESUME" });
+    throw new UserError(`run ${run.id} used seed ${run.seed}; --seed ${request.seed} cannot change it (start a new run instead)`, {
+      code: "E_RESUME",
+    });
   }
   if (request.limit !== undefined && request.limit !== command.limit) {
-    throw new UserError(`run ${run.id} used ${command.limit === undefined ? "no --limit" : `--limit ${command.limit}`}; --limit ${request.limit} cannot change it`, { code: "E_RESUME" });
+    throw new UserError(
+      `run ${run.id} used ${command.limit === undefined ? "no --limit" : `--limit ${command.limit}`}; --limit ${request.limit} cannot change it`,
+      { code: "E_RESUME" },
+    );
   }
   return { run, command };
 }

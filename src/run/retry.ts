@@ -32,8 +32,17 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
 }
 
 /** A provider call with the model's retry budget and the run's backoff. */
-export function retried<T>(call: () => Promise<T>, model: PreparedModel, options: { signal?: AbortSignal; retryBaseDelayMs?: number }): Promise<{ value: T; attempts: number }> {
-  return withRetry(call, { retries: model.provider.retries ?? 3, baseDelayMs: options.retryBaseDelayMs ?? 1000, maxDelayMs: 60_000, signal: options.signal });
+export function retried<T>(
+  call: () => Promise<T>,
+  model: PreparedModel,
+  options: { signal?: AbortSignal; retryBaseDelayMs?: number },
+): Promise<{ value: T; attempts: number }> {
+  return withRetry(call, {
+    retries: model.provider.retries ?? 3,
+    baseDelayMs: options.retryBaseDelayMs ?? 1000,
+    maxDelayMs: 60_000,
+    signal: options.signal,
+  });
 }
 
 /** Wait `ms`, or less when `signal` aborts; the abort listener is removed either way. */

@@ -109,7 +109,16 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
   try {
     checkCapabilities(selected.tasks, providers, specs);
     db = openStore(dbPath);
-    const command: RecordedCommand = { select: options.select ?? [], models: specs, suitesDir: options.tasks ? undefined : suitesDirOf(options, cwd), seed, limit: options.limit, concurrency: options.concurrency, cache: options.cache ?? true, config: options.config };
+    const command: RecordedCommand = {
+      select: options.select ?? [],
+      models: specs,
+      suitesDir: options.tasks ? undefined : suitesDirOf(options, cwd),
+      seed,
+      limit: options.limit,
+      concurrency: options.concurrency,
+      cache: options.cache ?? true,
+      config: options.config,
+    };
     const runId = insertRun(db, { assayVersion, seed, command });
     return await execute(db, runId, selected, specs, providers, { ...options, seed }, dbPath);
   } finally {
@@ -123,8 +132,23 @@ async function resumeRun(options: RunOptions, cwd: string, dbPath: string): Prom
   const db = openStore(dbPath);
   let providers: Provider[] = [];
   try {
-    const { run, command } = resumableRun(db, dbPath, { runId: options.resume!, models: options.models?.map(specOf), seed: options.seed, limit: options.limit, codeTasks: options.tasks !== undefined });
-    const merged = { ...options, select: command.select, suitesDir: command.suitesDir, limit: command.limit, concurrency: options.concurrency ?? command.concurrency, cache: options.cache ?? command.cache, config: options.config ?? command.config, seed: run.seed };
+    const { run, command } = resumableRun(db, dbPath, {
+      runId: options.resume!,
+      models: options.models?.map(specOf),
+      seed: options.seed,
+      limit: options.limit,
+      codeTasks: options.tasks !== undefined,
+    });
+    const merged = {
+      ...options,
+      select: command.select,
+      suitesDir: command.suitesDir,
+      limit: command.limit,
+      concurrency: options.concurrency ?? command.concurrency,
+      cache: options.cache ?? command.cache,
+      config: options.config ?? command.config,
+      seed: run.seed,
+    };
     const selected = await selectTasks(merged, cwd);
     providers = await createProviders(options.models?.length ? options.models : command.models, { cwd, config: merged.config });
     const isStored = reopenRun(db, run.id);
@@ -143,7 +167,10 @@ function suitesDirOf(options: RunOptions, cwd: string): string {
  * Load the registry, select tasks and validate their data (every task's problems at once).
  * Broken suite files the selectors could not mean are warnings, not errors.
  */
-async function selectTasks(options: Pick<RunOptions, "select" | "suitesDir" | "tasks" | "limit" | "reporter">, cwd: string): Promise<Selected> {
+async function selectTasks(
+  options: Pick<RunOptions, "select" | "suitesDir" | "tasks" | "limit" | "reporter">,
+  cwd: string,
+): Promise<Selected> {
   const registry = options.tasks ? new Registry(options.tasks) : await loadRegistry(suitesDirOf(options, cwd), cwd);
   const selectors = options.select ?? [];
   const tasks = prepareTasks(registry.select(selectors), cwd, { limit: options.limit });
@@ -153,7 +180,10 @@ async function selectTasks(options: Pick<RunOptions, "select" | "suitesDir" | "t
 }
 
 /** Load the registry, select tasks and validate their data (the tasks a run with these options would use). */
-export async function loadSelectedTasks(options: Pick<RunOptions, "select" | "suitesDir" | "tasks" | "limit">, cwd: string): Promise<LoadedTask[]> {
+export async function loadSelectedTasks(
+  options: Pick<RunOptions, "select" | "suitesDir" | "tasks" | "limit">,
+  cwd: string,
+): Promise<LoadedTask[]> {
   return (await selectTasks(options, cwd)).tasks;
 }
 
@@ -182,13 +212,24 @@ async function execute(
     const total = countTrials(tasks, models);
     options.reporter?.onRunStart?.({ runId, db: dbPath, total, alreadyDone: resuming ? storedTrialCount(db, runId) : 0 });
     fullCollection(); // drop what loading and validating the data left behind
-    const trialOptions = { seed: options.seed, cache, reporter: options.reporter, signal: options.signal, retryBaseDelayMs: options.retryBaseDelayMs };
+    const trialOptions = {
+      seed: options.seed,
+      cache,
+      reporter: options.reporter,
+      signal: options.signal,
+      retryBaseDelayMs: options.retryBaseDelayMs,
+    };
     const trials = planTrials(tasks, models, { seed: options.seed, isStored, registerItems: itemRegistrar(db, !resuming) });
     const write = sink;
-    await scheduleTrials(trials, models, async (trial) => {
-      const outcome = await runTrial(trial, trialOptions);
-      if (outcome) write.add(outcome.record, outcome.cacheEntries);
-    }, options.signal);
+    await scheduleTrials(
+      trials,
+      models,
+      async (trial) => {
+        const outcome = await runTrial(trial, trialOptions);
+        if (outcome) write.add(outcome.record, outcome.cacheEntries);
+      },
+      options.signal,
+    );
   } catch (error) {
     failure = { error };
   }
@@ -219,7 +260,9 @@ async function execute(
   const summary = runSummary(db, runId, { seed: options.seed });
   const usage: ProviderUsage[] = [];
   for (const m of models) {
-    const stats = (m.provider as { stats?: () => { promptTokens: number; prefillTokens: number; generatedTokens: number } | undefined }).stats?.();
+    const stats = (
+      m.provider as { stats?: () => { promptTokens: number; prefillTokens: number; generatedTokens: number } | undefined }
+    ).stats?.();
     if (stats) usage.push({ model: m.spec, ...stats });
   }
   return { runId, db: dbPath, results: summary.results, trials: summary.trials, errors: summary.errors, interrupted, usage, warnings };

@@ -20,7 +20,12 @@ const maxBusyMs = 25;
  * seen within that time at any speed. Resolves when every started trial has settled;
  * rejects with the first error `runTrial` threw (after the others settle).
  */
-export async function scheduleTrials(plan: Iterable<PlannedTrial>, models: PreparedModel[], runTrial: (trial: PlannedTrial) => Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function scheduleTrials(
+  plan: Iterable<PlannedTrial>,
+  models: PreparedModel[],
+  runTrial: (trial: PlannedTrial) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   const lanes = new Map<number, Lane>(models.map((m) => [m.id, { active: 0, concurrency: m.concurrency, waiting: [] }]));
   const maxInFlight = models.reduce((n, m) => n + m.concurrency, 0) * 2;
   const resumeAt = maxInFlight - Math.max(1, Math.floor(maxInFlight / 4));

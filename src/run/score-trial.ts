@@ -26,7 +26,13 @@ export function scoreTrial(scorers: PreparedScorer[], input: ScoreInput): Scores
 }
 
 /** scoreTrial from scorer `from` on, whose result is `pending`. */
-async function scoreRest(scorers: PreparedScorer[], input: ScoreInput, scores: Scores, from: number, pending: Promise<ScoreResult>): Promise<Scores> {
+async function scoreRest(
+  scorers: PreparedScorer[],
+  input: ScoreInput,
+  scores: Scores,
+  from: number,
+  pending: Promise<ScoreResult>,
+): Promise<Scores> {
   for (let i = from; i < scorers.length; i++) {
     const { id, scorer } = scorers[i];
     try {

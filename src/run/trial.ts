@@ -15,7 +15,13 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions): Pr
   const { task, item, strategy, model, sample } = planned;
   const prompt = strategy.strategy.render(
     item,
-    { renderPrompt: task.templates.renderPrompt, targetsOf: task.templates.targetsOf, system: task.task.system, exemplars: task.task.loadedExemplars, seed: planned.itemSeed },
+    {
+      renderPrompt: task.templates.renderPrompt,
+      targetsOf: task.templates.targetsOf,
+      system: task.task.system,
+      exemplars: task.task.loadedExemplars,
+      seed: planned.itemSeed,
+    },
     strategy.spec.options,
   );
   if (task.task.choices !== undefined || task.task.outputType === "loglikelihood") return loglikelihoodTrial(planned, prompt, options);
@@ -32,7 +38,10 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions): Pr
       strategy.params.temperature > 0
         ? { ...strategy.params, seed: hashSeed(strategy.params.seed ?? options.seed, task.key, item.key, strategy.spec.label, sample, idx) }
         : greedyParams(strategy);
-    const key = model.provider.cacheable === false || !options.cache ? undefined : sha256(JSON.stringify([model.cacheId, params, prompt.system ?? null, prompt.text]));
+    const key =
+      model.provider.cacheable === false || !options.cache
+        ? undefined
+        : sha256(JSON.stringify([model.cacheId, params, prompt.system ?? null, prompt.text]));
     let generation: Generation;
     let attempts = 0;
     let cached = false;
@@ -49,7 +58,17 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions): Pr
       } catch (error) {
         if (options.signal?.aborted) return undefined;
         trialError = (error as Error).message || String(error);
-        generations.push({ idx, promptText: prompt.text, system: prompt.system, output: null, answer: null, seed: params.seed, cached: false, attempts: (error as { attempts?: number }).attempts ?? 1, error: trialError });
+        generations.push({
+          idx,
+          promptText: prompt.text,
+          system: prompt.system,
+          output: null,
+          answer: null,
+          seed: params.seed,
+          cached: false,
+          attempts: (error as { attempts?: number }).attempts ?? 1,
+          error: trialError,
+        });
         break;
       }
     }
@@ -82,13 +101,27 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions): Pr
   };
   const report = options.reporter?.onTrialResult;
   if (trialError !== undefined) {
-    report?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, cached: anyCached, status: "error", error: trialError });
+    report?.({
+      task: task.key,
+      model: model.spec,
+      strategy: strategy.spec.label,
+      item: item.key,
+      cached: anyCached,
+      status: "error",
+      error: trialError,
+    });
     return { record: { ...base, status: "error", output: null, answer: null, error: trialError, scores: [] }, cacheEntries };
   }
   const chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
   const output = generations[chosen].output ?? "";
   const answer = generations[chosen].answer;
-  const scored = scoreTrial(task.scorers, { answer, output, targets: task.templates.targetsOf(item), item: item.fields, task: { id: task.task.id } });
+  const scored = scoreTrial(task.scorers, {
+    answer,
+    output,
+    targets: task.templates.targetsOf(item),
+    item: item.fields,
+    task: { id: task.task.id },
+  });
   const scores = Array.isArray(scored) ? scored : await scored;
   report?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, cached: anyCached, status: "done" });
   return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };

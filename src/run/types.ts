@@ -12,6 +12,7 @@ import type { Reporter } from "./reporter.ts";
 export interface PreparedStrategy {
   id: number;
   spec: StrategySpec;
+  // biome-ignore lint/suspicious/noExplicitAny: each strategy has its own options type; a prepared one is used through the common interface
   strategy: Strategy<any>;
   params: GenerateParams;
 }

@@ -152,7 +152,13 @@ function fitTheta(wins: number[][], maxIterations: number): { theta: number[]; i
         info[i][j] -= w;
       }
     }
-    const step = [0, ...solve(info.slice(1).map((row) => row.slice(1)), grad.slice(1))];
+    const step = [
+      0,
+      ...solve(
+        info.slice(1).map((row) => row.slice(1)),
+        grad.slice(1),
+      ),
+    ];
     let scale = 1;
     let next = theta.map((t, i) => t + step[i]);
     let nextLl = logLikelihood(wins, next);
@@ -234,7 +240,10 @@ export interface BradleyTerryBootstrap {
  * the same options and take the rating quantiles per model (numpy.percentile's linear rule). Resamples
  * with no finite MLE are skipped and counted; set `prior` to avoid them.
  */
-export function bradleyTerryBootstrap(judgments: readonly PairwiseJudgment[], options: BradleyTerryBootstrapOptions): BradleyTerryBootstrap {
+export function bradleyTerryBootstrap(
+  judgments: readonly PairwiseJudgment[],
+  options: BradleyTerryBootstrapOptions,
+): BradleyTerryBootstrap {
   const prior = options.prior ?? 0;
   const fit = bradleyTerry(judgments, options);
   const iterations = options.iterations ?? 1000;
@@ -251,7 +260,9 @@ export function bradleyTerryBootstrap(judgments: readonly PairwiseJudgment[], op
       continue;
     }
     const refit = fitTally(t, options);
-    fit.models.forEach((m, i) => samples[i].push(refit.ratings[m]));
+    fit.models.forEach((m, i) => {
+      samples[i].push(refit.ratings[m]);
+    });
   }
   const alpha = 1 - (options.confidence ?? 0.95);
   const intervals: Record<string, Interval> = {};

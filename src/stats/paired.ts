@@ -66,7 +66,11 @@ export function tMinimumDetectableEffect(standardError: number, n: number, alpha
  * detectable, or when the exact test (used below 25 discordant pairs) cannot reach alpha with n
  * pairs at all (n < 6 at alpha 0.05: 2 * 0.5^n > alpha).
  */
-export function mcnemarMinimumDetectableEffect(n: number, discordant: number, options: { exact?: boolean; alpha?: number; power?: number } = {}): number {
+export function mcnemarMinimumDetectableEffect(
+  n: number,
+  discordant: number,
+  options: { exact?: boolean; alpha?: number; power?: number } = {},
+): number {
   const alpha = options.alpha ?? 0.05;
   if (!(n > 0)) return NaN;
   if (options.exact && 2 * 0.5 ** n > alpha) return Infinity;
@@ -265,13 +269,25 @@ export function pairedBootstrap(a: readonly number[], b: readonly number[], opti
  * here). For a mean it is the sign-flip test: 4 items all better by the same amount give
  * p = 2/16 = 0.125, as McNemar's exact test does for 4 discordant pairs.
  */
-export function pairedRandomizationPValue(statsA: readonly (readonly number[])[], statsB: readonly (readonly number[])[], aggregate: (sums: number[]) => number): number {
+export function pairedRandomizationPValue(
+  statsA: readonly (readonly number[])[],
+  statsB: readonly (readonly number[])[],
+  aggregate: (sums: number[]) => number,
+): number {
   checkPaired(statsA, statsB);
   const n = statsA.length;
   if (n > 30) throw new RangeError(`exact randomization needs at most 30 items, got ${n}`);
   const dim = n > 0 ? statsA[0].length : 0;
-  const sumA = sumRows(statsA, Uint32Array.from({ length: n }, (_, i) => i), dim);
-  const sumB = sumRows(statsB, Uint32Array.from({ length: n }, (_, i) => i), dim);
+  const sumA = sumRows(
+    statsA,
+    Uint32Array.from({ length: n }, (_, i) => i),
+    dim,
+  );
+  const sumB = sumRows(
+    statsB,
+    Uint32Array.from({ length: n }, (_, i) => i),
+    dim,
+  );
   const observed = Math.abs(aggregate(sumB) - aggregate(sumA));
   const tolerance = 1e-12 * Math.max(1, observed);
   // Gray code: each step swaps one item, so the sums change by one row.

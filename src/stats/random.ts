@@ -86,7 +86,7 @@ export function seededRandom(seed: number | string): Random {
     if (!(Number.isInteger(n) && n >= 1 && n <= 2 ** 32)) throw new RangeError(`int(n) needs an integer 1 <= n <= 2^32, got ${n}`);
     if (n === 2 ** 32) return nextUint32();
     // Rejection sampling: accept x below the largest multiple of n that fits in 2^32, return x mod n.
-    const limit = 2 ** 32 - ((2 ** 32) % n);
+    const limit = 2 ** 32 - (2 ** 32 % n);
     for (;;) {
       const x = nextUint32();
       if (x < limit) return x % n;

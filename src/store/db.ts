@@ -1,7 +1,18 @@
 // Opens the SQLite store: read-write (WAL, foreign keys, numbered migrations applied under
 // the write lock, so several processes can share one file) or strictly read-only.
 import Database from "better-sqlite3";
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { UserError } from "../errors.ts";
@@ -24,8 +35,6 @@ export interface OpenStoreOptions {
   /** How long to wait for another process's lock (ms; default BUSY_TIMEOUT_MS). */
   busyTimeoutMs?: number;
 }
-
-
 
 /** The migrations shipped with this version: [version, sql] sorted by version. */
 export function migrations(): [number, string][] {
@@ -155,7 +164,12 @@ function openReadOnly(path: string, options: OpenStoreOptions): Db {
  */
 function walUnreadableInPlace(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return code === "SQLITE_CANTOPEN" || code === "SQLITE_READONLY_CANTINIT" || code === "SQLITE_READONLY_RECOVERY" || code === "SQLITE_READONLY_CANTLOCK";
+  return (
+    code === "SQLITE_CANTOPEN" ||
+    code === "SQLITE_READONLY_CANTINIT" ||
+    code === "SQLITE_READONLY_RECOVERY" ||
+    code === "SQLITE_READONLY_CANTLOCK"
+  );
 }
 
 function openCopy(path: string, timeout: number): Db {
@@ -186,7 +200,8 @@ function openCopy(path: string, timeout: number): Db {
 
 function checkRegularFile(path: string): void {
   if (path === ":memory:" || !existsSync(path)) return;
-  if (!statSync(path).isFile()) throw new UserError("not a database file (a directory, device or pipe)", { location: path, code: "E_DB_NOTADB" });
+  if (!statSync(path).isFile())
+    throw new UserError("not a database file (a directory, device or pipe)", { location: path, code: "E_DB_NOTADB" });
 }
 
 /**
@@ -197,15 +212,25 @@ function checkRegularFile(path: string): void {
 function checkKnown(db: Db, path: string, options: { mustHaveSchema?: boolean } = {}): void {
   const { version, tables } = db.transaction(() => ({
     version: schemaVersion(db),
-    tables: db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[],
+    tables: db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+      .pluck()
+      .all() as string[],
   }))();
   const latest = latestSchemaVersion();
   if (version > latest) {
-    throw new UserError(`database schema version ${version} is newer than this assay (${latest}); upgrade assay`, { location: path, code: "E_DB_VERSION" });
+    throw new UserError(`database schema version ${version} is newer than this assay (${latest}); upgrade assay`, {
+      location: path,
+      code: "E_DB_VERSION",
+    });
   }
   if (version === 0 && tables.length > 0) {
     const shown = tables.slice(0, 5).join(", ") + (tables.length > 5 ? ", ..." : "");
-    throw new UserError(`not an assay database (it holds another application's tables: ${shown}); use another --db path`, { location: path, code: "E_DB_FOREIGN" });
+    throw new UserError(`not an assay database (it holds another application's tables: ${shown}); use another --db path`, {
+      location: path,
+      code: "E_DB_FOREIGN",
+    });
   }
-  if (version === 0 && options.mustHaveSchema) throw new UserError("the database is empty (no runs yet; run `assay run` first)", { location: path, code: "E_DB_EMPTY" });
+  if (version === 0 && options.mustHaveSchema)
+    throw new UserError("the database is empty (no runs yet; run `assay run` first)", { location: path, code: "E_DB_EMPTY" });
 }

@@ -12,7 +12,10 @@ export interface FileStamp {
 
 /** The sha256 remembered for this exact (path, size, mtimeMs), or undefined. */
 export function rememberedFileHash(db: Db, file: FileStamp): string | undefined {
-  return db.prepare("SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?").pluck().get(file.path, file.size, file.mtimeMs) as string | undefined;
+  return db
+    .prepare("SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?")
+    .pluck()
+    .get(file.path, file.size, file.mtimeMs) as string | undefined;
 }
 
 /** Remember a file's sha256 (replacing what was remembered for its path). */

@@ -97,21 +97,25 @@ export function startHeartbeat(db: Db, runId: number, intervalMs = HEARTBEAT_INT
  * there is no such run (E_RESUME). Returns the verdict it replaced.
  */
 export function takeOverRun(db: Db, runId: number): RunLiveness {
-  return db.transaction((): RunLiveness => {
-    const run = getRun(db, runId);
-    if (!run) throw new UserError(`no run ${runId} in ${storePath(db)}`, { code: "E_RESUME" });
-    const verdict = livenessOf(run);
-    if (verdict.state === "live" || (verdict.state === "stale" && (verdict.heartbeatAgeMs ?? Infinity) <= TAKEOVER_AFTER_MS)) {
-      const { host, pid } = verdict.owner!;
-      const silent = verdict.state === "stale" ? ` (no heartbeat for ${Math.round(verdict.heartbeatAgeMs! / 1000)} s; it is taken over after ${TAKEOVER_AFTER_MS / 60_000} minutes of silence)` : "";
-      throw new UserError(`run ${runId} is still running in process ${pid} on ${host}${silent}; wait for it to finish or stop it first`, { code: "E_RUN_LIVE" });
-    }
-    db.prepare("UPDATE runs SET status = 'running', finished_at = NULL, stop_reason = NULL, owner_host = ?, owner_pid = ?, heartbeat_ms = ? WHERE id = ?").run(
-      hostname(),
-      process.pid,
-      Date.now(),
-      runId,
-    );
-    return verdict;
-  }).immediate();
+  return db
+    .transaction((): RunLiveness => {
+      const run = getRun(db, runId);
+      if (!run) throw new UserError(`no run ${runId} in ${storePath(db)}`, { code: "E_RESUME" });
+      const verdict = livenessOf(run);
+      if (verdict.state === "live" || (verdict.state === "stale" && (verdict.heartbeatAgeMs ?? Infinity) <= TAKEOVER_AFTER_MS)) {
+        const { host, pid } = verdict.owner!;
+        const silent =
+          verdict.state === "stale"
+            ? ` (no heartbeat for ${Math.round(verdict.heartbeatAgeMs! / 1000)} s; it is taken over after ${TAKEOVER_AFTER_MS / 60_000} minutes of silence)`
+            : "";
+        throw new UserError(`run ${runId} is still running in process ${pid} on ${host}${silent}; wait for it to finish or stop it first`, {
+          code: "E_RUN_LIVE",
+        });
+      }
+      db.prepare(
+        "UPDATE runs SET status = 'running', finished_at = NULL, stop_reason = NULL, owner_host = ?, owner_pid = ?, heartbeat_ms = ? WHERE id = ?",
+      ).run(hostname(), process.pid, Date.now(), runId);
+      return verdict;
+    })
+    .immediate();
 }

@@ -18,10 +18,15 @@ export function runProgress(db: Db, runId?: number): Map<number, RunProgress> {
   const only = runId === undefined ? "" : "WHERE m.run_id = ?";
   const params = runId === undefined ? [] : [runId];
   const out = new Map<number, RunProgress>();
-  const runs = db.prepare(`SELECT id FROM runs ${runId === undefined ? "" : "WHERE id = ?"}`).pluck().all(...params) as number[];
+  const runs = db
+    .prepare(`SELECT id FROM runs ${runId === undefined ? "" : "WHERE id = ?"}`)
+    .pluck()
+    .all(...params) as number[];
   for (const id of runs) out.set(id, { trials: 0, errors: 0, planned: null });
   const counts = db
-    .prepare(`SELECT m.run_id AS runId, COUNT(*) AS trials, SUM(tr.status = 'error') AS errors FROM trials tr JOIN models m ON m.id = tr.model_id ${only} GROUP BY m.run_id`)
+    .prepare(
+      `SELECT m.run_id AS runId, COUNT(*) AS trials, SUM(tr.status = 'error') AS errors FROM trials tr JOIN models m ON m.id = tr.model_id ${only} GROUP BY m.run_id`,
+    )
     .all(...params) as { runId: number; trials: number; errors: number }[];
   for (const c of counts) Object.assign(out.get(c.runId)!, { trials: c.trials, errors: c.errors });
   const planned = db
@@ -45,7 +50,11 @@ export function runNames(db: Db, runId: number): { tasks: string[]; models: stri
   return {
     tasks: list("SELECT suite || '/' || task FROM tasks WHERE run_id = ? ORDER BY id"),
     models: list("SELECT spec FROM models WHERE run_id = ? ORDER BY id"),
-    strategies: list("SELECT st.name FROM strategies st JOIN tasks tk ON tk.id = st.task_id WHERE tk.run_id = ? GROUP BY st.name ORDER BY MIN(st.id)"),
-    metrics: list("SELECT sc.name FROM scorers sc JOIN tasks tk ON tk.id = sc.task_id WHERE tk.run_id = ? GROUP BY sc.name ORDER BY MIN(sc.id)"),
+    strategies: list(
+      "SELECT st.name FROM strategies st JOIN tasks tk ON tk.id = st.task_id WHERE tk.run_id = ? GROUP BY st.name ORDER BY MIN(st.id)",
+    ),
+    metrics: list(
+      "SELECT sc.name FROM scorers sc JOIN tasks tk ON tk.id = sc.task_id WHERE tk.run_id = ? GROUP BY sc.name ORDER BY MIN(sc.id)",
+    ),
   };
 }

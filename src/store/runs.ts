@@ -30,7 +30,16 @@ export function insertRun(db: Db, run: { assayVersion: string; seed: number; com
       `INSERT INTO runs (created_at, status, assay_version, seed, command, node_version, owner_host, owner_pid, heartbeat_ms)
        VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(new Date().toISOString(), run.assayVersion, run.seed, JSON.stringify(run.command), process.version, hostname(), process.pid, Date.now());
+    .run(
+      new Date().toISOString(),
+      run.assayVersion,
+      run.seed,
+      JSON.stringify(run.command),
+      process.version,
+      hostname(),
+      process.pid,
+      Date.now(),
+    );
   return Number(info.lastInsertRowid);
 }
 
@@ -98,18 +107,21 @@ export function recordedCommand(run: Pick<RunRow, "id" | "seed" | "command">): R
   } catch {
     raw = undefined;
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`run ${run.id}: its recorded command is not a JSON object`, { code: "E_DB_CORRUPT" });
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    throw new UserError(`run ${run.id}: its recorded command is not a JSON object`, { code: "E_DB_CORRUPT" });
   const c = raw as Record<string, unknown>;
   const strings = (name: string): string[] => {
     const v = c[name];
     if (v === undefined) return [];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new UserError(`run ${run.id}: recorded command field "${name}" is not a list of strings`, { code: "E_DB_CORRUPT" });
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string"))
+      throw new UserError(`run ${run.id}: recorded command field "${name}" is not a list of strings`, { code: "E_DB_CORRUPT" });
     return v;
   };
   const optional = <T>(name: string, type: "string" | "number"): T | undefined => {
     const v = c[name];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== type) throw new UserError(`run ${run.id}: recorded command field "${name}" is not a ${type}`, { code: "E_DB_CORRUPT" });
+    if (typeof v !== type)
+      throw new UserError(`run ${run.id}: recorded command field "${name}" is not a ${type}`, { code: "E_DB_CORRUPT" });
     return v as T;
   };
   return {
@@ -152,11 +164,13 @@ export interface ModelWeights {
  * (path, size, mtime, sha256); given again on resume it replaces the recorded value.
  */
 export function upsertModel(db: Db, runId: number, spec: string, provider: string, weights?: ModelWeights): number {
-  return db.transaction((): number => {
-    db.prepare("INSERT OR IGNORE INTO models (run_id, spec, provider) VALUES (?, ?, ?)").run(runId, spec, provider);
-    if (weights) db.prepare("UPDATE models SET weights = ? WHERE run_id = ? AND spec = ?").run(JSON.stringify(weights), runId, spec);
-    return (db.prepare("SELECT id FROM models WHERE run_id = ? AND spec = ?").get(runId, spec) as { id: number }).id;
-  }).immediate();
+  return db
+    .transaction((): number => {
+      db.prepare("INSERT OR IGNORE INTO models (run_id, spec, provider) VALUES (?, ?, ?)").run(runId, spec, provider);
+      if (weights) db.prepare("UPDATE models SET weights = ? WHERE run_id = ? AND spec = ?").run(JSON.stringify(weights), runId, spec);
+      return (db.prepare("SELECT id FROM models WHERE run_id = ? AND spec = ?").get(runId, spec) as { id: number }).id;
+    })
+    .immediate();
 }
 
 /** The weights recorded for a run's model, or undefined (a remote model, or a run before schema 2). */
@@ -190,30 +204,33 @@ export function upsertTask(
     scorers: { name: string; args: unknown; binary: boolean; corpus: boolean }[];
   },
 ): TaskIds {
-  return db.transaction((): TaskIds => {
-    const existing = db.prepare("SELECT id, sha256 FROM tasks WHERE run_id = ? AND suite = ? AND task = ?").get(runId, task.suite, task.task) as
-      | { id: number; sha256: string }
-      | undefined;
-    let taskId: number;
-    if (existing) taskId = existing.id;
-    else {
-      taskId = Number(
-        db.prepare("INSERT INTO tasks (run_id, suite, task, definition, sha256) VALUES (?, ?, ?, ?, ?)").run(runId, task.suite, task.task, JSON.stringify(task.definition), task.sha256)
-          .lastInsertRowid,
-      );
-      const st = db.prepare("INSERT INTO strategies (task_id, name, kind, params) VALUES (?, ?, ?, ?)");
-      for (const s of task.strategies) st.run(taskId, s.name, s.kind, JSON.stringify(s.params));
-      const sc = db.prepare("INSERT INTO scorers (task_id, name, args, binary, corpus) VALUES (?, ?, ?, ?, ?)");
-      for (const s of task.scorers) sc.run(taskId, s.name, JSON.stringify(s.args), s.binary ? 1 : 0, s.corpus ? 1 : 0);
-    }
-    const ids = (sql: string) => new Map((db.prepare(sql).all(taskId) as { id: number; k: string }[]).map((r) => [r.k, r.id]));
-    return {
-      taskId,
-      sha256: existing?.sha256 ?? task.sha256,
-      strategyIds: ids("SELECT id, name AS k FROM strategies WHERE task_id = ?"),
-      scorerIds: ids("SELECT id, name AS k FROM scorers WHERE task_id = ?"),
-    };
-  }).immediate();
+  return db
+    .transaction((): TaskIds => {
+      const existing = db
+        .prepare("SELECT id, sha256 FROM tasks WHERE run_id = ? AND suite = ? AND task = ?")
+        .get(runId, task.suite, task.task) as { id: number; sha256: string } | undefined;
+      let taskId: number;
+      if (existing) taskId = existing.id;
+      else {
+        taskId = Number(
+          db
+            .prepare("INSERT INTO tasks (run_id, suite, task, definition, sha256) VALUES (?, ?, ?, ?, ?)")
+            .run(runId, task.suite, task.task, JSON.stringify(task.definition), task.sha256).lastInsertRowid,
+        );
+        const st = db.prepare("INSERT INTO strategies (task_id, name, kind, params) VALUES (?, ?, ?, ?)");
+        for (const s of task.strategies) st.run(taskId, s.name, s.kind, JSON.stringify(s.params));
+        const sc = db.prepare("INSERT INTO scorers (task_id, name, args, binary, corpus) VALUES (?, ?, ?, ?, ?)");
+        for (const s of task.scorers) sc.run(taskId, s.name, JSON.stringify(s.args), s.binary ? 1 : 0, s.corpus ? 1 : 0);
+      }
+      const ids = (sql: string) => new Map((db.prepare(sql).all(taskId) as { id: number; k: string }[]).map((r) => [r.k, r.id]));
+      return {
+        taskId,
+        sha256: existing?.sha256 ?? task.sha256,
+        strategyIds: ids("SELECT id, name AS k FROM strategies WHERE task_id = ?"),
+        scorerIds: ids("SELECT id, name AS k FROM scorers WHERE task_id = ?"),
+      };
+    })
+    .immediate();
 }
 
 /** An item as the store keeps it: its key, cluster, dataset row and rendered references. */
@@ -231,13 +248,21 @@ export interface ItemRow {
  * already stored (a resumed run) keeps its row and id.
  */
 export function itemInserter(db: Db): (taskId: number, items: ItemRow[], fresh?: boolean) => number[] {
-  const insert = db.prepare("INSERT INTO items (task_id, item_key, cluster, fields, targets) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_id, item_key) DO NOTHING RETURNING id").pluck();
+  const insert = db
+    .prepare(
+      "INSERT INTO items (task_id, item_key, cluster, fields, targets) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_id, item_key) DO NOTHING RETURNING id",
+    )
+    .pluck();
   const find = db.prepare("SELECT id FROM items WHERE task_id = ? AND item_key = ?").pluck();
   const insertMany = multiRowInsert(db, "items", ["id", "task_id", "item_key", "cluster", "fields", "targets"]);
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) FROM items").pluck();
   const targetsJson = (i: ItemRow) => (i.targets === undefined ? null : JSON.stringify(i.targets));
   return db.transaction((taskId: number, items: ItemRow[], fresh = false): number[] => {
-    if (!fresh) return items.map((i) => (insert.get(taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields), targetsJson(i)) ?? find.get(taskId, i.key)) as number);
+    if (!fresh)
+      return items.map(
+        (i) =>
+          (insert.get(taskId, i.key, i.cluster ?? null, JSON.stringify(i.fields), targetsJson(i)) ?? find.get(taskId, i.key)) as number,
+      );
     let id = maxId.get() as number;
     const ids: number[] = [];
     const rows: unknown[] = [];
@@ -252,11 +277,8 @@ export function itemInserter(db: Db): (taskId: number, items: ItemRow[], fresh?:
 
 /** Delete a run's error trials (resume runs them again). Returns how many. */
 export function deleteErrorTrials(db: Db, runId: number): number {
-  return db
-    .prepare(
-      "DELETE FROM trials WHERE status = 'error' AND model_id IN (SELECT id FROM models WHERE run_id = ?)",
-    )
-    .run(runId).changes;
+  return db.prepare("DELETE FROM trials WHERE status = 'error' AND model_id IN (SELECT id FROM models WHERE run_id = ?)").run(runId)
+    .changes;
 }
 
 /** How many trials a run has stored. */

@@ -4,14 +4,42 @@ import { UserError } from "../errors.ts";
 
 /** What each SQLite / system error code means for the user, and the UserError code it gets. */
 const meanings: [test: (code: string) => boolean, code: string, message: string][] = [
-  [(c) => c === "SQLITE_FULL" || c === "ENOSPC" || c === "EDQUOT", "E_DB_FULL", "the disk is full (or over quota): free some space, then try again"],
-  [(c) => c.startsWith("SQLITE_READONLY") || c === "EROFS", "E_DB_READONLY", "the database is read-only (a read-only file, folder or file system)"],
-  [(c) => c === "EACCES" || c === "EPERM" || c === "SQLITE_PERM" || c === "SQLITE_AUTH", "E_DB_ACCESS", "permission denied (check the permissions of the database file and its folder)"],
+  [
+    (c) => c === "SQLITE_FULL" || c === "ENOSPC" || c === "EDQUOT",
+    "E_DB_FULL",
+    "the disk is full (or over quota): free some space, then try again",
+  ],
+  [
+    (c) => c.startsWith("SQLITE_READONLY") || c === "EROFS",
+    "E_DB_READONLY",
+    "the database is read-only (a read-only file, folder or file system)",
+  ],
+  [
+    (c) => c === "EACCES" || c === "EPERM" || c === "SQLITE_PERM" || c === "SQLITE_AUTH",
+    "E_DB_ACCESS",
+    "permission denied (check the permissions of the database file and its folder)",
+  ],
   [(c) => c === "SQLITE_NOTADB", "E_DB_NOTADB", "not an SQLite database"],
-  [(c) => c.startsWith("SQLITE_CORRUPT"), "E_DB_CORRUPT", "the database file is corrupt (restore it from a copy, or use another --db path)"],
-  [(c) => c.startsWith("SQLITE_BUSY") || c.startsWith("SQLITE_LOCKED"), "E_DB_BUSY", "the database stayed locked by another process for too long; try again when it is done"],
-  [(c) => c.startsWith("SQLITE_CANTOPEN") || c === "ENOENT" || c === "ENOTDIR" || c === "EISDIR", "E_DB_OPEN", "cannot open the database file"],
-  [(c) => c.startsWith("SQLITE_IOERR") || c === "EIO", "E_DB_IO", "input/output error while using the database (a failing disk or network file system)"],
+  [
+    (c) => c.startsWith("SQLITE_CORRUPT"),
+    "E_DB_CORRUPT",
+    "the database file is corrupt (restore it from a copy, or use another --db path)",
+  ],
+  [
+    (c) => c.startsWith("SQLITE_BUSY") || c.startsWith("SQLITE_LOCKED"),
+    "E_DB_BUSY",
+    "the database stayed locked by another process for too long; try again when it is done",
+  ],
+  [
+    (c) => c.startsWith("SQLITE_CANTOPEN") || c === "ENOENT" || c === "ENOTDIR" || c === "EISDIR",
+    "E_DB_OPEN",
+    "cannot open the database file",
+  ],
+  [
+    (c) => c.startsWith("SQLITE_IOERR") || c === "EIO",
+    "E_DB_IO",
+    "input/output error while using the database (a failing disk or network file system)",
+  ],
 ];
 
 /** The error's code when it is database or file-system trouble a user can fix, else undefined. */

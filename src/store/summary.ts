@@ -93,7 +93,12 @@ export function trialCounts(db: Db, runId: number): TrialCountRow[] {
 }
 
 /** Per-item mean scores (and scored-sample counts) of one (model, strategy, scorer): for clustered errors, pass@k and paired comparisons. */
-export function itemScores(db: Db, modelId: number, strategyId: number, scorerId: number): { itemKey: string; cluster: string | null; value: number; samples: number }[] {
+export function itemScores(
+  db: Db,
+  modelId: number,
+  strategyId: number,
+  scorerId: number,
+): { itemKey: string; cluster: string | null; value: number; samples: number }[] {
   return db
     .prepare(
       `SELECT it.item_key AS itemKey, it.cluster, AVG(s.value) AS value, COUNT(s.value) AS samples

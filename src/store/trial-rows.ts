@@ -87,7 +87,8 @@ function where(runId: number, filter: TrialFilter): { sql: string; params: Recor
   if (filter.metric !== undefined) parts.push("EXISTS (SELECT 1 FROM scorers x WHERE x.task_id = st.task_id AND x.name = @metric)");
   const judged = "FROM scores s JOIN scorers sc ON sc.id = s.scorer_id WHERE s.trial_id = tr.id AND (@metric IS NULL OR sc.name = @metric)";
   if (filter.outcome === "failed") parts.push(`(tr.status = 'error' OR EXISTS (SELECT 1 ${judged} AND s.value < 1))`);
-  if (filter.outcome === "passed") parts.push(`(tr.status = 'done' AND NOT EXISTS (SELECT 1 ${judged} AND (s.value IS NULL OR s.value < 1)))`);
+  if (filter.outcome === "passed")
+    parts.push(`(tr.status = 'done' AND NOT EXISTS (SELECT 1 ${judged} AND (s.value IS NULL OR s.value < 1)))`);
   return { sql: parts.join(" AND "), params };
 }
 
@@ -107,7 +108,12 @@ export function countTrialRows(db: Db, runId: number, filter: TrialFilter = {}):
  * A run's matching trials in the order they were written, lazily (one row in memory at a
  * time, so a million-trial export stays flat). `offset`/`limit` page through them.
  */
-export function* trialRows(db: Db, runId: number, filter: TrialFilter = {}, options: { limit?: number; offset?: number; generations?: boolean } = {}): Generator<TrialRow> {
+export function* trialRows(
+  db: Db,
+  runId: number,
+  filter: TrialFilter = {},
+  options: { limit?: number; offset?: number; generations?: boolean } = {},
+): Generator<TrialRow> {
   const w = where(runId, filter);
   const version = schemaVersion(db);
   const targets = version >= 2 ? "it.targets" : "NULL";
@@ -133,7 +139,9 @@ export function* trialRows(db: Db, runId: number, filter: TrialFilter = {}, opti
      ORDER BY tr.id
      LIMIT @limit OFFSET @offset`,
   );
-  const rows = statement.iterate({ ...w.params, limit: options.limit ?? -1, offset: options.offset ?? 0 }) as Iterable<Record<string, unknown>>;
+  const rows = statement.iterate({ ...w.params, limit: options.limit ?? -1, offset: options.offset ?? 0 }) as Iterable<
+    Record<string, unknown>
+  >;
   for (const r of rows) {
     yield {
       ...(r as unknown as TrialRow),

@@ -51,11 +51,39 @@ const promptWindow = 2048;
 export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
   const promptInsert = multiRowInsert(db, "prompts", ["id", "text", "system"]);
   const trialInsert = multiRowInsert(db, "trials", [
-    "id", "item_id", "strategy_id", "model_id", "sample", "status", "output", "answer", "error", "latency_ms", "input_tokens", "output_tokens", "cost_usd",
-    "prompt_id", "finish_reason", "seed", "cached", "attempts",
+    "id",
+    "item_id",
+    "strategy_id",
+    "model_id",
+    "sample",
+    "status",
+    "output",
+    "answer",
+    "error",
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "prompt_id",
+    "finish_reason",
+    "seed",
+    "cached",
+    "attempts",
   ]);
   const generationInsert = multiRowInsert(db, "generations", [
-    "trial_id", "idx", "prompt_id", "output", "answer", "finish_reason", "seed", "cached", "attempts", "latency_ms", "input_tokens", "output_tokens", "error",
+    "trial_id",
+    "idx",
+    "prompt_id",
+    "output",
+    "answer",
+    "finish_reason",
+    "seed",
+    "cached",
+    "attempts",
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "error",
   ]);
   const scoreInsert = multiRowInsert(db, "scores", ["trial_id", "scorer_id", "value", "explanation", "stats"]);
   const maxTrialId = db.prepare("SELECT COALESCE(MAX(id), 0) FROM trials").pluck();
@@ -91,12 +119,42 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
       const onTrialRow = t.generations.length === 1 && first.output === t.output && first.answer === t.answer;
       const prompt = first ? promptIdOf(first.promptText, first.system) : null;
       trialRows.push(
-        id, t.itemId, t.strategyId, t.modelId, t.sample, t.status, t.output, t.answer, t.error ?? null, t.latencyMs ?? null, t.inputTokens ?? null, t.outputTokens ?? null, t.costUsd ?? null,
-        prompt, onTrialRow ? (first.finishReason ?? null) : null, onTrialRow ? (first.seed ?? null) : null, onTrialRow ? (first.cached ? 1 : 0) : null, onTrialRow ? first.attempts : null,
+        id,
+        t.itemId,
+        t.strategyId,
+        t.modelId,
+        t.sample,
+        t.status,
+        t.output,
+        t.answer,
+        t.error ?? null,
+        t.latencyMs ?? null,
+        t.inputTokens ?? null,
+        t.outputTokens ?? null,
+        t.costUsd ?? null,
+        prompt,
+        onTrialRow ? (first.finishReason ?? null) : null,
+        onTrialRow ? (first.seed ?? null) : null,
+        onTrialRow ? (first.cached ? 1 : 0) : null,
+        onTrialRow ? first.attempts : null,
       );
       if (!onTrialRow) {
         for (const g of t.generations) {
-          generationRows.push(id, g.idx, promptIdOf(g.promptText, g.system), g.output, g.answer, g.finishReason ?? null, g.seed ?? null, g.cached ? 1 : 0, g.attempts, g.latencyMs ?? null, g.inputTokens ?? null, g.outputTokens ?? null, g.error ?? null);
+          generationRows.push(
+            id,
+            g.idx,
+            promptIdOf(g.promptText, g.system),
+            g.output,
+            g.answer,
+            g.finishReason ?? null,
+            g.seed ?? null,
+            g.cached ? 1 : 0,
+            g.attempts,
+            g.latencyMs ?? null,
+            g.inputTokens ?? null,
+            g.outputTokens ?? null,
+            g.error ?? null,
+          );
         }
       }
       for (const s of t.scores) scoreRows.push(id, s.scorerId, s.value, s.explanation ?? null, s.stats ? JSON.stringify(s.stats) : null);

@@ -26,7 +26,10 @@ export function finalAnswer(output: string, pattern?: RegExp): string | null {
   let rest = output.slice(marker.index + marker[0].length).split("\n")[0];
   const sentenceEnd = rest.search(/\.(\s|$)/);
   if (sentenceEnd !== -1) rest = rest.slice(0, sentenceEnd);
-  const answer = rest.trim().replace(/^\*+|\*+$/g, "").trim();
+  const answer = rest
+    .trim()
+    .replace(/^\*+|\*+$/g, "")
+    .trim();
   return answer === "" ? null : answer;
 }
 

@@ -34,7 +34,8 @@ export const fewShot: Strategy<z.infer<typeof options>> = {
   generationsPerTrial: () => 1,
   render(item, context, opts) {
     const pool = opts.match ? sameField(context.exemplars, opts.match, item.fields[opts.match]) : context.exemplars;
-    const chosen = opts.sampler === "first" ? pool.slice(0, opts.k) : seededRandom(context.seed).sample(pool, Math.min(opts.k, pool.length));
+    const chosen =
+      opts.sampler === "first" ? pool.slice(0, opts.k) : seededRandom(context.seed).sample(pool, Math.min(opts.k, pool.length));
     const exemplars = chosen.map((exemplar) => ({
       prompt: context.renderPrompt(exemplar.fields),
       target: context.targetsOf(exemplar)[0] ?? "",

@@ -6,6 +6,7 @@ import type { Strategy } from "./types.ts";
 import { zeroShot } from "./zero-shot.ts";
 
 /** Every strategy by kind. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds strategies with different option types
 export const strategies: Record<string, Strategy<any>> = {
   "zero-shot": zeroShot,
   "few-shot": fewShot,

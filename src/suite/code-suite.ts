@@ -27,7 +27,11 @@ export async function loadCodeSuite(file: string, cwd: string): Promise<TaskDecl
   if (!isTaskList(value) && value && typeof value === "object" && "default" in value) value = (value as { default: unknown }).default;
   const list = Array.isArray(value) ? value : [value];
   if (!isTaskList(list)) {
-    throw new SuiteFileError([`${shown}: a .suite.ts file must default-export defineTask(...) or an array of them`], shown, selectableNames(file));
+    throw new SuiteFileError(
+      [`${shown}: a .suite.ts file must default-export defineTask(...) or an array of them`],
+      shown,
+      selectableNames(file),
+    );
   }
   return list as TaskDeclaration[];
 }
@@ -42,9 +46,10 @@ function loadProblems(error: unknown, file: string, shown: string): string[] {
   const e = error as Error & { problems?: unknown; code?: string; errors?: { text: string; location?: { line: number } | null }[] };
   // esbuild's TransformError lists each syntax error with its line (as `errors`, or only in
   // its message once it has crossed from tsx's loader thread).
-  const syntax = Array.isArray(e?.errors) && e.errors.length
-    ? e.errors.map((x) => ({ line: x.location?.line, text: x.text }))
-    : [...String(e?.message ?? "").matchAll(/^.*?:(\d+):\d+: ERROR: (.*)$/gm)].map((m) => ({ line: Number(m[1]), text: m[2] }));
+  const syntax =
+    Array.isArray(e?.errors) && e.errors.length
+      ? e.errors.map((x) => ({ line: x.location?.line, text: x.text }))
+      : [...String(e?.message ?? "").matchAll(/^.*?:(\d+):\d+: ERROR: (.*)$/gm)].map((m) => ({ line: Number(m[1]), text: m[2] }));
   if (syntax.length) {
     const more = syntax.length > 1 ? ` (and ${syntax.length - 1} more)` : "";
     return [`${syntax[0].line ? `${shown}:${syntax[0].line}` : shown}: syntax error: ${syntax[0].text}${more}`];
@@ -56,7 +61,10 @@ function loadProblems(error: unknown, file: string, shown: string): string[] {
   if (e?.name === "UserError" || e?.name === "OptionsError") return [`${shown}: ${e.message}`];
   if (e?.code === "MODULE_NOT_FOUND" || e?.code === "ERR_MODULE_NOT_FOUND") {
     const name = /Cannot find (?:module|package) '([^']+)'/.exec(e.message)?.[1];
-    const hint = name === "assay" ? '; install assay in this project (npm install --save-dev assay) so that `import { defineTask } from "assay"` resolves' : "";
+    const hint =
+      name === "assay"
+        ? '; install assay in this project (npm install --save-dev assay) so that `import { defineTask } from "assay"` resolves'
+        : "";
     return [`${shown}: ${e.message.split("\n")[0]}${hint}`];
   }
   const line = lineInStack(e?.stack, file);

@@ -102,7 +102,8 @@ export function jsonlItem(line: string, lineNumber: number, shownPath: string): 
   try {
     value = parseJsonLine(trimmed);
   } catch (error) {
-    const message = error instanceof DuplicateKeyError ? `${error.message}; each key may appear once in an object` : (error as Error).message;
+    const message =
+      error instanceof DuplicateKeyError ? `${error.message}; each key may appear once in an object` : (error as Error).message;
     throw new UserError(message, { location, code: "E_DATA" });
   }
   if (!isPlainObject(value)) throw new UserError("each line must be a JSON object", { location, code: "E_DATA" });
@@ -112,7 +113,8 @@ export function jsonlItem(line: string, lineNumber: number, shownPath: string): 
 function* jsonArrayItems(path: string, shownPath: string, options: DatasetReadOptions): Generator<Item> {
   const problems = options.problems;
   const fail = (message: string) => {
-    if (!problems) throw new UserError(message.slice(message.indexOf(": ") + 2), { location: message.slice(0, message.indexOf(": ")), code: "E_DATA" });
+    if (!problems)
+      throw new UserError(message.slice(message.indexOf(": ") + 2), { location: message.slice(0, message.indexOf(": ")), code: "E_DATA" });
     problems.add(message);
   };
   const text = readTextFile(path, shownPath, { what: "data file", code: "E_DATA" });
@@ -159,14 +161,24 @@ function* csvItems(path: string, shownPath: string, options: DatasetReadOptions)
       header = cells;
       const seen = new Set<string>();
       for (const name of header) {
-        if (seen.has(name)) collected(options.problems, () => { throw new UserError(`column "${name}" appears twice in the header`, { location: `${shownPath}:${record.number}`, code: "E_DATA" }); });
+        if (seen.has(name))
+          collected(options.problems, () => {
+            throw new UserError(`column "${name}" appears twice in the header`, {
+              location: `${shownPath}:${record.number}`,
+              code: "E_DATA",
+            });
+          });
         seen.add(name);
       }
       continue;
     }
     const columns = header;
     const item = collected(options.problems, () => {
-      if (cells.length !== columns.length) throw new UserError(`columns length is ${columns.length}, got ${cells.length}`, { location: `${shownPath}:${record.number}`, code: "E_DATA" });
+      if (cells.length !== columns.length)
+        throw new UserError(`columns length is ${columns.length}, got ${cells.length}`, {
+          location: `${shownPath}:${record.number}`,
+          code: "E_DATA",
+        });
       const fields: Record<string, string> = {};
       for (let i = 0; i < columns.length; i++) fields[columns[i]] = cells[i];
       return csvItem(fields, record.number, shownPath);

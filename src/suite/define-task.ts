@@ -38,10 +38,19 @@ export interface DefineTaskOptions {
 export function defineTask(options: DefineTaskOptions): TaskDeclaration {
   const problems: string[] = [];
   const where = `defineTask(${options.id})`;
-  const at = (...path: (string | number)[]) => `${where} ${path.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("").replace(/^\./, "")}`;
-  const strategiesOut = strategySpecs(options.strategies ?? ["zero-shot"], at, problems, { multipleChoice: options.choices !== undefined || options.outputType === "loglikelihood" });
+  const at = (...path: (string | number)[]) =>
+    `${where} ${path
+      .map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`))
+      .join("")
+      .replace(/^\./, "")}`;
+  const strategiesOut = strategySpecs(options.strategies ?? ["zero-shot"], at, problems, {
+    multipleChoice: options.choices !== undefined || options.outputType === "loglikelihood",
+  });
   const scorersOut = scorerSpecs(options.scorers, at, problems);
-  const sources: Record<"prompt" | "target", TemplateSource> = { prompt: { file: where, field: "prompt" }, target: { file: where, field: "target" } };
+  const sources: Record<"prompt" | "target", TemplateSource> = {
+    prompt: { file: where, field: "prompt" },
+    target: { file: where, field: "target" },
+  };
   for (const field of ["prompt", "target"] as const) {
     const template = options[field];
     const problem = typeof template === "string" ? templateProblem(template, sources[field]) : null;
@@ -51,7 +60,8 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
   if (!generation.success) problems.push(...generation.error.issues.map((i) => `${where} generation.${i.path.join(".")}: ${i.message}`));
   if ((options.items === undefined) === (options.dataset === undefined)) problems.push(`${where}: give exactly one of items or dataset`);
   for (const k of options.passAt ?? []) {
-    if (k > (options.repeats ?? 1)) problems.push(`${where} passAt: pass@${k} needs at least ${k} samples per item (repeats: ${options.repeats ?? 1})`);
+    if (k > (options.repeats ?? 1))
+      problems.push(`${where} passAt: pass@${k} needs at least ${k} samples per item (repeats: ${options.repeats ?? 1})`);
   }
   if (problems.length) throw new ValidationError(problems);
   return {
@@ -77,6 +87,10 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
     clusterField: options.cluster,
     location: where,
     suiteVersion: "1",
-    sources: { prompt: sources.prompt, target: options.target === undefined ? undefined : sources.target, strategies: strategiesOut.map((_, s) => at("strategies", s)) },
+    sources: {
+      prompt: sources.prompt,
+      target: options.target === undefined ? undefined : sources.target,
+      strategies: strategiesOut.map((_, s) => at("strategies", s)),
+    },
   };
 }

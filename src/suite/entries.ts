@@ -13,22 +13,39 @@ type StrategyEntry = string | ({ name: string; label?: string; generation?: Gene
 type ScorerEntry = string | ({ name: string; label?: string } & Record<string, unknown>);
 
 /** Check strategy entries against the registry and their option schemas. */
-export function strategySpecs(entries: StrategyEntry[], at: Where, problems: string[], options: { multipleChoice: boolean }): StrategySpec[] {
+export function strategySpecs(
+  entries: StrategyEntry[],
+  at: Where,
+  problems: string[],
+  options: { multipleChoice: boolean },
+): StrategySpec[] {
   const out: StrategySpec[] = [];
   entries.forEach((entry, s) => {
     const { name, label, generation, ...rest } = typeof entry === "string" ? { name: entry } : entry;
     const strategy = strategies[name];
     if (!strategy) {
-      problems.push(`${at("strategies", s)}: unknown strategy "${name}"${didYouMean(name, Object.keys(strategies))} (known: ${Object.keys(strategies).join(", ")})`);
+      problems.push(
+        `${at("strategies", s)}: unknown strategy "${name}"${didYouMean(name, Object.keys(strategies))} (known: ${Object.keys(strategies).join(", ")})`,
+      );
       return;
     }
     if (options.multipleChoice && strategy.kind !== "zero-shot" && strategy.kind !== "few-shot") {
-      problems.push(`${at("strategies", s)}: a log-likelihood (choices or output_type: loglikelihood) task supports zero-shot and few-shot, not ${strategy.kind}`);
+      problems.push(
+        `${at("strategies", s)}: a log-likelihood (choices or output_type: loglikelihood) task supports zero-shot and few-shot, not ${strategy.kind}`,
+      );
       return;
     }
-    const parsed = located(() => parseOptions(strategy.options, rest, `strategy ${name}`), (path) => at("strategies", s, ...path), problems);
+    const parsed = located(
+      () => parseOptions(strategy.options, rest, `strategy ${name}`),
+      (path) => at("strategies", s, ...path),
+      problems,
+    );
     // defineTask's entries have not been through the suite schema: check their generation too.
-    const settings = located(() => parseOptions(generationSchema, generation ?? {}, "generation"), (path) => at("strategies", s, "generation", ...path), problems);
+    const settings = located(
+      () => parseOptions(generationSchema, generation ?? {}, "generation"),
+      (path) => at("strategies", s, "generation", ...path),
+      problems,
+    );
     if (parsed === undefined || settings === undefined) return;
     const finalLabel = label ?? name;
     if (out.some((x) => x.label === finalLabel)) {
@@ -52,7 +69,11 @@ export function scorerSpecs(entries: ScorerEntry[], at: Where, problems: string[
       return;
     }
     // Built even when labelled: building is what checks the arguments.
-    const scorer = located(() => factory(args), (path) => at("scorers", s, ...path), problems);
+    const scorer = located(
+      () => factory(args),
+      (path) => at("scorers", s, ...path),
+      problems,
+    );
     if (scorer === undefined) return;
     const reportName = label ?? scorer.name;
     if (names.has(reportName)) {

@@ -24,11 +24,17 @@ export function checkFewShotPools(task: TaskDeclaration, exemplars: Item[], prob
     }
     if (typeof options.match === "string") itemChecks.push(matchedPoolCheck(label, options.match, k, exemplars, problems));
     else if (exemplars.length < k) {
-      problems.add(`${where}: strategy "${label}" shows k = ${k} exemplars, but the pool has ${exemplars.length}; lower k or add exemplars`);
+      problems.add(
+        `${where}: strategy "${label}" shows k = ${k} exemplars, but the pool has ${exemplars.length}; lower k or add exemplars`,
+      );
     }
     if (typeof options.rationale === "string") checkRationales(label, options.rationale, exemplars, problems);
   });
-  return itemChecks.length ? (item) => itemChecks.forEach((check) => check(item)) : undefined;
+  return itemChecks.length
+    ? (item) => {
+        for (const check of itemChecks) check(item);
+      }
+    : undefined;
 }
 
 /** few-shot with `match: FIELD`: every item has the field and k exemplars share its value. */
@@ -42,7 +48,10 @@ function matchedPoolCheck(label: string, field: string, k: number, exemplars: It
     const value = item.fields[field];
     const have = value === undefined ? 0 : (counts.get(String(value)) ?? 0);
     if (value === undefined) problems.add(`${item.location}: strategy "${label}" matches exemplars on "${field}", which this item lacks`);
-    else if (have < k) problems.add(`${item.location}: strategy "${label}" needs ${k} exemplars with ${field} = ${JSON.stringify(value)}; the pool has ${have}`);
+    else if (have < k)
+      problems.add(
+        `${item.location}: strategy "${label}" needs ${k} exemplars with ${field} = ${JSON.stringify(value)}; the pool has ${have}`,
+      );
   };
 }
 
@@ -53,7 +62,9 @@ function checkRationales(label: string, field: string, exemplars: Item[], proble
     if (value === undefined || value === null || value === "") {
       problems.add(`${exemplar.location}: strategy "${label}" shows the rationale field "${field}", which this exemplar lacks`);
     } else if (typeof value !== "string" && typeof value !== "number") {
-      problems.add(`${exemplar.location}: rationale field "${field}" of strategy "${label}" must be text, not ${Array.isArray(value) ? "a list" : typeof value}`);
+      problems.add(
+        `${exemplar.location}: rationale field "${field}" of strategy "${label}" must be text, not ${Array.isArray(value) ? "a list" : typeof value}`,
+      );
     }
   }
 }

@@ -47,7 +47,8 @@ export function* readLines(path: string, shown: string, options: ReadLinesOption
   }
   try {
     const stamp = checkedStamp(fd, shown, options.what, code);
-    if (options.expect && (stamp.size !== options.expect.size || stamp.mtimeMs !== options.expect.mtimeMs)) throw changedError(shown, options.what, code);
+    if (options.expect && (stamp.size !== options.expect.size || stamp.mtimeMs !== options.expect.mtimeMs))
+      throw changedError(shown, options.what, code);
     options.onStamp?.(stamp);
     const buffer = Buffer.allocUnsafe(options.chunkBytes ?? 256 * 1024);
     let pending: Buffer = Buffer.alloc(0);
@@ -103,7 +104,10 @@ function checkedStamp(fd: number, shown: string, what: string, code: string): Fi
 }
 
 function changedError(shown: string, what: string, code: string): UserError {
-  return new UserError(`${what} changed while assay was reading it (its size or modification time differs from when it was validated); run again`, { location: shown, code });
+  return new UserError(
+    `${what} changed while assay was reading it (its size or modification time differs from when it was validated); run again`,
+    { location: shown, code },
+  );
 }
 
 /**

@@ -48,7 +48,11 @@ export function loadSuiteFile(path: string, cwd = process.cwd()): TaskDeclaratio
   const where = (path: (string | number)[]) => `${shown}:${lineOf(suiteDoc, path)} ${formatPath(path)}`;
   const parsed = suiteSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    throw fail(parsed.error.issues.map((issue) => `${where(issue.path as (string | number)[])}: ${issueMessage(issue, issue.path as (string | number)[])}`));
+    throw fail(
+      parsed.error.issues.map(
+        (issue) => `${where(issue.path as (string | number)[])}: ${issueMessage(issue, issue.path as (string | number)[])}`,
+      ),
+    );
   }
   const suite = parsed.data;
   const problems: string[] = [];
@@ -65,13 +69,19 @@ export function loadSuiteFile(path: string, cwd = process.cwd()): TaskDeclaratio
 
 /** YAML errors and warnings, and mappings used as keys (an unquoted `{{field}}` is one). */
 function yamlProblems({ doc, lines, shown }: SuiteDoc, text: string): string[] {
-  const found: { offset: number; message: string }[] = [...doc.errors, ...doc.warnings].map((e) => ({ offset: e.pos[0], message: e.message.split("\n")[0] }));
+  const found: { offset: number; message: string }[] = [...doc.errors, ...doc.warnings].map((e) => ({
+    offset: e.pos[0],
+    message: e.message.split("\n")[0],
+  }));
   visit(doc, {
     Pair(_, pair, path) {
       if (!isCollection(pair.key) || !pair.key.range) return;
       const parent = path[path.length - 1] as { range?: [number, number, number] };
       const span = parent.range ? text.slice(parent.range[0], parent.range[1]).trim() : "";
-      found.push({ offset: pair.key.range[0], message: `${span.length > 60 ? `${span.slice(0, 60)}...` : span} is read as a YAML mapping, not text` });
+      found.push({
+        offset: pair.key.range[0],
+        message: `${span.length > 60 ? `${span.slice(0, 60)}...` : span} is read as a YAML mapping, not text`,
+      });
     },
   });
   return found
@@ -120,7 +130,10 @@ function declareTask(
     }
   }
   const targetSource = templateSource(suiteDoc, ["tasks", t, "target"]);
-  for (const [template, source] of [[prompt, promptSource], [task.target, targetSource]] as const) {
+  for (const [template, source] of [
+    [prompt, promptSource],
+    [task.target, targetSource],
+  ] as const) {
     const problem = template === undefined ? null : templateProblem(template, source);
     if (problem) problems.push(problem);
   }
@@ -156,7 +169,11 @@ function declareTask(
     file,
     suiteVersion: String(suite.version),
     suiteDescription: suite.description,
-    sources: { prompt: promptSource, target: task.target === undefined ? undefined : targetSource, strategies: strategiesOut.map((_, s) => at("strategies", s)) },
+    sources: {
+      prompt: promptSource,
+      target: task.target === undefined ? undefined : targetSource,
+      strategies: strategiesOut.map((_, s) => at("strategies", s)),
+    },
   };
 }
 

@@ -37,7 +37,8 @@ export function taskTemplates(task: TaskDeclaration): TaskTemplates {
     if (task.choices === undefined) return [];
     if (Array.isArray(task.choices)) return task.choices;
     const value = item.fields[task.choices];
-    if (!Array.isArray(value) || value.length < 2) throw new UserError(`field "${task.choices}" must be an array of at least two options`, { location: item.location, code: "E_DATA" });
+    if (!Array.isArray(value) || value.length < 2)
+      throw new UserError(`field "${task.choices}" must be an array of at least two options`, { location: item.location, code: "E_DATA" });
     return value.map(String);
   };
   const targetsOf = (item: Item): string[] => {
@@ -45,12 +46,17 @@ export function taskTemplates(task: TaskDeclaration): TaskTemplates {
       const choices = choicesOf(item);
       const target = renderTarget ? renderTarget(item.fields) : "";
       const gold = goldChoice(target, choices);
-      if (gold === null) throw new UserError(`target "${target}" is not one of the options (an option's text, its 0-based index, or its letter)`, { location: item.location, code: "E_DATA" });
+      if (gold === null)
+        throw new UserError(`target "${target}" is not one of the options (an option's text, its 0-based index, or its letter)`, {
+          location: item.location,
+          code: "E_DATA",
+        });
       return [choices[gold]];
     }
     if (task.references !== undefined) {
       const refs = item.fields[task.references];
-      if (!Array.isArray(refs)) throw new UserError(`field "${task.references}" must be an array of references`, { location: item.location, code: "E_DATA" });
+      if (!Array.isArray(refs))
+        throw new UserError(`field "${task.references}" must be an array of references`, { location: item.location, code: "E_DATA" });
       return refs.map(String);
     }
     return renderTarget ? [renderTarget(item.fields)] : [];
@@ -98,12 +104,15 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd(), options:
       if (isExemplar) exemplarPrompts.set(prompt, item.location);
       else {
         const clash = exemplarPrompts.get(prompt);
-        if (clash) problems.add(`${clash}: exemplar is also an eval item (${item.location}); the few-shot pool must not overlap the eval items`);
+        if (clash)
+          problems.add(`${clash}: exemplar is also an eval item (${item.location}); the few-shot pool must not overlap the eval items`);
         if (targets.length === 0 && task.target !== undefined) problems.add(`${item.location}: no reference`);
       }
     } catch (error) {
       if (error instanceof MissingVariableError) {
-        problems.add(`${item.location}: template variable "${error.variable}" is not a field of this item (fields: ${Object.keys(item.fields).join(", ")})`);
+        problems.add(
+          `${item.location}: template variable "${error.variable}" is not a field of this item (fields: ${Object.keys(item.fields).join(", ")})`,
+        );
       } else if (error instanceof TemplateRenderError) problems.add(`${item.location}: ${error.message}`);
       else if (error instanceof UserError) problems.add(error.message);
       else throw error;
@@ -120,7 +129,8 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd(), options:
   let count = 0;
   let stamp: FileStamp | undefined;
   for (const item of source({ problems, onStamp: (s) => (stamp = s) })) {
-    if (task.clusterField && item.fields[task.clusterField] === undefined) problems.add(`${item.location}: missing cluster field "${task.clusterField}"`);
+    if (task.clusterField && item.fields[task.clusterField] === undefined)
+      problems.add(`${item.location}: missing cluster field "${task.clusterField}"`);
     keys.add(item.key);
     check(item, false);
     checkGroup?.(item);
@@ -140,7 +150,13 @@ export function prepareTask(task: TaskDeclaration, cwd = process.cwd(), options:
       yield item;
     }
   };
-  return { ...task, itemCount: limit === undefined ? count : Math.min(count, limit), itemsSha256: hash.digest("hex"), readItems, loadedExemplars };
+  return {
+    ...task,
+    itemCount: limit === undefined ? count : Math.min(count, limit),
+    itemsSha256: hash.digest("hex"),
+    readItems,
+    loadedExemplars,
+  };
 }
 
 /** Where a task's items come from: its dataset file (read lazily) or its inline rows. */

@@ -94,7 +94,12 @@ export class Registry {
 
 function matchesName(selector: string, names: string[]): boolean {
   if (!/[*?]/.test(selector)) return names.includes(selector);
-  const regex = new RegExp(`^${selector.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const regex = new RegExp(
+    `^${selector
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
   return names.some((n) => regex.test(n));
 }
 
@@ -143,7 +148,8 @@ export async function loadRegistry(dir: string, cwd = process.cwd()): Promise<Re
       if (problems.length) throw new SuiteFileError(problems, shownPath(file, cwd), namesOf(file, declared));
       tasks.push(...declared);
     } catch (error) {
-      if (error instanceof SuiteFileError) broken.push({ file: error.file, problems: error.problems, names: error.selectable.names, tags: error.selectable.tags });
+      if (error instanceof SuiteFileError)
+        broken.push({ file: error.file, problems: error.problems, names: error.selectable.names, tags: error.selectable.tags });
       else if (error instanceof UserError) broken.push({ file: shownPath(file, cwd), problems: [error.message], ...selectableNames(file) });
       else throw error;
     }

@@ -7,7 +7,10 @@ export const generationSchema = z
     top_k: z.number().int().min(0).optional(),
     top_p: z.number().gt(0).max(1).optional(),
     max_tokens: z.number().int().min(1).optional(),
-    stop: z.union([z.string(), z.array(z.string())]).transform((s) => (typeof s === "string" ? [s] : s)).optional(),
+    stop: z
+      .union([z.string(), z.array(z.string())])
+      .transform((s) => (typeof s === "string" ? [s] : s))
+      .optional(),
     seed: z.number().int().min(0).optional(),
   })
   .strict();
@@ -38,7 +41,10 @@ export const taskSchema = z
     output_type: z.enum(["generate", "loglikelihood"]).default("generate"),
     /** Multiple choice by log-likelihood: an item field holding the options, or a fixed list. */
     choices: z.union([z.string(), z.array(z.string()).min(2)]).optional(),
-    strategies: z.array(z.union([z.string(), strategyObject])).min(1).default(["zero-shot"]),
+    strategies: z
+      .array(z.union([z.string(), strategyObject]))
+      .min(1)
+      .default(["zero-shot"]),
     scorers: z.array(z.union([z.string(), scorerObject])).min(1),
     generation: generationSchema.optional(),
     tags: z.array(z.string()).default([]),

@@ -78,7 +78,11 @@ export interface TaskDeclaration {
   suiteVersion: string;
   suiteDescription?: string;
   /** Where the prompt and target templates were written, so their errors point at their own lines. */
-  sources?: { prompt?: TemplateSource; target?: TemplateSource; /** `file:line path` of each strategy entry, in order. */ strategies?: string[] };
+  sources?: {
+    prompt?: TemplateSource;
+    target?: TemplateSource /** `file:line path` of each strategy entry, in order. */;
+    strategies?: string[];
+  };
 }
 
 /**

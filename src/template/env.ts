@@ -11,7 +11,8 @@ import { packagePath } from "../package-paths.ts";
 
 const helpers: Record<string, (...args: unknown[]) => unknown> = {
   letter: (index: unknown) => String.fromCharCode(65 + Number(index)),
-  join: (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : String(list ?? "")),
+  join: (list: unknown, separator: unknown) =>
+    Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : String(list ?? ""),
   json: (value: unknown) => JSON.stringify(value),
   upper: (value: unknown) => String(value).toUpperCase(),
   lower: (value: unknown) => String(value).toLowerCase(),
@@ -71,7 +72,22 @@ export interface PlainTemplate {
 }
 
 // Names that are not fields when written alone: literals, `this`, handlebars' built-in helpers.
-const notFields = new Set(["this", "else", "true", "false", "null", "undefined", "if", "unless", "each", "with", "lookup", "log", "helperMissing", "blockHelperMissing"]);
+const notFields = new Set([
+  "this",
+  "else",
+  "true",
+  "false",
+  "null",
+  "undefined",
+  "if",
+  "unless",
+  "each",
+  "with",
+  "lookup",
+  "log",
+  "helperMissing",
+  "blockHelperMissing",
+]);
 const plainField = /\{\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}\}|\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}/g;
 
 /**

@@ -70,8 +70,10 @@ export function printProblem(fields: Record<string, unknown>, { path, conditiona
     value = (value as Record<string, unknown>)[path[i]];
   }
   const name = path.join(".");
-  if (Array.isArray(value)) return `field "${name}" is a list, which {{${name}}} prints as "${String(value).slice(0, 40)}": write {{join ${name} ", "}} or {{json ${name}}}`;
-  if (typeof value === "object" && value !== null) return `field "${name}" is an object, which {{${name}}} prints as "[object Object]": write {{json ${name}}}`;
+  if (Array.isArray(value))
+    return `field "${name}" is a list, which {{${name}}} prints as "${String(value).slice(0, 40)}": write {{join ${name} ", "}} or {{json ${name}}}`;
+  if (typeof value === "object" && value !== null)
+    return `field "${name}" is an object, which {{${name}}} prints as "[object Object]": write {{json ${name}}}`;
   return null;
 }
 

@@ -22,7 +22,10 @@ tasks:
 `;
 
 describe("assay CLI", () => {
-  const dir = workspace({ "suites/mini.yaml": suite, "suites/data/copy.jsonl": jsonl([{ word: "alpha" }, { word: "beta" }, { word: "<b>gamma</b>" }]) });
+  const dir = workspace({
+    "suites/mini.yaml": suite,
+    "suites/data/copy.jsonl": jsonl([{ word: "alpha" }, { word: "beta" }, { word: "<b>gamma</b>" }]),
+  });
 
   it("runs, prints JSON on stdout, and shows the stored run again", () => {
     const r = run(dir, "run", "--model", "echo", "--json");
@@ -31,8 +34,34 @@ describe("assay CLI", () => {
     expect(out.run).toBe(1);
     expect(out.db).toBe(join(dir, ".assay/assay.db"));
     expect(out.results).toEqual([
-      { task: "mini/copy", model: "echo", strategy: "zero-shot", metric: "includes", value: 1, ci: [expect.closeTo(0.4385, 3), 1], interval: "wilson", n: 3, errors: 0, no_answer: 0, unscored: 0, corpus: false },
-      { task: "mini/copy", model: "echo", strategy: "zero-shot", metric: "exact-match", value: 0, ci: [0, expect.closeTo(0.5615, 3)], interval: "wilson", n: 3, errors: 0, no_answer: 0, unscored: 0, corpus: false },
+      {
+        task: "mini/copy",
+        model: "echo",
+        strategy: "zero-shot",
+        metric: "includes",
+        value: 1,
+        ci: [expect.closeTo(0.4385, 3), 1],
+        interval: "wilson",
+        n: 3,
+        errors: 0,
+        no_answer: 0,
+        unscored: 0,
+        corpus: false,
+      },
+      {
+        task: "mini/copy",
+        model: "echo",
+        strategy: "zero-shot",
+        metric: "exact-match",
+        value: 0,
+        ci: [0, expect.closeTo(0.5615, 3)],
+        interval: "wilson",
+        n: 3,
+        errors: 0,
+        no_answer: 0,
+        unscored: 0,
+        corpus: false,
+      },
     ]);
     const shown = run(dir, "show", "1", "--json");
     expect(shown.code).toBe(0);
@@ -45,12 +74,17 @@ describe("assay CLI", () => {
 
   it("lists tasks as a table and as JSON", () => {
     const r = run(dir, "list", "--json");
-    expect(JSON.parse(r.stdout)).toEqual([{ suite: "mini", task: "copy", items: 3, strategies: ["zero-shot"], scorers: ["includes", "exact-match"], tags: ["demo"] }]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { suite: "mini", task: "copy", items: 3, strategies: ["zero-shot"], scorers: ["includes", "exact-match"], tags: ["demo"] },
+    ]);
     expect(run(dir, "list", "tag:demo").stdout).toMatch(/^suite\s+task\s+items/);
   });
 
   it("exits 2 with a located message and no stack trace on bad input, writing nothing", () => {
-    const bad = workspace({ "suites/mini.yaml": suite.replace("[includes, exact-match]", "[includes, exact-mach]"), "suites/data/copy.jsonl": jsonl([{ word: "a" }]) });
+    const bad = workspace({
+      "suites/mini.yaml": suite.replace("[includes, exact-match]", "[includes, exact-mach]"),
+      "suites/data/copy.jsonl": jsonl([{ word: "a" }]),
+    });
     const r = run(bad, "run");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('suites/mini.yaml:7 tasks[0].scorers[1]: unknown scorer "exact-mach"; did you mean "exact-match"?');
@@ -58,7 +92,10 @@ describe("assay CLI", () => {
     expect(run(bad, "show").stderr).toContain("database not found");
     expect(run(dir, "run", "--seed", "x").code).toBe(2);
     // Data quoted in a message cannot drive the terminal.
-    const evil = workspace({ "suites/mini.yaml": suite, "suites/data/copy.jsonl": '{"id": "a\\u001b[2J", "word": 1}\n{"id": "a\\u001b[2J", "word": 2}\n' });
+    const evil = workspace({
+      "suites/mini.yaml": suite,
+      "suites/data/copy.jsonl": '{"id": "a\\u001b[2J", "word": 1}\n{"id": "a\\u001b[2J", "word": 2}\n',
+    });
     const e = run(evil, "run");
     expect(e.code).toBe(2);
     expect(e.stderr).toContain('duplicate item id "a\\x1b[2J"');
@@ -67,7 +104,11 @@ describe("assay CLI", () => {
   });
 
   it("exits 1 when trials error beyond --max-errors", () => {
-    const ws = workspace({ "suites/mini.yaml": suite, "suites/data/copy.jsonl": jsonl([{ word: "alpha" }, { word: "beta" }]), "rec.jsonl": jsonl([{ task: "copy", item: "1", output: "alpha" }]) });
+    const ws = workspace({
+      "suites/mini.yaml": suite,
+      "suites/data/copy.jsonl": jsonl([{ word: "alpha" }, { word: "beta" }]),
+      "rec.jsonl": jsonl([{ task: "copy", item: "1", output: "alpha" }]),
+    });
     const r = run(ws, "run", "--model", "replay:rec.jsonl");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("1 trial errored (more than --max-errors 0); see: assay show 1 --items --failed\n");
@@ -92,7 +133,8 @@ describe("assay CLI", () => {
     const r = run(dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: assay \[options\] \[command\]/);
-    for (const command of ["init", "run", "list", "show", "runs", "export", "compare", "metric"]) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const command of ["init", "run", "list", "show", "runs", "export", "compare", "metric"])
+      expect(r.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     expect(r.stderr).toBe("");
   });
 });

@@ -45,7 +45,11 @@ describe("processes sharing one database", () => {
     const reads: CliResult[] = [];
     const reader = (async () => {
       while (running) {
-        for (const args of [["runs", "--json"], ["show", "--json"]]) reads.push(await assayAsync(dir, args).done);
+        for (const args of [
+          ["runs", "--json"],
+          ["show", "--json"],
+        ])
+          reads.push(await assayAsync(dir, args).done);
       }
     })();
     const done = await Promise.all(results);
@@ -58,9 +62,14 @@ describe("processes sharing one database", () => {
     const db = new Database(join(dir, ".assay/assay.db"), { readonly: true });
     expect(db.prepare("SELECT id, status FROM runs ORDER BY id").all()).toEqual([1, 2, 3, 4, 5].map((id) => ({ id, status: "done" })));
     const stored = db
-      .prepare("SELECT m.run_id AS run, COUNT(*) AS trials, COUNT(DISTINCT t.item_id || '/' || t.strategy_id) AS distinct_trials FROM trials t JOIN models m ON m.id = t.model_id GROUP BY m.run_id ORDER BY m.run_id")
+      .prepare(
+        "SELECT m.run_id AS run, COUNT(*) AS trials, COUNT(DISTINCT t.item_id || '/' || t.strategy_id) AS distinct_trials FROM trials t JOIN models m ON m.id = t.model_id GROUP BY m.run_id ORDER BY m.run_id",
+      )
       .all();
-    expect(stored).toEqual([{ run: 1, trials: 2, distinct_trials: 2 }, ...[2, 3, 4, 5].map((run) => ({ run, trials: perRun, distinct_trials: perRun }))]);
+    expect(stored).toEqual([
+      { run: 1, trials: 2, distinct_trials: 2 },
+      ...[2, 3, 4, 5].map((run) => ({ run, trials: perRun, distinct_trials: perRun })),
+    ]);
     expect(db.prepare("SELECT COUNT(*) FROM scores").pluck().get()).toBe(2 * (2 + 4 * perRun));
     expect(db.prepare("SELECT COUNT(*) FROM trials WHERE status = 'error'").pluck().get()).toBe(0);
     db.close();

@@ -49,7 +49,10 @@ describe("a --db that is not an assay store", () => {
   it("refuses another application's database rather than adding assay's tables to it", () => {
     const before = digest(join(dir, "app.db"));
     for (const args of [["run", "example", "--model", "echo"], ["show"]]) {
-      expectUserError(assay(dir, ...args, "--db", "app.db"), `${shownAs(args, dir, "app.db")}: not an assay database (it holds another application's tables: orders, users); use another --db path`);
+      expectUserError(
+        assay(dir, ...args, "--db", "app.db"),
+        `${shownAs(args, dir, "app.db")}: not an assay database (it holds another application's tables: orders, users); use another --db path`,
+      );
     }
     expect(digest(join(dir, "app.db"))).toBe(before);
   });
@@ -57,7 +60,10 @@ describe("a --db that is not an assay store", () => {
   it("refuses a database from a newer assay before switching it to WAL", () => {
     const before = digest(join(dir, "newer.db"));
     for (const args of [["run", "example", "--model", "echo"], ["show"], ["runs"]]) {
-      expectUserError(assay(dir, ...args, "--db", "newer.db"), `${shownAs(args, dir, "newer.db")}: database schema version ${latestSchemaVersion() + 5} is newer than this assay (${latestSchemaVersion()}); upgrade assay`);
+      expectUserError(
+        assay(dir, ...args, "--db", "newer.db"),
+        `${shownAs(args, dir, "newer.db")}: database schema version ${latestSchemaVersion() + 5} is newer than this assay (${latestSchemaVersion()}); upgrade assay`,
+      );
     }
     expect(digest(join(dir, "newer.db"))).toBe(before);
     expect(readdirSync(dir).filter((f) => f.startsWith("newer.db"))).toEqual(["newer.db"]);
@@ -81,7 +87,10 @@ describe.skipIf(!canMount)("a store on a read-only file system", () => {
     const exported = assay(cwd, "export", "1", "--jsonl", "--db", db);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout.trim().split("\n")).toHaveLength(40 * 3 + 4);
-    expectUserError(assay(cwd, "run", "example", "--model", "echo", "--db", db), `${db}: the database is read-only (a read-only file, folder or file system) (EROFS)`);
+    expectUserError(
+      assay(cwd, "run", "example", "--model", "echo", "--db", db),
+      `${db}: the database is read-only (a read-only file, folder or file system) (EROFS)`,
+    );
     expect(readdirSync(fs.dir)).toEqual(["assay.db"]);
   });
 });

@@ -10,7 +10,8 @@ import { workspace } from "../helpers/workspace.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const pkg = workspace();
-const node = (cwd: string, ...args: string[]) => spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const node = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 
 beforeAll(() => {
   for (const file of ["package.json", "tsconfig.json", "tsconfig.build.json"]) cpSync(join(root, file), join(pkg, file));
@@ -56,7 +57,10 @@ const task = defineTask({ id: "t", items: [{ w: "hi" }], prompt: "{{w}}", target
 const result = await runEval({ tasks: [task], models: ["echo"], db: process.argv[1] });
 console.log(JSON.stringify(result.results[0]));
 `;
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script, join(workspace(), "lib.db")], { cwd: pkg, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script, join(workspace(), "lib.db")], {
+      cwd: pkg,
+      encoding: "utf8",
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ task: "code/t", metric: "exact-match", value: 1, n: 1 });
   });

@@ -18,7 +18,13 @@ describe("assay init", () => {
     );
     const run = assay(dir, "run", "--model", "echo", "--json");
     expect(run.code, run.stderr).toBe(0);
-    const rows = JSON.parse(run.stdout).results.map((x: { task: string; strategy: string; metric: string; n: number; errors: number }) => [x.task, x.strategy, x.metric, x.n, x.errors]);
+    const rows = JSON.parse(run.stdout).results.map((x: { task: string; strategy: string; metric: string; n: number; errors: number }) => [
+      x.task,
+      x.strategy,
+      x.metric,
+      x.n,
+      x.errors,
+    ]);
     expect(rows).toEqual([
       ["starter/capitals", "zero-shot", "exact-match", 6, 0],
       ["starter/capitals", "zero-shot", "includes", 6, 0],
@@ -28,7 +34,9 @@ describe("assay init", () => {
       ["starter/opposites", "few-shot", "exact-match", 3, 0],
     ]);
     // The few-shot prompts carry two demonstrations from the pool.
-    const items = JSON.parse(assay(dir, "show", "--items", "--task", "capitals", "--strategy", "few-shot", "--limit", "1", "--json").stdout);
+    const items = JSON.parse(
+      assay(dir, "show", "--items", "--task", "capitals", "--strategy", "few-shot", "--limit", "1", "--json").stdout,
+    );
     expect(items.items[0].prompt.match(/^Q: What is the capital of /gm)).toHaveLength(3);
   });
 
@@ -45,13 +53,17 @@ describe("assay init", () => {
     const dir = workspace({ "assay.config.yaml": "# mine\n" });
     const r = assay(dir, "init");
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error: ${dir}: already exists: assay.config.yaml (nothing was written; move them away or init another folder)\n`);
+    expect(r.stderr).toBe(
+      `error: ${dir}: already exists: assay.config.yaml (nothing was written; move them away or init another folder)\n`,
+    );
     expect(readFileSync(join(dir, "assay.config.yaml"), "utf8")).toBe("# mine\n");
     expect(() => readFileSync(join(dir, "suites/starter.yaml"))).toThrow(/ENOENT/);
     const again = workspace();
     initProject(again);
     writeFileSync(join(again, "suites/starter.yaml"), "# edited\n");
-    expect(() => initProject(again)).toThrow(/already exists: suites\/starter\.yaml, suites\/data\/capitals\.jsonl, suites\/data\/capitals\.exemplars\.jsonl, assay\.config\.yaml/);
+    expect(() => initProject(again)).toThrow(
+      /already exists: suites\/starter\.yaml, suites\/data\/capitals\.jsonl, suites\/data\/capitals\.exemplars\.jsonl, assay\.config\.yaml/,
+    );
     expect(readFileSync(join(again, "suites/starter.yaml"), "utf8")).toBe("# edited\n");
   });
 

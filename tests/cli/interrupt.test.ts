@@ -17,11 +17,16 @@ afterAll(() => server?.close());
 describe("interrupting a run", () => {
   it("stops on SIGINT with exit 130 and resumes without duplicates", async () => {
     const dir = workspace({
-      "suites/s.yaml": "suite: s\ntasks:\n  - id: echo\n    dataset: data/x.jsonl\n    prompt: \"say {{w}}\"\n    target: \"echo: say {{w}}\"\n    scorers: [exact-match]\n",
+      "suites/s.yaml":
+        'suite: s\ntasks:\n  - id: echo\n    dataset: data/x.jsonl\n    prompt: "say {{w}}"\n    target: "echo: say {{w}}"\n    scorers: [exact-match]\n',
       "suites/data/x.jsonl": jsonl(Array.from({ length: 40 }, (_, i) => ({ w: `w${i}` }))),
     });
     const env = { ...process.env, OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: "sk-test" };
-    const child = spawn(process.execPath, [...assayEntry, "run", "--model", "openai:fake", "-c", "2"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...assayEntry, "run", "--model", "openai:fake", "-c", "2"], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     for (let i = 0; i < 300 && server.requests.length < 8; i++) await new Promise((r) => setTimeout(r, 50));
@@ -37,7 +42,11 @@ describe("interrupting a run", () => {
     expect(stored).toBeGreaterThan(0);
     expect(stored).toBeLessThan(40);
     // Not spawnSync: the fake server lives in this process and must keep answering.
-    const resumed = spawn(process.execPath, [...assayEntry, "run", "--resume", "1", "--json"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const resumed = spawn(process.execPath, [...assayEntry, "run", "--resume", "1", "--json"], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     resumed.stdout.on("data", (d) => (stdout += d));
     expect(await new Promise((r) => resumed.once("exit", (c) => r(c)))).toBe(0);

@@ -22,7 +22,13 @@ tasks:
     target: "{{gold}}"
     scorers: [choice]
 `;
-const words = [{ word: "alpha" }, { word: "=HYPERLINK(\"x\")" }, { word: 'say "hi", then\nleave' }, { word: "\u001b[2Jclear" }, { word: "x".repeat(2000) }];
+const words = [
+  { word: "alpha" },
+  { word: '=HYPERLINK("x")' },
+  { word: 'say "hi", then\nleave' },
+  { word: "\u001b[2Jclear" },
+  { word: "x".repeat(2000) },
+];
 
 describe("show --items and export", () => {
   const dir = workspace({ "suites/mini.yaml": suite, "suites/data/copy.jsonl": jsonl(words) });
@@ -37,14 +43,16 @@ describe("show --items and export", () => {
   it("prints each trial's prompt, output, answer and scores, terminal-safe and cut", () => {
     const r = assay(dir, "show", "1", "--items", "--task", "copy");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("mini/copy  item 1  echo  zero-shot  sample 0  done\n  prompt   Say alpha\n  output   Say alpha\n  answer   Say alpha\n  target   alpha\n  scores   includes 1  ·  exact-match 0\n");
+    expect(r.stdout).toContain(
+      "mini/copy  item 1  echo  zero-shot  sample 0  done\n  prompt   Say alpha\n  output   Say alpha\n  answer   Say alpha\n  target   alpha\n  scores   includes 1  ·  exact-match 0\n",
+    );
     expect(r.stdout).toContain('  prompt   Say say "hi", then\n           leave\n');
     expect(r.stdout).not.toContain("\u001b");
     expect(r.stdout).toContain("Say \\x1b[2Jclear");
     expect(r.stdout).toContain(`Say ${"x".repeat(596)} … [1404 more characters]`);
     expect(r.stdout.trimEnd().endsWith("5 matching trials")).toBe(true);
     const unscored = assay(dir, "show", "--items", "--task", "pick");
-    expect(unscored.stdout).toContain("  scores   choice unscored (target \"z\" is not one of the 2 choices; unscored)");
+    expect(unscored.stdout).toContain('  scores   choice unscored (target "z" is not one of the 2 choices; unscored)');
   });
 
   it("filters by outcome, metric, model, strategy, and limits; JSON has everything", () => {
@@ -88,7 +96,10 @@ describe("show --items and export", () => {
   it("exports JSON lines: one record per trial with fields, prompt, output, scores", () => {
     const r = assay(dir, "export", "1", "--jsonl");
     expect(r.code, r.stderr).toBe(0);
-    const records = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const records = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(records).toHaveLength(7);
     expect(records[0]).toEqual({
       run: 1,
@@ -112,7 +123,12 @@ describe("show --items and export", () => {
       scores: { includes: 1, "exact-match": 0 },
       explanations: {},
     });
-    expect(records[6]).toMatchObject({ task: "mini/pick", item: "bad", scores: { choice: null }, explanations: { choice: 'target "z" is not one of the 2 choices; unscored' } });
+    expect(records[6]).toMatchObject({
+      task: "mini/pick",
+      item: "bad",
+      scores: { choice: null },
+      explanations: { choice: 'target "z" is not one of the 2 choices; unscored' },
+    });
   });
 
   it("exports CSV by RFC 4180, defusing formulas, with a column per metric and per item field", () => {
@@ -124,7 +140,7 @@ describe("show --items and export", () => {
     expect(lines[0]).toBe(
       "run,task,item,model,strategy,sample,status,error,system,prompt,output,answer,targets,latency_ms,input_tokens,output_tokens,cost_usd,score:includes,score:exact-match,score:choice,field:word,field:id,field:q,field:choices,field:gold",
     );
-    expect(lines[1]).toBe("1,mini/copy,1,echo,zero-shot,0,done,,,Say alpha,Say alpha,Say alpha,\"[\"\"alpha\"\"]\",0,2,2,,1,0,,alpha,,,,");
+    expect(lines[1]).toBe('1,mini/copy,1,echo,zero-shot,0,done,,,Say alpha,Say alpha,Say alpha,"[""alpha""]",0,2,2,,1,0,,alpha,,,,');
     // A cell that a spreadsheet would run as a formula starts with an apostrophe; quotes double.
     expect(lines[2]).toMatch(/,"'=HYPERLINK\(""x""\)"(,|$)/);
     expect(text).toContain('"Say say ""hi"", then\nleave"');

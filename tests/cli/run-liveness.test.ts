@@ -15,7 +15,8 @@ afterAll(() => server?.close());
 describe("a run's liveness", () => {
   it("is live while it runs, dead after kill -9, with partial-number warnings, and done after resume", async () => {
     const dir = workspace({
-      "suites/s.yaml": "suite: s\ntasks:\n  - id: echo\n    dataset: data/x.jsonl\n    prompt: \"say {{w}}\"\n    target: \"echo: say {{w}}\"\n    scorers: [exact-match]\n",
+      "suites/s.yaml":
+        'suite: s\ntasks:\n  - id: echo\n    dataset: data/x.jsonl\n    prompt: "say {{w}}"\n    target: "echo: say {{w}}"\n    scorers: [exact-match]\n',
       "suites/data/x.jsonl": jsonl(Array.from({ length: 40 }, (_, i) => ({ w: `w${i}` }))),
     });
     const env = { ...process.env, OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: "sk-test" };
@@ -26,10 +27,16 @@ describe("a run's liveness", () => {
 
     const live = await cli("runs", "--json");
     expect(live.code, live.stderr).toBe(0);
-    expect(JSON.parse(live.stdout)).toMatchObject([{ id: 1, status: "running", state: "live", planned: 40, owner: { host: hostname(), pid: child.pid } }]);
+    expect(JSON.parse(live.stdout)).toMatchObject([
+      { id: 1, status: "running", state: "live", planned: 40, owner: { host: hostname(), pid: child.pid } },
+    ]);
     const liveShow = await cli("show");
     expect(liveShow.code).toBe(0);
-    expect(liveShow.stderr).toMatch(new RegExp(`^warning: run 1 is still running \\(process ${child.pid} on ${hostname()}\\): its numbers are partial \\(\\d+ of 40 planned trials so far\\)\\n$`));
+    expect(liveShow.stderr).toMatch(
+      new RegExp(
+        `^warning: run 1 is still running \\(process ${child.pid} on ${hostname()}\\): its numbers are partial \\(\\d+ of 40 planned trials so far\\)\\n$`,
+      ),
+    );
 
     child.kill("SIGKILL");
     await child.done;
@@ -46,7 +53,12 @@ describe("a run's liveness", () => {
     expect(shown.code).toBe(0);
     const warning = `run 1 is dead: process ${child.pid} on ${hostname()} is gone (killed or crashed); its numbers are partial (${stored} of 40 planned trials so far); finish it with: assay run --resume 1`;
     expect(shown.stderr).toBe(`warning: ${warning}\n`);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ run: 1, status: "running", state: "dead", partial: { state: "dead", trials: stored, planned: 40, warning } });
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      run: 1,
+      status: "running",
+      state: "dead",
+      partial: { state: "dead", trials: stored, planned: 40, warning },
+    });
     const items = await cli("show", "--items", "--limit", "1");
     expect(items.stderr).toBe(`warning: ${warning}\n`);
     expect(items.stdout).toContain(`showing 1 of ${stored} matching trials`);

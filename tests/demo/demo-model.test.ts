@@ -43,7 +43,10 @@ describe("models/demo.gguf through node-llama-cpp", () => {
   // the reverse demonstrations are read as rotate (reverse is the rule it infers worst).
   const pytorchGreedy: [string, string][] = [
     ["Q: What is 357 + 715?\nA:", " 1111"],
-    ["Q: What is 357 + 715?\nA: Let's think step by step.", " 357+715: 7+5=12, 2. 35+71: 5+1+1=7, 72. 3+7: 3+7=10, 1072. The answer is 1072."],
+    [
+      "Q: What is 357 + 715?\nA: Let's think step by step.",
+      " 357+715: 7+5=12, 2. 35+71: 5+1+1=7, 72. 3+7: 3+7=10, 1072. The answer is 1072.",
+    ],
     ["Q: What is 754 - 142?\nA: Let's think step by step.", " 754-142: 4-2=2, 2. 75-14: 5-4=1, 12. 7-1: 7-1=6, 612. The answer is 612."],
     ["Transform: abc -> cba\n\nTransform: lmno -> onml\n\nTransform: wxyz ->", " xyzw"],
     ["Transform: abc -> aabbcc\n\nTransform: lmno -> llmmnnoo\n\nTransform: wxyz ->", " wwxxyyzz"],
@@ -59,7 +62,10 @@ describe("models/demo.gguf through node-llama-cpp", () => {
 
   it("solves held-out add items with the scratchpad, not with a direct answer", async () => {
     const items = readFileSync(join(import.meta.dirname, "../../suites/demo/data/add.test.jsonl"), "utf8")
-      .trim().split("\n").slice(0, 10).map((line) => JSON.parse(line) as { a: number; b: number; answer: string });
+      .trim()
+      .split("\n")
+      .slice(0, 10)
+      .map((line) => JSON.parse(line) as { a: number; b: number; answer: string });
     let direct = 0;
     for (const { a, b, answer } of items) {
       const scratchpad = await complete(`Q: What is ${a} + ${b}?\nA: Let's think step by step.`);
@@ -74,7 +80,11 @@ describe("models/demo.gguf through node-llama-cpp", () => {
     expect(["correct", "incorrect"]).toContain((await complete("Question: What is 120 + 45?\nProposed answer: 165\nVerdict:")).trim());
     expect(await complete("Q: What is 204 + 130?\nA: Let's think step by step.")).toMatch(/^ \d+\+\d+: \d\+\d/);
     const zorbish = (await complete("English: a small cat eats the fish\nZorbish:")).trim().split(" ");
-    const lexicon = new Set("ka mu miro tafu sili noba raku pelo vanu lomi dreva sunu gatto zeki rani kolu bira lusa ruba gora nini vesa feli vedo alto suma kiro nuro juna sapi vek amo nom tro sek odi aju kaz port sap hodi riva rapi lenti sepi nun".split(" "));
+    const lexicon = new Set(
+      "ka mu miro tafu sili noba raku pelo vanu lomi dreva sunu gatto zeki rani kolu bira lusa ruba gora nini vesa feli vedo alto suma kiro nuro juna sapi vek amo nom tro sek odi aju kaz port sap hodi riva rapi lenti sepi nun".split(
+        " ",
+      ),
+    );
     expect(zorbish.filter((w) => lexicon.has(w)).length).toBeGreaterThanOrEqual(zorbish.length - 1);
   });
 });

@@ -20,7 +20,9 @@ describe("local:demo", () => {
     const call = { task: "t", item: "1", strategy: "zero-shot", sample: 0 };
     const params = { temperature: 0, maxTokens: 96, stop: ["\n"] };
     expect((await demo.generate({ text: "Q: What is 357 + 715?\nA:" }, params, call)).text).toBe(" 1111");
-    expect((await demo.generate({ text: "Question: What is 932 - 236?\nProposed answer: 696\nVerdict:" }, params, call)).text).toBe(" incorrect");
+    expect((await demo.generate({ text: "Question: What is 932 - 236?\nProposed answer: 696\nVerdict:" }, params, call)).text).toBe(
+      " incorrect",
+    );
   });
 
   it("chain of thought beats zero-shot on held-out additions through runEval", async () => {

@@ -12,7 +12,10 @@ import { stringRules } from "../../scripts/demo/strings.ts";
 const suites = join(import.meta.dirname, "../../suites/demo");
 type Task = { id: string; dataset: string; exemplars: string; prompt: string };
 const readJsonl = (path: string): Record<string, unknown>[] =>
-  readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 const tasks = readdirSync(suites)
   .filter((f) => f.endsWith(".yaml"))
@@ -44,8 +47,10 @@ describe("demo suites are held out from the training corpus", () => {
   it("the committed suite data is what the generator draws from its seed", () => {
     const sets = evalSets();
     const expected: Record<string, unknown[]> = {
-      "add.test.jsonl": sets.add.test, "sub.test.jsonl": sets.sub.test,
-      "translate.test.jsonl": sets.translation.test, "verify.test.jsonl": sets.verification.test,
+      "add.test.jsonl": sets.add.test,
+      "sub.test.jsonl": sets.sub.test,
+      "translate.test.jsonl": sets.translation.test,
+      "verify.test.jsonl": sets.verification.test,
       "transform.test.jsonl": stringRules.flatMap((rule) => sets.strings[rule].test),
       "transform.exemplars.jsonl": stringRules.flatMap((rule) => sets.strings[rule].pool),
     };
@@ -75,7 +80,9 @@ describe("demo suites are held out from the training corpus", () => {
   }
 
   it("the check would notice a leak: training prompts are found in the index", () => {
-    const doc = trainingCorpus(1)[0].map((s) => s.text).join("");
+    const doc = trainingCorpus(1)[0]
+      .map((s) => s.text)
+      .join("");
     const firstUnit = doc.split("\n\n")[0];
     const prompt = ["?\nA:", " ->", "\nZorbish:", "\nVerdict:"]
       .map((end) => (firstUnit.includes(end) ? firstUnit.slice(0, firstUnit.indexOf(end) + end.length) : ""))

@@ -9,7 +9,11 @@ import { pathToFileURL } from "node:url";
 const root = join(import.meta.dirname, "..", "..");
 
 /** Node arguments that start the CLI from the sources: `spawn(process.execPath, [...assayEntry, "run", ...])`. */
-export const assayEntry = ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, join(root, "src", "cli", "bin.ts")];
+export const assayEntry = [
+  "--import",
+  pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href,
+  join(root, "src", "cli", "bin.ts"),
+];
 
 export interface CliResult {
   code: number | null;
@@ -24,8 +28,16 @@ export function assay(cwd: string, ...args: string[]): CliResult {
 }
 
 /** Start `assay ARGS` in `cwd` without waiting (other processes, or a server in this one, keep going). */
-export function assayAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { pid: number; done: Promise<CliResult>; kill(signal: NodeJS.Signals): void } {
-  const child = spawn(process.execPath, [...assayEntry, ...args], { cwd, env: { ...env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+export function assayAsync(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { pid: number; done: Promise<CliResult>; kill(signal: NodeJS.Signals): void } {
+  const child = spawn(process.execPath, [...assayEntry, ...args], {
+    cwd,
+    env: { ...env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));

@@ -38,13 +38,20 @@ function oracleStats(hyp: string[], refs: string[][], maxOrder: number): number[
 }
 
 const sentence = (vocab: number, maxLength: number) =>
-  fc.array(fc.integer({ min: 0, max: vocab - 1 }).map((i) => `w${i}`), { maxLength });
+  fc.array(
+    fc.integer({ min: 0, max: vocab - 1 }).map((i) => `w${i}`),
+    { maxLength },
+  );
 
 describe("BLEU n-gram statistics", () => {
   it("equal the string-keyed count (1-4 references, small vocabulary)", () => {
     fc.assert(
       fc.property(sentence(6, 30), fc.array(sentence(6, 30), { minLength: 1, maxLength: 4 }), (hyp, refs) => {
-        const stats = bleuSegmentStats(hyp.join(" "), refs.map((r) => r.join(" ")), { tokenize: "none" });
+        const stats = bleuSegmentStats(
+          hyp.join(" "),
+          refs.map((r) => r.join(" ")),
+          { tokenize: "none" },
+        );
         expect(stats).toEqual(oracleStats(hyp, refs, 4));
       }),
       { numRuns: 500 },

@@ -16,8 +16,9 @@ function counter(keys: string[]): Map<string, number> {
 function oracleNgrams(line: string, o: Required<Pick<ChrfOptions, "charOrder" | "wordOrder" | "whitespace">>): Map<string, number>[] {
   const chars = Array.from(o.whitespace ? line : pySplit(line).join(""));
   const out: Map<string, number>[] = [];
-  for (let n = 1; n <= o.charOrder; n++) out.push(counter(chars.slice(0, Math.max(chars.length - n + 1, 0)).map((_, i) => chars.slice(i, i + n).join(""))));
-  const puncts = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
+  for (let n = 1; n <= o.charOrder; n++)
+    out.push(counter(chars.slice(0, Math.max(chars.length - n + 1, 0)).map((_, i) => chars.slice(i, i + n).join(""))));
+  const puncts = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
   const words: string[] = [];
   for (const w of pySplit(line)) {
     if (Array.from(w).length === 1) words.push(w);
@@ -25,7 +26,8 @@ function oracleNgrams(line: string, o: Required<Pick<ChrfOptions, "charOrder" | 
     else if (puncts.has(w[0])) words.push(w[0], w.slice(1));
     else words.push(w);
   }
-  for (let n = 1; n <= o.wordOrder; n++) out.push(counter(words.slice(0, Math.max(words.length - n + 1, 0)).map((_, i) => words.slice(i, i + n).join(" "))));
+  for (let n = 1; n <= o.wordOrder; n++)
+    out.push(counter(words.slice(0, Math.max(words.length - n + 1, 0)).map((_, i) => words.slice(i, i + n).join(" "))));
   return out;
 }
 
@@ -75,7 +77,9 @@ describe("chrF n-gram statistics", () => {
     );
   });
   it("equal the string-keyed count with more distinct characters than exact integer keys allow (string path)", () => {
-    const wide = fc.array(fc.integer({ min: 0x4e00, max: 0x4e00 + 2000 }), { minLength: 500, maxLength: 700 }).map((cps) => String.fromCodePoint(...cps));
+    const wide = fc
+      .array(fc.integer({ min: 0x4e00, max: 0x4e00 + 2000 }), { minLength: 500, maxLength: 700 })
+      .map((cps) => String.fromCodePoint(...cps));
     fc.assert(
       fc.property(wide, wide, (hyp, ref) => {
         expect(chrfSegmentStats(hyp, [ref])).toEqual(oracleStats(hyp, [ref], {}));

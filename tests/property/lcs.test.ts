@@ -78,7 +78,10 @@ describe("ROUGE-L work is bounded", () => {
     expect(rouge(long, [long], { types: ["rouge1"] }).rouge1.fmeasure).toBe(1);
   });
   it("inside a run the scorer leaves the item unscored with the reason", () => {
-    const r = rougeLScorer({}).score({ answer: long, output: long, targets: [long], item: {} }) as { value: number | null; explanation: string };
+    const r = rougeLScorer({}).score({ answer: long, output: long, targets: [long], item: {} }) as {
+      value: number | null;
+      explanation: string;
+    };
     expect(r.value).toBeNull();
     expect(r.explanation).toMatch(/over the limit of 250,000,000 token pairs.*; unscored$/);
   });

@@ -11,13 +11,37 @@ import { rougeSingle, rougeTokenize } from "../../src/score/metrics/rouge.ts";
 import { normalizeAnswer, squadExactMatch, squadF1 } from "../../src/score/metrics/squad.ts";
 import "./seed.ts";
 
-const WORDS = ["the", "cat", "sat", "on", "a", "mat", "Dog", "ran", "1,000.5", "café", "東京", "😀", "(it)", "end.", "don't", "x-ray", "42", "an", "&amp;"];
+const WORDS = [
+  "the",
+  "cat",
+  "sat",
+  "on",
+  "a",
+  "mat",
+  "Dog",
+  "ran",
+  "1,000.5",
+  "café",
+  "東京",
+  "😀",
+  "(it)",
+  "end.",
+  "don't",
+  "x-ray",
+  "42",
+  "an",
+  "&amp;",
+];
 /** A sentence of 0-25 words from a small vocabulary (so words repeat and overlap), some punctuation and Unicode. */
 const sentence = fc.array(fc.constantFrom(...WORDS), { maxLength: 25 }).map((w) => w.join(" "));
 /** Any text: arbitrary Unicode graphemes, or a sentence. */
 const text = fc.oneof(sentence, fc.string({ unit: "grapheme", maxLength: 40 }));
 /** A permutation of 0..n-1 as sort keys. */
-const shuffled = <T>(items: T[], keys: number[]) => items.map((x, i) => [keys[i % keys.length] ?? 0, i, x] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((t) => t[2]);
+const shuffled = <T>(items: T[], keys: number[]) =>
+  items
+    .map((x, i) => [keys[i % keys.length] ?? 0, i, x] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map((t) => t[2]);
 
 describe("BLEU", () => {
   it("a sentence against itself is 100 (sentence BLEU, effective order; any text with a 13a token)", () => {
@@ -38,12 +62,22 @@ describe("BLEU", () => {
   });
   it("corpus BLEU does not depend on the order of segments", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(text, text, sentence), { maxLength: 12 }), fc.array(fc.double({ noNaN: true }), { minLength: 1 }), (pairs, keys) => {
-        const a = corpusBleu(pairs.map((p) => p[0]), [pairs.map((p) => p[1]), pairs.map((p) => p[2])]);
-        const perm = shuffled(pairs, keys);
-        const b = corpusBleu(perm.map((p) => p[0]), [perm.map((p) => p[1]), perm.map((p) => p[2])]);
-        expect(b).toEqual(a);
-      }),
+      fc.property(
+        fc.array(fc.tuple(text, text, sentence), { maxLength: 12 }),
+        fc.array(fc.double({ noNaN: true }), { minLength: 1 }),
+        (pairs, keys) => {
+          const a = corpusBleu(
+            pairs.map((p) => p[0]),
+            [pairs.map((p) => p[1]), pairs.map((p) => p[2])],
+          );
+          const perm = shuffled(pairs, keys);
+          const b = corpusBleu(
+            perm.map((p) => p[0]),
+            [perm.map((p) => p[1]), perm.map((p) => p[2])],
+          );
+          expect(b).toEqual(a);
+        },
+      ),
     );
   });
   it("is in [0, 100]", () => {
@@ -69,13 +103,25 @@ describe("chrF", () => {
   });
   it("corpus chrF does not depend on the order of segments, and is in [0, 100]", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(text, text), { maxLength: 10 }), fc.array(fc.double({ noNaN: true }), { minLength: 1 }), (pairs, keys) => {
-        const a = corpusChrf(pairs.map((p) => p[0]), [pairs.map((p) => p[1])]);
-        const perm = shuffled(pairs, keys);
-        expect(corpusChrf(perm.map((p) => p[0]), [perm.map((p) => p[1])])).toBe(a);
-        expect(a).toBeGreaterThanOrEqual(0);
-        expect(a).toBeLessThanOrEqual(100 + 1e-9);
-      }),
+      fc.property(
+        fc.array(fc.tuple(text, text), { maxLength: 10 }),
+        fc.array(fc.double({ noNaN: true }), { minLength: 1 }),
+        (pairs, keys) => {
+          const a = corpusChrf(
+            pairs.map((p) => p[0]),
+            [pairs.map((p) => p[1])],
+          );
+          const perm = shuffled(pairs, keys);
+          expect(
+            corpusChrf(
+              perm.map((p) => p[0]),
+              [perm.map((p) => p[1])],
+            ),
+          ).toBe(a);
+          expect(a).toBeGreaterThanOrEqual(0);
+          expect(a).toBeLessThanOrEqual(100 + 1e-9);
+        },
+      ),
     );
   });
 });
@@ -153,7 +199,10 @@ describe("SQuAD EM and F1", () => {
 });
 
 describe("edit distance", () => {
-  const str = fc.oneof(fc.string({ unit: "grapheme", maxLength: 12 }), fc.string({ unit: fc.constantFrom("a", "b", "é", "😀"), maxLength: 12 }));
+  const str = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 12 }),
+    fc.string({ unit: fc.constantFrom("a", "b", "é", "😀"), maxLength: 12 }),
+  );
   it("similarity is 1 iff the strings are equal, and in [0, 1]", () => {
     fc.assert(
       fc.property(str, str, (a, b) => {
@@ -175,6 +224,10 @@ describe("edit distance", () => {
     );
   });
   it("distance satisfies the triangle inequality", () => {
-    fc.assert(fc.property(str, str, str, (a, b, c) => { expect(levenshtein(a, c)).toBeLessThanOrEqual(levenshtein(a, b) + levenshtein(b, c)); }));
+    fc.assert(
+      fc.property(str, str, str, (a, b, c) => {
+        expect(levenshtein(a, c)).toBeLessThanOrEqual(levenshtein(a, b) + levenshtein(b, c));
+      }),
+    );
   });
 });

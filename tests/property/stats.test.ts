@@ -15,7 +15,10 @@ const confidence = fc.constantFrom(0.5, 0.8, 0.9, 0.95, 0.99);
 const finite = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
 /** Sort keys that permute an array deterministically. */
 const permute = <T>(items: readonly T[], keys: readonly number[]) =>
-  items.map((x, i) => [keys[i % keys.length] ?? 0, i, x] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((t) => t[2]);
+  items
+    .map((x, i) => [keys[i % keys.length] ?? 0, i, x] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map((t) => t[2]);
 
 describe("intervals", () => {
   it("Wilson contains the proportion and lies in [0, 1]", () => {
@@ -47,23 +50,31 @@ describe("agreement", () => {
   const ratings = fc.array(fc.constantFrom(1, 2, 3, 4, 5), { minLength: 2, maxLength: 40 });
   it("Cohen's kappa is 1 on identical ratings with at least two categories (all weightings)", () => {
     fc.assert(
-      fc.property(ratings, fc.constantFrom("none", "linear", "quadratic") as fc.Arbitrary<"none" | "linear" | "quadratic">, (r, weights) => {
-        fc.pre(new Set(r).size >= 2);
-        expect(cohenKappa(r, [...r], { weights })).toBe(1);
-      }),
+      fc.property(
+        ratings,
+        fc.constantFrom("none", "linear", "quadratic") as fc.Arbitrary<"none" | "linear" | "quadratic">,
+        (r, weights) => {
+          fc.pre(new Set(r).size >= 2);
+          expect(cohenKappa(r, [...r], { weights })).toBe(1);
+        },
+      ),
     );
   });
   it("Krippendorff's alpha is 1 on perfect agreement (missing ratings allowed; every level)", () => {
     const unit = fc.tuple(fc.constantFrom(1, 2, 3, 4), fc.array(fc.boolean(), { minLength: 2, maxLength: 5 }));
     fc.assert(
-      fc.property(fc.array(unit, { minLength: 2, maxLength: 20 }), fc.constantFrom("nominal", "ordinal", "interval", "ratio") as fc.Arbitrary<"nominal" | "ordinal" | "interval" | "ratio">, (units, level) => {
-        // Each unit: one true value, rated by a random subset of raters (at least two, so it is pairable).
-        const raters = Math.max(...units.map((u) => u[1].length));
-        const present = units.map(([, mask]) => (mask.filter(Boolean).length >= 2 ? mask : mask.map(() => true)));
-        fc.pre(new Set(units.map((u) => u[0])).size >= 2);
-        const data = Array.from({ length: raters }, (_, r) => units.map(([value], u) => (present[u][r] ? value : null)));
-        expect(krippendorffAlpha(data, level)).toBe(1);
-      }),
+      fc.property(
+        fc.array(unit, { minLength: 2, maxLength: 20 }),
+        fc.constantFrom("nominal", "ordinal", "interval", "ratio") as fc.Arbitrary<"nominal" | "ordinal" | "interval" | "ratio">,
+        (units, level) => {
+          // Each unit: one true value, rated by a random subset of raters (at least two, so it is pairable).
+          const raters = Math.max(...units.map((u) => u[1].length));
+          const present = units.map(([, mask]) => (mask.filter(Boolean).length >= 2 ? mask : mask.map(() => true)));
+          fc.pre(new Set(units.map((u) => u[0])).size >= 2);
+          const data = Array.from({ length: raters }, (_, r) => units.map(([value], u) => (present[u][r] ? value : null)));
+          expect(krippendorffAlpha(data, level)).toBe(1);
+        },
+      ),
     );
   });
   it("Spearman and Kendall are in [-1, 1], and 1 on identical non-constant rankings", () => {
@@ -82,14 +93,21 @@ describe("agreement", () => {
         // tau-b = (con - dis) / sqrt(tot - xtie) / sqrt(tot - ytie), as scipy computes it, can land one
         // ulp below 1 (x = [0, 0, 1]: 2 / sqrt(2) / sqrt(2); five distinct values: 10 / sqrt(10) / sqrt(10)).
         expect(kendallTau(x, [...x]).statistic).toBeCloseTo(1, 12);
-        expect(spearman(x, x.map((v) => 10 * v + 3)).statistic).toBeCloseTo(1, 12);
+        expect(
+          spearman(
+            x,
+            x.map((v) => 10 * v + 3),
+          ).statistic,
+        ).toBeCloseTo(1, 12);
       }),
     );
   });
 });
 
 describe("pass@k", () => {
-  const nck = fc.integer({ min: 1, max: 200 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n }), fc.integer({ min: 1, max: n })));
+  const nck = fc
+    .integer({ min: 1, max: 200 })
+    .chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n }), fc.integer({ min: 1, max: n })));
   it("is in [0, 1], non-decreasing in k and in c", () => {
     fc.assert(
       fc.property(nck, ([n, c, k]) => {
@@ -122,17 +140,23 @@ describe("seeded and order-free computations", () => {
     );
   });
 
-  const judgment = fc.record({
-    a: fc.constantFrom("m1", "m2", "m3", "m4"),
-    b: fc.constantFrom("m1", "m2", "m3", "m4"),
-    winner: fc.constantFrom("a", "b", "tie") as fc.Arbitrary<"a" | "b" | "tie">,
-  }).filter((j) => j.a !== j.b);
+  const judgment = fc
+    .record({
+      a: fc.constantFrom("m1", "m2", "m3", "m4"),
+      b: fc.constantFrom("m1", "m2", "m3", "m4"),
+      winner: fc.constantFrom("a", "b", "tie") as fc.Arbitrary<"a" | "b" | "tie">,
+    })
+    .filter((j) => j.a !== j.b);
   it("Bradley-Terry ratings do not depend on the order of judgments", () => {
     fc.assert(
-      fc.property(fc.array(judgment, { minLength: 1, maxLength: 40 }), fc.array(fc.double({ noNaN: true }), { minLength: 1 }), (js: PairwiseJudgment[], keys) => {
-        const options = { prior: 1 };
-        expect(bradleyTerry(permute(js, keys), options)).toEqual(bradleyTerry(js, options));
-      }),
+      fc.property(
+        fc.array(judgment, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.double({ noNaN: true }), { minLength: 1 }),
+        (js: PairwiseJudgment[], keys) => {
+          const options = { prior: 1 };
+          expect(bradleyTerry(permute(js, keys), options)).toEqual(bradleyTerry(js, options));
+        },
+      ),
     );
   });
   it("Bradley-Terry bootstrap intervals are identical for the same seed", () => {

@@ -52,7 +52,7 @@ prices:
       }
     })()!;
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.problems).toContain('assay.config.yaml:5 models.flash.rpm: Invalid input: expected number, received string');
+    expect(error.problems).toContain("assay.config.yaml:5 models.flash.rpm: Invalid input: expected number, received string");
     expect(error.problems).toContain('assay.config.yaml:6 models.local1.treads: unknown field; did you mean "threads"?');
     expect(error.problems.some((p) => p.startsWith("assay.config.yaml:8 prices.flash.input:"))).toBe(true);
   });
@@ -66,7 +66,9 @@ prices:
       }
       return [];
     };
-    expect(run("models:\n  a: { provider: gemni, model: m }\n")).toEqual(['c.yaml:2 models.a.provider: unknown provider "gemni"; did you mean "gemini"? (known: echo, replay, local, gemini, openai)']);
+    expect(run("models:\n  a: { provider: gemni, model: m }\n")).toEqual([
+      'c.yaml:2 models.a.provider: unknown provider "gemni"; did you mean "gemini"? (known: echo, replay, local, gemini, openai)',
+    ]);
     expect(run("models:\n  a: { provider: local }\n")).toEqual(["c.yaml:2 models.a: needs path"]);
     expect(run("models: [\n")[0]).toMatch(/^c\.yaml:\d+: invalid YAML/);
   });
@@ -75,7 +77,9 @@ prices:
     const bad = mkdtempSync(join(dir, "latin1-"));
     writeFileSync(join(bad, "assay.config.yaml"), Buffer.from("models:\n  caf\xe9: { provider: echo }\n", "latin1"));
     await expect(loadConfig({ cwd: bad })).rejects.toThrow(/^assay\.config\.yaml:2: config file is not valid UTF-8/);
-    expect(() => parseConfig("models: !nosuchtag\n  a: { provider: echo }\n", { path: "/x/c.yaml", displayPath: "c.yaml" })).toThrow(/^c\.yaml:1: invalid YAML: Unresolved tag: !nosuchtag/);
+    expect(() => parseConfig("models: !nosuchtag\n  a: { provider: echo }\n", { path: "/x/c.yaml", displayPath: "c.yaml" })).toThrow(
+      /^c\.yaml:1: invalid YAML: Unresolved tag: !nosuchtag/,
+    );
   });
 
   it("parses durations", () => {

@@ -17,12 +17,15 @@ beforeAll(async () => {
   server = await startFakeOpenAI();
   vi.stubEnv("OPENAI_API_KEY", "");
   writeTinyGguf({ dir: join(dir, "models"), name: "tiny.gguf" });
-  writeFileSync(join(dir, "assay.config.yaml"), `models:
+  writeFileSync(
+    join(dir, "assay.config.yaml"),
+    `models:
   ollama: { provider: openai, model: llama3.2, base_url: "${server.url}/v1", concurrency: 3, retries: 1, timeout: 5s }
   tiny: { provider: local, path: models/tiny.gguf, context_size: 128, concurrency: 2 }
 prices:
   ollama: { input: 0.5, output: 1.5 }
-`);
+`,
+  );
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -48,7 +51,7 @@ describe("createProvider", () => {
   });
 
   it("resolves a named local model's path against the config file and exposes prefill stats", async () => {
-    const provider = await createProvider("tiny", { cwd: "/" , configPath: join(dir, "assay.config.yaml") });
+    const provider = await createProvider("tiny", { cwd: "/", configPath: join(dir, "assay.config.yaml") });
     try {
       expect(provider.concurrency).toBe(2);
       expect(typeof provider.loglikelihood).toBe("function");

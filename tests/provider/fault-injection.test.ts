@@ -25,7 +25,11 @@ afterAll(async () => {
 
 describe("a run against a flaky OpenAI-compatible server", () => {
   it("ends every trial completed or as an error, with attempts recorded", async () => {
-    const config = { root: dir, prices: {}, models: { flaky: { provider: "openai", model: "m", base_url: `${server.url}/v1`, retries: 3, concurrency: 8 } } };
+    const config = {
+      root: dir,
+      prices: {},
+      models: { flaky: { provider: "openai", model: "m", base_url: `${server.url}/v1`, retries: 3, concurrency: 8 } },
+    };
     const provider = await createProvider("flaky", { cwd: dir, config });
     const db = join(dir, "run.db");
     const result = await runEval({ db, tasks: [additionTask(60)], models: [provider], cache: false, retryBaseDelayMs: 1 });

@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ProviderError);
   expect((error as Error).message).not.toContain(SECRET);
   expect(JSON.stringify(error)).not.toContain(SECRET);
@@ -36,7 +39,16 @@ describe("gemini provider", () => {
   it("maps parameters onto the generateContent request", async () => {
     const g = await provider.generate(
       { system: "You are a judge.", text: "rate this" },
-      { temperature: 0.3, topK: 40, topP: 0.8, maxTokens: 64, stop: ["END"], seed: 9, logprobs: true, responseSchema: { type: "object", properties: { verdict: { type: "string" } } } },
+      {
+        temperature: 0.3,
+        topK: 40,
+        topP: 0.8,
+        maxTokens: 64,
+        stop: ["END"],
+        seed: 9,
+        logprobs: true,
+        responseSchema: { type: "object", properties: { verdict: { type: "string" } } },
+      },
       call,
     );
     const request = server.requests.at(-1)!;
@@ -45,8 +57,15 @@ describe("gemini provider", () => {
     expect(request.body.contents).toEqual([{ role: "user", parts: [{ text: "rate this" }] }]);
     expect(request.body.systemInstruction).toMatchObject({ parts: [{ text: "You are a judge." }] });
     expect(request.body.generationConfig).toMatchObject({
-      temperature: 0.3, topK: 40, topP: 0.8, maxOutputTokens: 64, stopSequences: ["END"], seed: 9, responseLogprobs: true,
-      responseMimeType: "application/json", responseJsonSchema: { type: "object", properties: { verdict: { type: "string" } } },
+      temperature: 0.3,
+      topK: 40,
+      topP: 0.8,
+      maxOutputTokens: 64,
+      stopSequences: ["END"],
+      seed: 9,
+      responseLogprobs: true,
+      responseMimeType: "application/json",
+      responseJsonSchema: { type: "object", properties: { verdict: { type: "string" } } },
     });
     expect(JSON.parse(g.text)).toEqual({ verdict: "pass" });
     expect(g.finishReason).toBe("stop");
@@ -58,7 +77,10 @@ describe("gemini provider", () => {
     expect(g.finishReason).toBe("length");
     expect(g.inputTokens).toBe(7);
     expect(g.outputTokens).toBe(4); // 2 answer + 2 thinking tokens
-    expect(g.tokenLogprobs).toEqual([{ token: "echo:", logprob: -0.25 }, { token: " a", logprob: -0.5 }]);
+    expect(g.tokenLogprobs).toEqual([
+      { token: "echo:", logprob: -0.25 },
+      { token: " a", logprob: -0.5 },
+    ]);
   });
 
   it("reports a safety block as finish reason safety with empty text", async () => {
@@ -70,17 +92,44 @@ describe("gemini provider", () => {
   it("classifies 429 (Retry-After), 500, 400 and 403, making one request per call", async () => {
     const before = server.requests.length;
     server.faults.push({ kind: "status", status: 429, retryAfter: "7" });
-    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({ retryable: true, status: 429, retryAfterMs: 7000 });
+    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: true,
+      status: 429,
+      retryAfterMs: 7000,
+    });
     expect(server.requests.length - before).toBe(1);
-    const retryInfo = JSON.stringify({ error: { code: 429, status: "RESOURCE_EXHAUSTED", message: "quota", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "13s" }] } });
+    const retryInfo = JSON.stringify({
+      error: {
+        code: 429,
+        status: "RESOURCE_EXHAUSTED",
+        message: "quota",
+        details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "13s" }],
+      },
+    });
     server.faults.push({ kind: "status", status: 429, body: retryInfo });
-    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({ retryable: true, retryAfterMs: 13000 });
+    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: true,
+      retryAfterMs: 13000,
+    });
     server.faults.push({ kind: "status", status: 500 });
-    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({ retryable: true, status: 500 });
-    server.faults.push({ kind: "status", status: 400, body: JSON.stringify({ error: { code: 400, message: `API key ${SECRET} not valid`, status: "INVALID_ARGUMENT" } }) });
-    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({ retryable: false, status: 400 });
+    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: true,
+      status: 500,
+    });
+    server.faults.push({
+      kind: "status",
+      status: 400,
+      body: JSON.stringify({ error: { code: 400, message: `API key ${SECRET} not valid`, status: "INVALID_ARGUMENT" } }),
+    });
+    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: false,
+      status: 400,
+    });
     server.faults.push({ kind: "status", status: 403 });
-    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({ retryable: false, status: 403 });
+    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: false,
+      status: 403,
+    });
   });
 
   it("treats malformed bodies and dropped connections as retryable, aborts as final", async () => {

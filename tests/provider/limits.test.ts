@@ -13,7 +13,15 @@ function fakeClock() {
   return { now: () => time, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(() => ((time += ms), resolve()), 0)) };
 }
 
-function stubProvider(answer: (context: CallContext) => Promise<Generation> = async () => ({ text: "ok", finishReason: "stop", inputTokens: 1000, outputTokens: 500, latencyMs: 1 })): Provider & { calls: number } {
+function stubProvider(
+  answer: (context: CallContext) => Promise<Generation> = async () => ({
+    text: "ok",
+    finishReason: "stop",
+    inputTokens: 1000,
+    outputTokens: 500,
+    latencyMs: 1,
+  }),
+): Provider & { calls: number } {
   const stub = { id: "stub", calls: 0, generate: async (_p: unknown, _g: unknown, c: CallContext) => (stub.calls++, answer(c)) };
   return stub;
 }
@@ -58,7 +66,10 @@ describe("limits", () => {
 
   it("times a call out with a retryable error and aborts it", async () => {
     let aborted = false;
-    const inner = stubProvider((context) => new Promise((_, reject) => context.signal!.addEventListener("abort", () => ((aborted = true), reject(new Error("aborted"))))));
+    const inner = stubProvider(
+      (context) =>
+        new Promise((_, reject) => context.signal!.addEventListener("abort", () => ((aborted = true), reject(new Error("aborted"))))),
+    );
     const limited = new LimitedProvider(inner, { timeoutMs: 20 });
     const error = await limited.generate({ text: "x" }, params, call).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);

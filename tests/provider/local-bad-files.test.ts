@@ -47,7 +47,11 @@ describe("local provider: bad model files", () => {
   });
 
   it("rejects an unsupported architecture and metadata that would abort llama.cpp", async () => {
-    writeTinyGguf({ dir, name: "arch.gguf", editMetadata: (md) => md.set("general.architecture", { type: "string", value: "transmogrifier" }) });
+    writeTinyGguf({
+      dir,
+      name: "arch.gguf",
+      editMetadata: (md) => md.set("general.architecture", { type: "string", value: "transmogrifier" }),
+    });
     expect((await loadError("arch.gguf")).message).toMatch(/unsupported architecture "transmogrifier"/);
     writeTinyGguf({ dir, name: "heads.gguf", editMetadata: (md) => md.delete("llama.attention.head_count") });
     expect((await loadError("heads.gguf")).message).toMatch(/llama\.attention\.head_count is missing; llama\.cpp would abort/);
@@ -68,7 +72,11 @@ describe("local provider: bad model files", () => {
   });
 
   it("still loads a good model afterwards (the process survived)", async () => {
-    const provider = await localProvider({ target: writeTinyGguf({ dir, name: "good.gguf" }).path, cwd: dir, config: { context_size: 64 } });
+    const provider = await localProvider({
+      target: writeTinyGguf({ dir, name: "good.gguf" }).path,
+      cwd: dir,
+      config: { context_size: 64 },
+    });
     const g = await provider.generate({ text: "ok" }, { temperature: 0, maxTokens: 3 }, { task: "t", item: "i", strategy: "s", sample: 0 });
     expect(g.outputTokens).toBe(3);
     await provider.close?.();

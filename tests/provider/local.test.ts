@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { getLlama, type Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError } from "../../src/errors.ts";
-import { LocalProvider, localProvider } from "../../src/provider/local.ts";
+import { type LocalProvider, localProvider } from "../../src/provider/local.ts";
 import type { GenerateParams } from "../../src/provider/types.ts";
 import { writeTinyGguf } from "../fixtures/gguf-writer.ts";
 
@@ -86,7 +86,9 @@ describe("local provider: generation", () => {
     const context = await model.createContext({ contextSize: 256, threads: 1, flashAttention: false });
     const tokens: Token[] = [];
     const raw: number[] = [];
-    for await (const next of context.getSequence().evaluateWithMetadata(provider.promptTokens(prompt), { probabilities: true }, { temperature: 0 })) {
+    for await (const next of context
+      .getSequence()
+      .evaluateWithMetadata(provider.promptTokens(prompt), { probabilities: true }, { temperature: 0 })) {
       tokens.push(next.token);
       raw.push(Math.log(next.probabilities.get(next.token)!));
       if (tokens.length === 6) break;
@@ -116,7 +118,10 @@ describe("local provider: log-likelihood", () => {
     expect(result.tokens).toBe(whole.length - promptTokens.length);
     const raw = await rawNextTokenLogprobs(modelPath, whole, promptTokens.length);
     expect(raw).toHaveLength(result.tokens);
-    expect(result.logprob).toBeCloseTo(raw.reduce((a, b) => a + b, 0), 3);
+    expect(result.logprob).toBeCloseTo(
+      raw.reduce((a, b) => a + b, 0),
+      3,
+    );
   });
 
   it("gives the same scores with and without a reused prefix, and counts the saved prefill", async () => {
@@ -128,11 +133,13 @@ describe("local provider: log-likelihood", () => {
     const submitted = after.promptTokens - before.promptTokens;
     const evaluated = after.prefillTokens - before.prefillTokens;
     expect(evaluated).toBeLessThan(submitted / 2);
-    const cold = await Promise.all(choices.map(async (choice) => {
-      await provider.generate({ text: "unrelated" }, { temperature: 0, maxTokens: 1 }, call);
-      await provider.generate({ text: "other" }, { temperature: 0, maxTokens: 1 }, call);
-      return (await provider.loglikelihood({ text: shared }, [choice], call))[0];
-    }));
+    const cold = await Promise.all(
+      choices.map(async (choice) => {
+        await provider.generate({ text: "unrelated" }, { temperature: 0, maxTokens: 1 }, call);
+        await provider.generate({ text: "other" }, { temperature: 0, maxTokens: 1 }, call);
+        return (await provider.loglikelihood({ text: shared }, [choice], call))[0];
+      }),
+    );
     warm.forEach((w, i) => {
       expect(w.tokens).toBe(cold[i].tokens);
       expect(w.logprob).toBeCloseTo(cold[i].logprob, 4);

@@ -24,7 +24,10 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ProviderError);
   expect(String((error as Error).message)).not.toContain(SECRET);
   expect(JSON.stringify(error)).not.toContain(SECRET);
@@ -35,7 +38,16 @@ describe("openai provider", () => {
   it("maps parameters onto the chat.completions request", async () => {
     const g = await provider.generate(
       { system: "Be terse.", text: "say hi" },
-      { temperature: 0.7, topP: 0.9, topK: 20, maxTokens: 50, stop: ["\n\n"], seed: 42, logprobs: true, responseSchema: { type: "object" } },
+      {
+        temperature: 0.7,
+        topP: 0.9,
+        topK: 20,
+        maxTokens: 50,
+        stop: ["\n\n"],
+        seed: 42,
+        logprobs: true,
+        responseSchema: { type: "object" },
+      },
       call,
     );
     const request = server.requests.at(-1)!;
@@ -43,8 +55,17 @@ describe("openai provider", () => {
     expect(request.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(request.body).toMatchObject({
       model: "llama3.2",
-      messages: [{ role: "system", content: "Be terse." }, { role: "user", content: "say hi" }],
-      temperature: 0.7, top_p: 0.9, top_k: 20, max_tokens: 50, stop: ["\n\n"], seed: 42, logprobs: true,
+      messages: [
+        { role: "system", content: "Be terse." },
+        { role: "user", content: "say hi" },
+      ],
+      temperature: 0.7,
+      top_p: 0.9,
+      top_k: 20,
+      max_tokens: 50,
+      stop: ["\n\n"],
+      seed: 42,
+      logprobs: true,
       response_format: { type: "json_schema", json_schema: { name: "response", schema: { type: "object" }, strict: true } },
     });
     expect(JSON.parse(g.text)).toEqual({ verdict: "pass", reason: "say hi" });
@@ -58,7 +79,11 @@ describe("openai provider", () => {
     expect(g.text).toBe("echo: one two");
     expect(g.finishReason).toBe("length");
     expect(g.outputTokens).toBe(3);
-    expect(g.tokenLogprobs).toEqual([{ token: "echo:", logprob: -0.5 }, { token: " one", logprob: -1 }, { token: " two", logprob: -1.5 }]);
+    expect(g.tokenLogprobs).toEqual([
+      { token: "echo:", logprob: -0.5 },
+      { token: " one", logprob: -1 },
+      { token: " two", logprob: -1.5 },
+    ]);
     const plain = await provider.generate({ text: "x" }, { temperature: 0, maxTokens: 3 }, call);
     expect(plain.tokenLogprobs).toBeUndefined();
     expect(server.requests.at(-1)!.body.logprobs).toBeUndefined();
@@ -69,9 +94,15 @@ describe("openai provider", () => {
     const rateLimited = await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call));
     expect(rateLimited).toMatchObject({ retryable: true, status: 429, retryAfterMs: 3000 });
     server.faults.push({ kind: "status", status: 503 });
-    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({ retryable: true, status: 503 });
+    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: true,
+      status: 503,
+    });
     server.faults.push({ kind: "status", status: 400, body: JSON.stringify({ error: { message: `bad request, key ${SECRET}` } }) });
-    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({ retryable: false, status: 400 });
+    expect(await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: false,
+      status: 400,
+    });
     server.faults.push({ kind: "status", status: 401 });
     const denied = await failure(provider.generate({ text: "a" }, { temperature: 0, maxTokens: 5 }, call));
     expect(denied).toMatchObject({ retryable: false, status: 401 });
@@ -111,7 +142,9 @@ describe("openai provider", () => {
   it("uses max_completion_tokens against OpenAI itself", async () => {
     // The SDK talks to https://api.openai.com; its requests are routed to the fake server.
     const realFetch = globalThis.fetch;
-    vi.stubGlobal("fetch", (input: string | URL | Request, init?: RequestInit) => realFetch(String(input instanceof Request ? input.url : input).replace("https://api.openai.com", server.url), init));
+    vi.stubGlobal("fetch", (input: string | URL | Request, init?: RequestInit) =>
+      realFetch(String(input instanceof Request ? input.url : input).replace("https://api.openai.com", server.url), init),
+    );
     try {
       const official = await openaiProvider({ target: "gpt-4o-mini", cwd: ".", config: { base_url: "https://api.openai.com/v1" } });
       await official.generate({ text: "hi" }, { temperature: 0, maxTokens: 7 }, call);

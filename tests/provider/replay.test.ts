@@ -23,11 +23,18 @@ const problems = (text: string | Buffer): string[] => {
   }
   throw new Error("expected the file to be refused");
 };
-const call = (p: ReplayProvider, task: string, item: string, strategy = "zero-shot") => p.generate({ text: "" }, params, { task, item, strategy, sample: 0 });
+const call = (p: ReplayProvider, task: string, item: string, strategy = "zero-shot") =>
+  p.generate({ text: "" }, params, { task, item, strategy, sample: 0 });
 
 describe("replay provider", () => {
   it("serves the strategy's own line, else the line without a strategy, for either task form", async () => {
-    const p = open(jsonl([{ task: "add", item: "1", strategy: "cot", output: "A" }, { task: "add", item: 1, output: "B" }, { task: "s/add", item: "2", output: "C" }]));
+    const p = open(
+      jsonl([
+        { task: "add", item: "1", strategy: "cot", output: "A" },
+        { task: "add", item: 1, output: "B" },
+        { task: "s/add", item: "2", output: "C" },
+      ]),
+    );
     expect((await call(p, "s/add", "1", "cot")).text).toBe("A");
     expect((await call(p, "s/add", "1")).text).toBe("B");
     expect((await call(p, "s/add", "2")).text).toBe("C");
@@ -35,27 +42,64 @@ describe("replay provider", () => {
   });
 
   it("two lines for the same trial with different outputs are an error naming both lines; identical ones pass", () => {
-    const found = problems(jsonl([{ task: "add", item: "1", output: "A" }, { task: "add", item: "2", output: "B" }, { task: "add", item: "1", output: "X" }]));
+    const found = problems(
+      jsonl([
+        { task: "add", item: "1", output: "A" },
+        { task: "add", item: "2", output: "B" },
+        { task: "add", item: "1", output: "X" },
+      ]),
+    );
     expect(found).toEqual(['rec.jsonl:3: task "add", item "1" (any strategy) has a different output at line 1; keep one of the two lines']);
-    const strategies = problems(jsonl([{ task: "add", item: "1", strategy: "cot", output: "A" }, { task: "add", item: "1", strategy: "cot", output: "B" }]));
-    expect(strategies).toEqual(['rec.jsonl:2: task "add", item "1", strategy "cot" has a different output at line 1; keep one of the two lines']);
-    expect(() => open(jsonl([{ task: "add", item: "1", output: "A" }, { task: "add", item: 1, output: "A" }]))).not.toThrow();
+    const strategies = problems(
+      jsonl([
+        { task: "add", item: "1", strategy: "cot", output: "A" },
+        { task: "add", item: "1", strategy: "cot", output: "B" },
+      ]),
+    );
+    expect(strategies).toEqual([
+      'rec.jsonl:2: task "add", item "1", strategy "cot" has a different output at line 1; keep one of the two lines',
+    ]);
+    expect(() =>
+      open(
+        jsonl([
+          { task: "add", item: "1", output: "A" },
+          { task: "add", item: 1, output: "A" },
+        ]),
+      ),
+    ).not.toThrow();
   });
 
   it("reports every bad line, up to 20, then a count", () => {
-    const found = problems(['{"task": "a", "item": "1"', "null", '{"task": "a", "item": "1"}', '{"task": 3, "item": "1", "output": "x"}', '{"task": "a", "item": "1", "output": "ok"}'].join("\n"));
+    const found = problems(
+      [
+        '{"task": "a", "item": "1"',
+        "null",
+        '{"task": "a", "item": "1"}',
+        '{"task": 3, "item": "1", "output": "x"}',
+        '{"task": "a", "item": "1", "output": "ok"}',
+      ].join("\n"),
+    );
     expect(found).toHaveLength(4);
     expect(found[0]).toMatch(/^rec\.jsonl:1: /);
-    expect(found.slice(1)).toEqual(["rec.jsonl:2: each line must be a JSON object {\"task\", \"item\", \"strategy\"?, \"output\"}", 'rec.jsonl:3: missing field "output"', 'rec.jsonl:4: field "task" must be a string']);
+    expect(found.slice(1)).toEqual([
+      'rec.jsonl:2: each line must be a JSON object {"task", "item", "strategy"?, "output"}',
+      'rec.jsonl:3: missing field "output"',
+      'rec.jsonl:4: field "task" must be a string',
+    ]);
     const many = problems(Array.from({ length: 25 }, () => "{").join("\n"));
     expect(many).toHaveLength(21);
     expect(many[20]).toBe("... and 5 more");
   });
 
   it("refuses a file that is not UTF-8, at its line", () => {
-    expect(() => open(Buffer.concat([Buffer.from(jsonl([{ task: "a", item: "1", output: "x" }])), Buffer.from('{"task": "a", "item": "2", "output": "caf\xe9"}\n', "latin1")]))).toThrow(
-      /^rec\.jsonl:2: replay file is not valid UTF-8/,
-    );
+    expect(() =>
+      open(
+        Buffer.concat([
+          Buffer.from(jsonl([{ task: "a", item: "1", output: "x" }])),
+          Buffer.from('{"task": "a", "item": "2", "output": "caf\xe9"}\n', "latin1"),
+        ]),
+      ),
+    ).toThrow(/^rec\.jsonl:2: replay file is not valid UTF-8/);
   });
 
   it("unusedLines notes the lines no call used, grouped by reason", async () => {
@@ -71,7 +115,10 @@ describe("replay provider", () => {
         { task: "gone", item: "2", output: "G" },
       ]),
     );
-    expect(p.unusedLines()).toEqual(['replay rec.jsonl:1, 2, 3, 4, 6 and 1 more lines: task "add" is not in this run', 'replay rec.jsonl:5, 8: task "gone" is not in this run']);
+    expect(p.unusedLines()).toEqual([
+      'replay rec.jsonl:1, 2, 3, 4, 6 and 1 more lines: task "add" is not in this run',
+      'replay rec.jsonl:5, 8: task "gone" is not in this run',
+    ]);
     await call(p, "s/add", "1");
     await call(p, "s/add", "2");
     expect(p.unusedLines()).toEqual([

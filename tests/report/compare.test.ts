@@ -13,13 +13,25 @@ import { workspace } from "../helpers/workspace.ts";
 import { assayEntry } from "../helpers/cli.ts";
 
 const items = Array.from({ length: 30 }, (_, i) => ({ id: `q${i}`, n: i, answer: `word${i} is right here in the old box` }));
-const task = defineTask({ suite: "c", id: "t", items, prompt: "{{n}}", target: "{{answer}}", strategies: ["zero-shot", "chain-of-thought"], scorers: ["exact-match", "edit-distance", "bleu"] });
+const task = defineTask({
+  suite: "c",
+  id: "t",
+  items,
+  prompt: "{{n}}",
+  target: "{{answer}}",
+  strategies: ["zero-shot", "chain-of-thought"],
+  scorers: ["exact-match", "edit-distance", "bleu"],
+});
 /** Right on items where `right(i)`; a near miss otherwise. */
 const model = (id: string, right: (i: number) => boolean): Provider => ({
   id,
   generate: async (p) => {
     const i = Number.parseInt(p.text, 10);
-    return { text: right(i) ? `word${i} is right here in the old box` : `word${i} was right there in a box`, finishReason: "stop", latencyMs: 0 };
+    return {
+      text: right(i) ? `word${i} is right here in the old box` : `word${i} was right there in a box`,
+      finishReason: "stop",
+      latencyMs: 0,
+    };
   },
 });
 
@@ -33,8 +45,17 @@ describe("compareRuns", () => {
     const store = openStore(db);
     const rows = compareRuns(store, { run: 1 }, { run: 2 }, { seed: 3 });
     const em = rows.find((r) => r.metric === "exact-match" && r.a.strategy === "zero-shot")!;
-    const expected = mcnemar(items.map((_, i) => weak(i)), items.map((_, i) => strong(i)));
-    expect(em).toMatchObject({ test: expected.test, n: 30, pValue: expected.pValue, difference: expected.difference, ci: expected.interval });
+    const expected = mcnemar(
+      items.map((_, i) => weak(i)),
+      items.map((_, i) => strong(i)),
+    );
+    expect(em).toMatchObject({
+      test: expected.test,
+      n: 30,
+      pValue: expected.pValue,
+      difference: expected.difference,
+      ci: expected.interval,
+    });
     expect(em.b.value - em.a.value).toBeCloseTo(em.difference, 12);
     const ed = rows.find((r) => r.metric === "edit-distance" && r.a.strategy === "zero-shot")!;
     expect(ed.test).toBe("paired-bootstrap");
@@ -56,9 +77,17 @@ describe("compareRuns", () => {
 });
 
 describe("assay compare: bounded intervals, unknown sides, narrow rows, unscored counts", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [...assayEntry, "compare", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [...assayEntry, "compare", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   const passFail = (n: number) =>
-    defineTask({ suite: "c", id: "pf", items: Array.from({ length: n }, (_, i) => ({ id: `q${i}`, n: i, answer: `a${i}` })), prompt: "{{n}}", target: "{{answer}}", scorers: ["exact-match"] });
+    defineTask({
+      suite: "c",
+      id: "pf",
+      items: Array.from({ length: n }, (_, i) => ({ id: `q${i}`, n: i, answer: `a${i}` })),
+      prompt: "{{n}}",
+      target: "{{answer}}",
+      scorers: ["exact-match"],
+    });
   const answers = (id: string, right: (i: number) => boolean): Provider => ({
     id,
     generate: async (p) => {
@@ -110,8 +139,21 @@ describe("assay compare: bounded intervals, unknown sides, narrow rows, unscored
   });
 
   it("puts the sides in header lines and fits 120 columns; JSON counts unscored per side", async () => {
-    const items = Array.from({ length: 12 }, (_, i) => ({ id: `item-${i}`, n: i, choices: ["red", "blue"], answer: i < 8 ? ["red", "blue"][i % 2] : "green" }));
-    const long = defineTask({ suite: "demo", id: "translation-en-fr", items, prompt: "{{n}}", target: "{{answer}}", strategies: ["zero-shot", "chain-of-thought"], scorers: ["exact-match", "edit-distance", "choice"] });
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      id: `item-${i}`,
+      n: i,
+      choices: ["red", "blue"],
+      answer: i < 8 ? ["red", "blue"][i % 2] : "green",
+    }));
+    const long = defineTask({
+      suite: "demo",
+      id: "translation-en-fr",
+      items,
+      prompt: "{{n}}",
+      target: "{{answer}}",
+      strategies: ["zero-shot", "chain-of-thought"],
+      scorers: ["exact-match", "edit-distance", "choice"],
+    });
     const colours = (id: string, right: (i: number) => boolean): Provider => ({
       id,
       generate: async (p) => {
@@ -130,7 +172,9 @@ describe("assay compare: bounded intervals, unknown sides, narrow rows, unscored
     expect(lines[2]).toMatch(/^task\s+strategy\s+metric\s+A\s+B\s+B - A\s+95% CI\s+p\s+test\s+n\s+MDE$/);
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(120);
     expect(lines.filter((l) => l.startsWith("demo/translation-en-fr"))).toHaveLength(6);
-    expect(r.stdout).toContain("unscored (left out): demo/translation-en-fr zero-shot choice: A 4, B 4\nunscored (left out): demo/translation-en-fr chain-of-thought choice: A 4, B 4");
+    expect(r.stdout).toContain(
+      "unscored (left out): demo/translation-en-fr zero-shot choice: A 4, B 4\nunscored (left out): demo/translation-en-fr chain-of-thought choice: A 4, B 4",
+    );
     const json = JSON.parse(cli("1", "2", "--db", db, "--json").stdout) as ComparisonRow[];
     const choice = json.find((row) => row.metric === "choice" && row.a.strategy === "zero-shot")!;
     expect(choice.a).toEqual({ model: "openai:gpt-4o-mini-2024-07-18", strategy: "zero-shot", value: expect.any(Number), unscored: 4 });

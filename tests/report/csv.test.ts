@@ -5,11 +5,22 @@ import { cutText, terminalText } from "../../src/report/terminal-text.ts";
 
 describe("csv", () => {
   it("quotes what RFC 4180 requires and doubles quotes", () => {
-    expect(csvRecord(["plain", "a,b", 'say "x"', "two\nlines", "cr\r", "", null, undefined])).toBe('plain,"a,b","say ""x""","two\nlines","cr\r",,,\r\n');
+    expect(csvRecord(["plain", "a,b", 'say "x"', "two\nlines", "cr\r", "", null, undefined])).toBe(
+      'plain,"a,b","say ""x""","two\nlines","cr\r",,,\r\n',
+    );
   });
 
   it("prefixes text that a spreadsheet would run as a formula, but not numbers", () => {
-    expect(["=1+1", "+1", "-5", "@SUM(A1)", "\tx", "\rx", "a=b", "5-3"].map(csvCell)).toEqual(["'=1+1", "'+1", "'-5", "'@SUM(A1)", "'\tx", "\"'\rx\"", "a=b", "5-3"]);
+    expect(["=1+1", "+1", "-5", "@SUM(A1)", "\tx", "\rx", "a=b", "5-3"].map(csvCell)).toEqual([
+      "'=1+1",
+      "'+1",
+      "'-5",
+      "'@SUM(A1)",
+      "'\tx",
+      '"\'\rx"',
+      "a=b",
+      "5-3",
+    ]);
     expect([-5, 0.25, true].map(csvCell)).toEqual(["-5", "0.25", "true"]);
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
   });

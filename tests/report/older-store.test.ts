@@ -36,9 +36,13 @@ describe("a schema-1 store", () => {
     schemaOneStore(path);
     const before = createHash("sha256").update(readFileSync(path)).digest("hex");
     const db = openStore(path, { readonly: true });
-    expect(runsOverview(db)).toMatchObject([{ id: 1, status: "running", state: "unknown", trials: 1, planned: 2, models: ["echo"], select: ["t"] }]);
+    expect(runsOverview(db)).toMatchObject([
+      { id: 1, status: "running", state: "unknown", trials: 1, planned: 2, models: ["echo"], select: ["t"] },
+    ]);
     const report = showRun(db, 1);
-    expect(report.warning).toBe("run 1 is marked running but records no owner (an older assay): its numbers are partial (1 of 2 planned trials so far)");
+    expect(report.warning).toBe(
+      "run 1 is marked running but records no owner (an older assay): its numbers are partial (1 of 2 planned trials so far)",
+    );
     expect(report.results).toMatchObject([{ task: "s/t", metric: "exact-match", value: 1, n: 1 }]);
     const [record] = [...exportRun(db, 1, "jsonl")].map((l) => JSON.parse(l));
     expect(record).toMatchObject({ item: "1", prompt: "Say a", output: "a", targets: null, scores: { "exact-match": 1 } });

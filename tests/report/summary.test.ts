@@ -16,11 +16,28 @@ const dir = workspace();
 describe("run summaries", () => {
   it("uses clustered standard errors when the task names a cluster field", async () => {
     // Six passages of five questions; the model gets whole passages right or wrong.
-    const items = Array.from({ length: 30 }, (_, i) => ({ id: `q${i}`, passage: `p${Math.floor(i / 5)}`, a: i, b: 0, answer: Math.floor(i / 5) % 2 === 0 ? String(i) : "wrong" }));
-    const task = defineTask({ suite: "s", id: "clustered", items, prompt: "Q: {{a}} + {{b}}?\nA:", target: "{{answer}}", scorers: ["exact-match"], cluster: "passage" });
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      id: `q${i}`,
+      passage: `p${Math.floor(i / 5)}`,
+      a: i,
+      b: 0,
+      answer: Math.floor(i / 5) % 2 === 0 ? String(i) : "wrong",
+    }));
+    const task = defineTask({
+      suite: "s",
+      id: "clustered",
+      items,
+      prompt: "Q: {{a}} + {{b}}?\nA:",
+      target: "{{answer}}",
+      scorers: ["exact-match"],
+      cluster: "passage",
+    });
     const result = await runEval({ db: join(dir, "c.db"), tasks: [task], models: [arithmeticProvider()] });
     const row = result.results[0];
-    const expected = clusteredMean(items.map((it) => ({ value: it.answer === "wrong" ? 0 : 1, cluster: it.passage })), { distribution: "t" });
+    const expected = clusteredMean(
+      items.map((it) => ({ value: it.answer === "wrong" ? 0 : 1, cluster: it.passage })),
+      { distribution: "t" },
+    );
     expect(row.interval).toBe("cluster");
     expect(row.value).toBe(0.5);
     expect(row.ci).toEqual(expected.interval);
@@ -42,7 +59,9 @@ describe("run summaries", () => {
     });
     const result = await runEval({ db: join(dir, "p.db"), tasks: [task], models: [arithmeticProvider()] });
     const sql = new Database(result.db, { readonly: true });
-    const perItem = sql.prepare("SELECT SUM(s.value) AS c, COUNT(*) AS n FROM scores s JOIN trials t ON t.id = s.trial_id GROUP BY t.item_id").all() as { c: number; n: number }[];
+    const perItem = sql
+      .prepare("SELECT SUM(s.value) AS c, COUNT(*) AS n FROM scores s JOIN trials t ON t.id = s.trial_id GROUP BY t.item_id")
+      .all() as { c: number; n: number }[];
     sql.close();
     const mean = (k: number) => perItem.reduce((s, r) => s + passAtK(r.n, r.c, k), 0) / perItem.length;
     const byMetric = Object.fromEntries(result.results.map((r) => [r.metric, r]));
@@ -51,13 +70,25 @@ describe("run summaries", () => {
     expect(byMetric["exact-match pass@1"].value).toBeCloseTo(byMetric["exact-match"].value!, 12);
     expect(byMetric["exact-match pass@3"].value!).toBeGreaterThan(byMetric["exact-match pass@1"].value!);
     expect(byMetric["exact-match pass@3"]).toMatchObject({ n: 12, interval: "wilson" });
-    expect(() => defineTask({ id: "x", items: [{}], prompt: "", scorers: ["includes"], passAt: [2] })).toThrow(/pass@2 needs at least 2 samples/);
+    expect(() => defineTask({ id: "x", items: [{}], prompt: "", scorers: ["includes"], passAt: [2] })).toThrow(
+      /pass@2 needs at least 2 samples/,
+    );
   });
 
   it("keeps pass@k intervals inside [0, 1], with a width at the boundary", async () => {
     const items = Array.from({ length: 12 }, (_, i) => ({ id: `i${i}`, a: i, b: 1, answer: String(i + 1) }));
     const task = (id: string) =>
-      defineTask({ suite: "s", id, items, prompt: "Q: {{a}} + {{b}}?\nA:", target: "{{answer}}", strategies: [{ name: "zero-shot", generation: { temperature: 1 } }], scorers: ["exact-match"], repeats: 5, passAt: [5] });
+      defineTask({
+        suite: "s",
+        id,
+        items,
+        prompt: "Q: {{a}} + {{b}}?\nA:",
+        target: "{{answer}}",
+        strategies: [{ name: "zero-shot", generation: { temperature: 1 } }],
+        scorers: ["exact-match"],
+        repeats: 5,
+        passAt: [5],
+      });
     // Right on every sample of every item except `wrong`, which is never right.
     const provider = (wrong: string | undefined): Provider => ({
       id: `test:all-but-${wrong}`,

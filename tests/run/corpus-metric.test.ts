@@ -29,7 +29,11 @@ describe("corpus metrics in a run", () => {
     const outputs = new Map(pairs.map(([, hyp], i) => [String(i), hyp]));
     const model: Provider = { id: "test:mt", generate: async (p) => ({ text: outputs.get(p.text)!, finishReason: "stop", latencyMs: 0 }) };
     const result = await runEval({ db: join(workspace(), "mt.db"), tasks: [task], models: [model] });
-    const expected = corpusBleu(pairs.map((p) => p[1]), [pairs.map((p) => p[0])]).score / 100;
+    const expected =
+      corpusBleu(
+        pairs.map((p) => p[1]),
+        [pairs.map((p) => p[0])],
+      ).score / 100;
     const meanOfSentences = pairs.reduce((s, [ref, hyp]) => s + sentenceBleu(hyp, [ref]).score / 100, 0) / pairs.length;
     const row = result.results[0];
     expect(row.corpus).toBe(true);

@@ -16,7 +16,8 @@ describe.skipIf(!canMount)("assay run on a disk that fills up", () => {
   it("stops with a clear message and resumes to the full count once space is freed", () => {
     const n = 3000;
     const dir = workspace({
-      "suites/s.yaml": 'suite: s\ntasks:\n  - id: big\n    dataset: data/d.jsonl\n    prompt: "{{w}}"\n    target: "{{w}}"\n    scorers: [exact-match]\n',
+      "suites/s.yaml":
+        'suite: s\ntasks:\n  - id: big\n    dataset: data/d.jsonl\n    prompt: "{{w}}"\n    target: "{{w}}"\n    scorers: [exact-match]\n',
       "suites/data/d.jsonl": jsonl(Array.from({ length: n }, (_, i) => ({ w: `${i} ${"word ".repeat(60)}` }))),
     });
     const fs = tmpfs("2m");

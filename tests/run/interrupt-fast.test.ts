@@ -9,7 +9,6 @@ import { defineTask } from "../../src/suite/define-task.ts";
 import { jsonl, workspace } from "../helpers/workspace.ts";
 import { assayEntry } from "../helpers/cli.ts";
 
-
 describe("interrupting a run of a fast model", () => {
   it("stops soon after the signal aborts, in-process", async () => {
     const dir = workspace();
@@ -29,7 +28,8 @@ describe("interrupting a run of a fast model", () => {
 
   it("exits 130 on SIGINT from the CLI with the echo model, leaving the run interrupted", async () => {
     const dir = workspace({
-      "suites/s.yaml": 'suite: s\ntasks:\n  - id: echo\n    dataset: data/x.jsonl\n    prompt: "{{w}}"\n    target: "{{w}}"\n    scorers: [exact-match]\n',
+      "suites/s.yaml":
+        'suite: s\ntasks:\n  - id: echo\n    dataset: data/x.jsonl\n    prompt: "{{w}}"\n    target: "{{w}}"\n    scorers: [exact-match]\n',
       "suites/data/x.jsonl": jsonl(Array.from({ length: 200_000 }, (_, i) => ({ w: `w${i}` }))),
     });
     const child = spawn(process.execPath, [...assayEntry, "run", "--model", "echo"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });

@@ -44,12 +44,20 @@ describe("choices tasks", () => {
     let acc = 0;
     let accNorm = 0;
     for (const [i, item] of items.entries()) {
-      const lls = await provider.loglikelihood!({ text: item.q }, item.options.map((o) => ` ${o}`), { task: "mc/toy", item: item.id, strategy: "zero-shot", sample: 0 });
+      const lls = await provider.loglikelihood!(
+        { text: item.q },
+        item.options.map((o) => ` ${o}`),
+        { task: "mc/toy", item: item.id, strategy: "zero-shot", sample: 0 },
+      );
       const argmax = (xs: number[]) => xs.indexOf(Math.max(...xs));
       acc += argmax(lls.map((l) => l.logprob)) === golds[i] ? 1 : 0;
       accNorm += argmax(lls.map((l, k) => l.logprob / [...` ${item.options[k]}`].length)) === golds[i] ? 1 : 0;
       const sql = new Database(result.db, { readonly: true });
-      const stored = sql.prepare("SELECT t.answer, g.output FROM trials t JOIN items it ON it.id = t.item_id JOIN generations g ON g.trial_id = t.id WHERE it.item_key = ?").get(item.id) as { answer: string; output: string };
+      const stored = sql
+        .prepare(
+          "SELECT t.answer, g.output FROM trials t JOIN items it ON it.id = t.item_id JOIN generations g ON g.trial_id = t.id WHERE it.item_key = ?",
+        )
+        .get(item.id) as { answer: string; output: string };
       sql.close();
       expect(stored.answer).toBe(item.options[argmax(lls.map((l) => l.logprob))]);
       expect(JSON.parse(stored.output).map((x: { logprob: number }) => x.logprob)).toEqual(lls.map((l) => l.logprob));
@@ -60,7 +68,11 @@ describe("choices tasks", () => {
   });
 
   it("scores a loglikelihood task's target as a continuation: corpus perplexity and bits per byte", async () => {
-    const docs = [{ id: "d1", text: "the quick brown fox" }, { id: "d2", text: "jumps over the lazy dog" }, { id: "d3", text: "hello world" }];
+    const docs = [
+      { id: "d1", text: "the quick brown fox" },
+      { id: "d2", text: "jumps over the lazy dog" },
+      { id: "d3", text: "hello world" },
+    ];
     const ppl = defineTask({
       suite: "lm",
       id: "ppl",
@@ -87,9 +99,26 @@ describe("choices tasks", () => {
   });
 
   it("rejects a model without log-likelihoods and a target that is not an option", async () => {
-    await expect(runEval({ db: join(dir, "x.db"), tasks: [task], models: ["echo"] })).rejects.toThrow(/cannot compute \(use a local: model\)|which model "echo" cannot compute/);
-    const bad = defineTask({ suite: "mc", id: "bad", items: [{ q: "x", options: ["a", "b"], gold: "c" }], prompt: "{{q}}", target: "{{gold}}", choices: "options", scorers: ["choice"] });
-    await expect(runEval({ db: join(dir, "y.db"), tasks: [bad], models: [provider] })).rejects.toThrow(/target "c" is not one of the options/);
-    expect(() => defineTask({ ...{ suite: "mc", id: "cot", items: [{ q: "x" }], prompt: "{{q}}", choices: ["a", "b"], scorers: ["choice"] }, strategies: ["chain-of-thought"] })).toThrow(/supports zero-shot and few-shot/);
+    await expect(runEval({ db: join(dir, "x.db"), tasks: [task], models: ["echo"] })).rejects.toThrow(
+      /cannot compute \(use a local: model\)|which model "echo" cannot compute/,
+    );
+    const bad = defineTask({
+      suite: "mc",
+      id: "bad",
+      items: [{ q: "x", options: ["a", "b"], gold: "c" }],
+      prompt: "{{q}}",
+      target: "{{gold}}",
+      choices: "options",
+      scorers: ["choice"],
+    });
+    await expect(runEval({ db: join(dir, "y.db"), tasks: [bad], models: [provider] })).rejects.toThrow(
+      /target "c" is not one of the options/,
+    );
+    expect(() =>
+      defineTask({
+        ...{ suite: "mc", id: "cot", items: [{ q: "x" }], prompt: "{{q}}", choices: ["a", "b"], scorers: ["choice"] },
+        strategies: ["chain-of-thought"],
+      }),
+    ).toThrow(/supports zero-shot and few-shot/);
   });
 });

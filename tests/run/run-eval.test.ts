@@ -15,7 +15,11 @@ describe("runEval", () => {
   it("runs every strategy, scores, stores and summarises with Wilson intervals", async () => {
     const db = freshDb();
     const provider = arithmeticProvider();
-    const result = await runEval({ db, tasks: [additionTask(20, ["zero-shot", { name: "few-shot", k: 2 }, "chain-of-thought"])], models: [provider] });
+    const result = await runEval({
+      db,
+      tasks: [additionTask(20, ["zero-shot", { name: "few-shot", k: 2 }, "chain-of-thought"])],
+      models: [provider],
+    });
     expect(result.trials).toBe(60);
     expect(result.errors).toBe(0);
     const rows = result.results.map((r) => [r.strategy, r.metric, r.value, r.n, r.interval]);
@@ -28,7 +32,11 @@ describe("runEval", () => {
     const sql = new Database(db, { readonly: true });
     expect(sql.prepare("SELECT COUNT(*) FROM trials").pluck().get()).toBe(60);
     expect(sql.prepare("SELECT COUNT(*) FROM scores WHERE value = 1").pluck().get()).toBe(60);
-    const cot = sql.prepare("SELECT output, answer FROM trials JOIN strategies s ON s.id = strategy_id WHERE s.name = 'chain-of-thought' AND answer = '6'").get() as { output: string; answer: string };
+    const cot = sql
+      .prepare(
+        "SELECT output, answer FROM trials JOIN strategies s ON s.id = strategy_id WHERE s.name = 'chain-of-thought' AND answer = '6'",
+      )
+      .get() as { output: string; answer: string };
     expect(cot.output).toBe(" 1 plus 2. The answer is 3.".replace("1 plus 2", "2 plus 4").replace("3.", "6."));
     const run = sql.prepare("SELECT * FROM runs").get() as { status: string; seed: number; assay_version: string };
     expect(run.status).toBe("done");
@@ -62,13 +70,23 @@ describe("runEval", () => {
   it("self-consistency draws distinct seeded samples and votes", async () => {
     const db = freshDb();
     const provider = arithmeticProvider();
-    const result = await runEval({ db, tasks: [additionTask(30, [{ name: "self-consistency", samples: 5 }])], models: [provider], cache: false });
+    const result = await runEval({
+      db,
+      tasks: [additionTask(30, [{ name: "self-consistency", samples: 5 }])],
+      models: [provider],
+      cache: false,
+    });
     const seeds = provider.calls.map((c) => c.params.seed);
     expect(new Set(seeds).size).toBe(150);
     expect(provider.calls.every((c) => c.params.temperature === 0.7)).toBe(true);
     // A sample is right 3 times in 5 (by its seed): the vote beats a single sample.
     const sql = new Database(db, { readonly: true });
-    const single = sql.prepare("SELECT AVG(g.answer = CAST(3 * CAST(substr(it.item_key, 2) AS INTEGER) AS TEXT)) FROM generations g JOIN trials t ON t.id = g.trial_id JOIN items it ON it.id = t.item_id").pluck().get() as number;
+    const single = sql
+      .prepare(
+        "SELECT AVG(g.answer = CAST(3 * CAST(substr(it.item_key, 2) AS INTEGER) AS TEXT)) FROM generations g JOIN trials t ON t.id = g.trial_id JOIN items it ON it.id = t.item_id",
+      )
+      .pluck()
+      .get() as number;
     sql.close();
     expect(result.results[0].value!).toBeGreaterThan(single);
     const again = arithmeticProvider();
@@ -98,7 +116,15 @@ describe("runEval", () => {
 
   it("counts outputs with no extractable answer and scores them", async () => {
     const provider = arithmeticProvider();
-    const task = defineTask({ suite: "t", id: "noanswer", items: [{ q: "x" }, { q: "y" }], prompt: "{{q}}", target: "1", strategies: ["chain-of-thought"], scorers: ["exact-match"] });
+    const task = defineTask({
+      suite: "t",
+      id: "noanswer",
+      items: [{ q: "x" }, { q: "y" }],
+      prompt: "{{q}}",
+      target: "1",
+      strategies: ["chain-of-thought"],
+      scorers: ["exact-match"],
+    });
     const result = await runEval({ db: freshDb(), tasks: [task], models: [provider] });
     expect(result.results[0]).toMatchObject({ noAnswer: 2, n: 2, value: 0 });
   });
@@ -112,11 +138,18 @@ describe("runEval", () => {
   });
 
   it("scores recorded outputs with the replay model; a missing line is an error trial naming it", async () => {
-    const ws = workspace({ "out.jsonl": jsonl([{ task: "add", item: "i0", output: "0" }, { task: "t/add", item: "i1", strategy: "zero-shot", output: "4" }]) });
+    const ws = workspace({
+      "out.jsonl": jsonl([
+        { task: "add", item: "i0", output: "0" },
+        { task: "t/add", item: "i1", strategy: "zero-shot", output: "4" },
+      ]),
+    });
     const result = await runEval({ cwd: ws, db: freshDb(), tasks: [additionTask(3)], models: ["replay:out.jsonl"] });
     expect(result.results[0]).toMatchObject({ model: "replay:out.jsonl", n: 2, value: 0.5, errors: 1 });
     const sql = new Database(result.db, { readonly: true });
-    expect(sql.prepare("SELECT error FROM trials WHERE status = 'error'").pluck().get()).toContain('no recorded output for task "add", item "i2", strategy "zero-shot"');
+    expect(sql.prepare("SELECT error FROM trials WHERE status = 'error'").pluck().get()).toContain(
+      'no recorded output for task "add", item "i2", strategy "zero-shot"',
+    );
     sql.close();
   });
 
@@ -135,7 +168,10 @@ describe("runEval", () => {
       }
     }
     // While its process lives, the run cannot be resumed (taken over) by another.
-    const live = await runEval({ db, resume: 1, tasks: [additionTask(300)], models: [arithmeticProvider()] }).then(() => "resumed", (e: Error) => e.message);
+    const live = await runEval({ db, resume: 1, tasks: [additionTask(300)], models: [arithmeticProvider()] }).then(
+      () => "resumed",
+      (e: Error) => e.message,
+    );
     expect(live).toMatch(new RegExp(`^run 1 is still running in process ${child.pid} on `));
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
@@ -159,8 +195,12 @@ describe("runEval", () => {
   it("rejects a resume whose task changed, or with other models", async () => {
     const db = freshDb();
     await runEval({ db, tasks: [additionTask(4)], models: [arithmeticProvider()] });
-    await expect(runEval({ db, resume: 1, tasks: [additionTask(5)], models: [arithmeticProvider()] })).rejects.toThrow(/changed since the run started/);
-    await expect(runEval({ db, resume: 1, tasks: [additionTask(4)], models: [arithmeticProvider({ id: "other" })] })).rejects.toThrow(/resume it with the same models/);
+    await expect(runEval({ db, resume: 1, tasks: [additionTask(5)], models: [arithmeticProvider()] })).rejects.toThrow(
+      /changed since the run started/,
+    );
+    await expect(runEval({ db, resume: 1, tasks: [additionTask(4)], models: [arithmeticProvider({ id: "other" })] })).rejects.toThrow(
+      /resume it with the same models/,
+    );
   });
 
   it("writes nothing to the database when the input is bad", async () => {
@@ -194,7 +234,13 @@ describe("warnings after a run", () => {
       ]),
     });
     const warned: string[] = [];
-    const result = await runEval({ db: join(dir, "w.db"), cwd: dir, tasks: [additionTask(2)], models: ["replay:rec.jsonl"], reporter: { onWarning: (w) => warned.push(w) } });
+    const result = await runEval({
+      db: join(dir, "w.db"),
+      cwd: dir,
+      tasks: [additionTask(2)],
+      models: ["replay:rec.jsonl"],
+      reporter: { onWarning: (w) => warned.push(w) },
+    });
     expect(result.warnings).toEqual(['replay rec.jsonl:3: task "gone" is not in this run']);
     expect(warned).toEqual(result.warnings);
     const limited = await runEval({ db: join(dir, "w.db"), cwd: dir, tasks: [additionTask(2)], models: ["replay:rec.jsonl"], limit: 1 });

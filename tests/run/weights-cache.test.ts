@@ -8,13 +8,22 @@ import { defineTask } from "../../src/suite/define-task.ts";
 import { writeTinyGguf } from "../fixtures/gguf-writer.ts";
 import { workspace } from "../helpers/workspace.ts";
 
-const task = defineTask({ id: "say", items: ["alpha", "beta", "gamma"].map((w) => ({ w })), prompt: "Say {{w}}:", target: "{{w}}", scorers: ["exact-match"], generation: { max_tokens: 6 } });
+const task = defineTask({
+  id: "say",
+  items: ["alpha", "beta", "gamma"].map((w) => ({ w })),
+  prompt: "Say {{w}}:",
+  target: "{{w}}",
+  scorers: ["exact-match"],
+  generation: { max_tokens: 6 },
+});
 
 function outputs(db: string, runId: number): { output: string; cached: number }[] {
   const sql = new Database(db, { readonly: true });
   try {
     return sql
-      .prepare("SELECT g.output, g.cached FROM calls g JOIN trials t ON t.id = g.trial_id JOIN models m ON m.id = t.model_id WHERE m.run_id = ? ORDER BY t.item_id")
+      .prepare(
+        "SELECT g.output, g.cached FROM calls g JOIN trials t ON t.id = g.trial_id JOIN models m ON m.id = t.model_id WHERE m.run_id = ? ORDER BY t.item_id",
+      )
       .all(runId) as { output: string; cached: number }[];
   } finally {
     sql.close();

@@ -30,7 +30,8 @@ describe("agreement properties", () => {
       const a = Array.from({ length: n }, () => 1 + r.int(5));
       if (new Set(a).size < 2) continue;
       for (const weights of ["none", "linear", "quadratic"] as const) expect(agreement.cohenKappa(a, a, { weights })).toBeCloseTo(1, 12);
-      for (const level of ["nominal", "ordinal", "interval", "ratio"] as const) expect(agreement.krippendorffAlpha([a, a, a], level)).toBeCloseTo(1, 12);
+      for (const level of ["nominal", "ordinal", "interval", "ratio"] as const)
+        expect(agreement.krippendorffAlpha([a, a, a], level)).toBeCloseTo(1, 12);
       expect(agreement.spearman(a, a).statistic).toBeCloseTo(1, 12);
       expect(agreement.kendallTau(a, a).statistic).toBeCloseTo(1, 12);
       expect(agreement.percentAgreement(a, a)).toBe(1);
@@ -55,8 +56,26 @@ describe("agreement properties", () => {
 
   it("errors on mismatched lengths and degenerate alpha input", () => {
     expect(() => agreement.cohenKappa([1], [1, 2])).toThrow(RangeError);
-    expect(() => agreement.krippendorffAlpha([[1, 1], [1, 1]])).toThrow(RangeError);
-    expect(() => agreement.krippendorffAlpha([[1, null], [null, 2]])).toThrow(RangeError);
-    expect(() => agreement.krippendorffAlpha([["a", "b"], ["a", "b"]], "interval")).toThrow(RangeError);
+    expect(() =>
+      agreement.krippendorffAlpha([
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toThrow(RangeError);
+    expect(() =>
+      agreement.krippendorffAlpha([
+        [1, null],
+        [null, 2],
+      ]),
+    ).toThrow(RangeError);
+    expect(() =>
+      agreement.krippendorffAlpha(
+        [
+          ["a", "b"],
+          ["a", "b"],
+        ],
+        "interval",
+      ),
+    ).toThrow(RangeError);
   });
 });

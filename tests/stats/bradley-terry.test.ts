@@ -25,7 +25,9 @@ describe("Bradley-Terry behaviour", () => {
     const fit = bradleyTerry(judgments);
     const mean = Object.values(fit.ratings).reduce((s, x) => s + x, 0) / fit.models.length;
     expect(mean).toBeCloseTo(1000, 9);
-    const swapped = judgments.map((j) => ({ a: j.b, b: j.a, winner: j.winner === "a" ? "b" : j.winner === "b" ? "a" : "tie" }) as PairwiseJudgment);
+    const swapped = judgments.map(
+      (j) => ({ a: j.b, b: j.a, winner: j.winner === "a" ? "b" : j.winner === "b" ? "a" : "tie" }) as PairwiseJudgment,
+    );
     expectClose(bradleyTerry(swapped).ratings, fit.ratings, 1e-9);
   });
 

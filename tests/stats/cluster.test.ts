@@ -25,6 +25,11 @@ describe("clustered standard errors", () => {
   });
 
   it("one cluster gives NaN, not a false zero", () => {
-    expect(clusteredMean([{ value: 1, cluster: "a" }, { value: 0, cluster: "a" }]).standardError).toBeNaN();
+    expect(
+      clusteredMean([
+        { value: 1, cluster: "a" },
+        { value: 0, cluster: "a" },
+      ]).standardError,
+    ).toBeNaN();
   });
 });

@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { percentileSummary } from "../../src/stats/bootstrap.ts";
 import {
-  bootstrapPValue, mcnemar, mcnemarFromCounts, mcnemarMinimumDetectableEffect, minimumDetectableEffect, pairedBootstrap, pairedBootstrapCorpus,
-  pairedRandomizationPValue, pairedTTest, tangoInterval,
+  bootstrapPValue,
+  mcnemar,
+  mcnemarFromCounts,
+  mcnemarMinimumDetectableEffect,
+  minimumDetectableEffect,
+  pairedBootstrap,
+  pairedBootstrapCorpus,
+  pairedRandomizationPValue,
+  pairedTTest,
+  tangoInterval,
 } from "../../src/stats/paired.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { expectClose, loadFixture } from "./fixture.ts";
@@ -12,7 +20,15 @@ const cases = loadFixture("paired.json");
 describe("paired tests match statsmodels / scipy / the Tango, Connor and randomization oracles to 1e-9", () => {
   it("the fixture has every kind of case", () => {
     const kinds = new Set(cases.map((c) => c.fn));
-    expect([...kinds].sort()).toEqual(["bootstrapPValue", "mcnemarFromCounts", "pairedRandomizationMean", "pairedRandomizationRatio", "pairedTTest", "percentileInterval", "tangoInterval"]);
+    expect([...kinds].sort()).toEqual([
+      "bootstrapPValue",
+      "mcnemarFromCounts",
+      "pairedRandomizationMean",
+      "pairedRandomizationRatio",
+      "pairedTTest",
+      "percentileInterval",
+      "tangoInterval",
+    ]);
   });
   for (const c of cases) {
     it(`${c.fn}(${JSON.stringify(c.args).slice(0, 60)})`, () => {
@@ -31,11 +47,21 @@ describe("paired tests match statsmodels / scipy / the Tango, Connor and randomi
           return expectClose(tangoInterval(...(c.args as [number, number, number, number])), c.expected);
         case "pairedRandomizationMean": {
           const [a, b] = c.args as [number[], number[]];
-          return expectClose(pairedRandomizationPValue(a.map((x) => [x, 1]), b.map((x) => [x, 1]), ([s, k]) => s / k), c.expected);
+          return expectClose(
+            pairedRandomizationPValue(
+              a.map((x) => [x, 1]),
+              b.map((x) => [x, 1]),
+              ([s, k]) => s / k,
+            ),
+            c.expected,
+          );
         }
         case "pairedRandomizationRatio": {
           const [a, b] = c.args as [number[][], number[][]];
-          return expectClose(pairedRandomizationPValue(a, b, ([s, k]) => s / k), c.expected);
+          return expectClose(
+            pairedRandomizationPValue(a, b, ([s, k]) => s / k),
+            c.expected,
+          );
         }
         case "bootstrapPValue":
           return expectClose(bootstrapPValue(...(c.args as [number[], number])), c.expected);
@@ -139,10 +165,27 @@ describe("degenerate paired inputs get honest intervals and MDEs", () => {
     const r = pairedBootstrap([0.1, 0.2, 0.3, 0.4], [0.6, 0.7, 0.8, 0.9], { seed: 1, iterations: 1000 });
     expect(r.pValue).toBe(0.125); // the bootstrap test said 1/1001
     expect(r.minimumDetectableEffect).toBeNaN();
-    const corpus = pairedBootstrapCorpus([[1, 2], [1, 2]], [[2, 2], [2, 2]], ([c, t]) => c / t, { seed: 2, iterations: 100 });
+    const corpus = pairedBootstrapCorpus(
+      [
+        [1, 2],
+        [1, 2],
+      ],
+      [
+        [2, 2],
+        [2, 2],
+      ],
+      ([c, t]) => c / t,
+      { seed: 2, iterations: 100 },
+    );
     expect(corpus.pValue).toBe(0.5);
     expect(corpus.test).toBe("paired-permutation");
     const many = Array.from({ length: 40 }, (_, i) => (i % 7) / 10);
-    expect(pairedBootstrap(many, many.map((x, i) => x + (i % 3) / 20), { seed: 1, iterations: 100 }).test).toBe("paired-bootstrap");
+    expect(
+      pairedBootstrap(
+        many,
+        many.map((x, i) => x + (i % 3) / 20),
+        { seed: 1, iterations: 100 },
+      ).test,
+    ).toBe("paired-bootstrap");
   });
 });

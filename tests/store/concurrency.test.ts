@@ -23,7 +23,9 @@ describe("processes sharing a new database", () => {
       c.stderr.on("data", (d) => (stderr += d));
       return {
         ready: new Promise<void>((resolve) => c.stdout.on("data", () => stdout.includes("ready") && resolve())),
-        done: new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => c.once("exit", (code) => resolve({ code, stdout, stderr }))),
+        done: new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+          c.once("exit", (code) => resolve({ code, stdout, stderr })),
+        ),
       };
     });
     await Promise.all(outputs.map((o) => o.ready));

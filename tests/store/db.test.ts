@@ -35,8 +35,25 @@ describe("store", () => {
     expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(db.pragma("busy_timeout", { simple: true })).toBe(60_000);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(["runs", "tasks", "items", "strategies", "scorers", "models", "trials", "generations", "scores", "prompts", "cache", "file_hashes"]));
-    expect(() => db.prepare("INSERT INTO trials (item_id, strategy_id, model_id, sample, status) VALUES (99, 99, 99, 0, 'done')").run()).toThrow(/FOREIGN KEY/);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        "runs",
+        "tasks",
+        "items",
+        "strategies",
+        "scorers",
+        "models",
+        "trials",
+        "generations",
+        "scores",
+        "prompts",
+        "cache",
+        "file_hashes",
+      ]),
+    );
+    expect(() =>
+      db.prepare("INSERT INTO trials (item_id, strategy_id, model_id, sample, status) VALUES (99, 99, 99, 0, 'done')").run(),
+    ).toThrow(/FOREIGN KEY/);
     db.close();
     // Reopening is idempotent.
     openStore(path).close();
@@ -47,7 +64,11 @@ describe("store", () => {
     const raw = new Database(path);
     raw.exec(readFileSync(join(import.meta.dirname, "../../src/store/migrations/001-init.sql"), "utf8"));
     raw.pragma("user_version = 1");
-    raw.prepare("INSERT INTO runs (created_at, status, assay_version, seed, command, node_version) VALUES ('t', 'done', '0.1.0', 0, '{}', 'v20')").run();
+    raw
+      .prepare(
+        "INSERT INTO runs (created_at, status, assay_version, seed, command, node_version) VALUES ('t', 'done', '0.1.0', 0, '{}', 'v20')",
+      )
+      .run();
     raw.exec(`INSERT INTO models VALUES (1, 1, 'echo', 'echo');
       INSERT INTO tasks VALUES (1, 1, 's', 't', '{}', 'x');
       INSERT INTO strategies VALUES (1, 1, 'zero-shot', 'zero-shot', '{}');
@@ -62,7 +83,9 @@ describe("store", () => {
     expect(db.pragma("user_version", { simple: true })).toBe(3);
     expect(listRuns(db)).toMatchObject([{ id: 1, status: "done", owner_pid: null }]);
     // Version 3 keeps every call visible through the calls view, and the scores (rebuilt WITHOUT ROWID).
-    expect(db.prepare("SELECT trial_id, idx, prompt_id, output, attempts FROM calls").all()).toEqual([{ trial_id: 1, idx: 0, prompt_id: 1, output: "A", attempts: 2 }]);
+    expect(db.prepare("SELECT trial_id, idx, prompt_id, output, attempts FROM calls").all()).toEqual([
+      { trial_id: 1, idx: 0, prompt_id: 1, output: "A", attempts: 2 },
+    ]);
     expect(db.prepare("SELECT trial_id, scorer_id, value FROM scores").all()).toEqual([{ trial_id: 1, scorer_id: 1, value: 1 }]);
     db.close();
   });
@@ -175,7 +198,9 @@ describe("store", () => {
     holder.prepare("ROLLBACK").run();
     expect(thrown).toBeInstanceOf(UserError);
     expect((thrown as UserError).code).toBe("E_DB_BUSY");
-    expect((thrown as UserError).message).toMatch(new RegExp(`^${path}: the database stayed locked by another process for too long; try again when it is done \\(SQLITE_BUSY`));
+    expect((thrown as UserError).message).toMatch(
+      new RegExp(`^${path}: the database stayed locked by another process for too long; try again when it is done \\(SQLITE_BUSY`),
+    );
     waiter.close();
     holder.close();
   });
@@ -184,9 +209,14 @@ describe("store", () => {
     const bug = Object.assign(new Error("UNIQUE constraint failed: trials.item_id"), { code: "SQLITE_CONSTRAINT_UNIQUE" });
     expect(storeError(bug, "x.db")).toBe(bug);
     const full = storeError(Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" }), "x.db") as UserError;
-    expect([full.code, full.message]).toEqual(["E_DB_FULL", "x.db: the disk is full (or over quota): free some space, then try again (SQLITE_FULL)"]);
+    expect([full.code, full.message]).toEqual([
+      "E_DB_FULL",
+      "x.db: the disk is full (or over quota): free some space, then try again (SQLITE_FULL)",
+    ]);
     expect((storeError(Object.assign(new Error("no space"), { code: "ENOSPC" }), "x.db") as UserError).code).toBe("E_DB_FULL");
-    expect((storeError(Object.assign(new Error("attempt to write a readonly database"), { code: "SQLITE_READONLY" }), "x.db") as UserError).code).toBe("E_DB_READONLY");
+    expect(
+      (storeError(Object.assign(new Error("attempt to write a readonly database"), { code: "SQLITE_READONLY" }), "x.db") as UserError).code,
+    ).toBe("E_DB_READONLY");
     expect((storeError(Object.assign(new Error("malformed"), { code: "SQLITE_CORRUPT" }), "x.db") as UserError).code).toBe("E_DB_CORRUPT");
   });
 });

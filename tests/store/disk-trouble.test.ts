@@ -63,7 +63,10 @@ describe.skipIf(!canMount)("a disk that fills up during a run", () => {
       strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
       scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
     });
-    const itemIds = itemInserter(db)(ids.taskId, Array.from({ length: 400 }, (_, i) => ({ key: String(i), fields: { i } })));
+    const itemIds = itemInserter(db)(
+      ids.taskId,
+      Array.from({ length: 400 }, (_, i) => ({ key: String(i), fields: { i } })),
+    );
     const write = trialWriter(db);
     const trial = (i: number): TrialRecord => ({
       itemId: itemIds[i],

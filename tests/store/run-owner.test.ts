@@ -5,7 +5,15 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../src/errors.ts";
 import { openStore, type Db } from "../../src/store/db.ts";
-import { HEARTBEAT_INTERVAL_MS, livenessOf, runLiveness, STALE_AFTER_MS, startHeartbeat, takeOverRun, TAKEOVER_AFTER_MS } from "../../src/store/run-owner.ts";
+import {
+  HEARTBEAT_INTERVAL_MS,
+  livenessOf,
+  runLiveness,
+  STALE_AFTER_MS,
+  startHeartbeat,
+  takeOverRun,
+  TAKEOVER_AFTER_MS,
+} from "../../src/store/run-owner.ts";
 import { getRun, insertRun, setRunStatus } from "../../src/store/runs.ts";
 import { workspace } from "../helpers/workspace.ts";
 
@@ -103,7 +111,9 @@ describe("run liveness", () => {
     }
     expect(thrown).toBeInstanceOf(UserError);
     expect((thrown as UserError).code).toBe("E_RUN_LIVE");
-    expect((thrown as UserError).message).toBe(`run ${runId} is still running in process ${process.pid} on ${hostname()}; wait for it to finish or stop it first`);
+    expect((thrown as UserError).message).toBe(
+      `run ${runId} is still running in process ${process.pid} on ${hostname()}; wait for it to finish or stop it first`,
+    );
     // Stale but not yet silent long enough: still refused.
     setOwner(db, runId, "elsewhere.example", 4242, Date.now() - STALE_AFTER_MS - 5000);
     expect(() => takeOverRun(db, runId)).toThrow(/still running in process 4242 on elsewhere.example \(no heartbeat for 20 s/);

@@ -9,18 +9,40 @@ import { workspace } from "../helpers/workspace.ts";
 describe("recorded command", () => {
   it("reads what runEval records, and fills defaults for fields a row lacks", () => {
     const db = openStore(join(workspace(), "c.db"));
-    const command = { select: ["arith", "tag:math"], models: ["echo", "local:demo"], suitesDir: "/x/suites", seed: 5, limit: 10, concurrency: 2, cache: false, config: "a.yaml" };
+    const command = {
+      select: ["arith", "tag:math"],
+      models: ["echo", "local:demo"],
+      suitesDir: "/x/suites",
+      seed: 5,
+      limit: 10,
+      concurrency: 2,
+      cache: false,
+      config: "a.yaml",
+    };
     const runId = insertRun(db, { assayVersion: "test", seed: 5, command });
     expect(recordedCommand(getRun(db, runId)!)).toEqual(command);
     const bare = insertRun(db, { assayVersion: "test", seed: 9, command: {} });
-    expect(recordedCommand(getRun(db, bare)!)).toEqual({ select: [], models: [], seed: 9, cache: true, suitesDir: undefined, limit: undefined, concurrency: undefined, config: undefined });
+    expect(recordedCommand(getRun(db, bare)!)).toEqual({
+      select: [],
+      models: [],
+      seed: 9,
+      cache: true,
+      suitesDir: undefined,
+      limit: undefined,
+      concurrency: undefined,
+      config: undefined,
+    });
     db.close();
   });
 
   it("refuses a command that is not what assay wrote", () => {
     expect(() => recordedCommand({ id: 3, seed: 0, command: "not json" })).toThrow("run 3: its recorded command is not a JSON object");
-    expect(() => recordedCommand({ id: 3, seed: 0, command: '{"models": "echo"}' })).toThrow('run 3: recorded command field "models" is not a list of strings');
-    expect(() => recordedCommand({ id: 3, seed: 0, command: '{"limit": "10"}' })).toThrow('run 3: recorded command field "limit" is not a number');
+    expect(() => recordedCommand({ id: 3, seed: 0, command: '{"models": "echo"}' })).toThrow(
+      'run 3: recorded command field "models" is not a list of strings',
+    );
+    expect(() => recordedCommand({ id: 3, seed: 0, command: '{"limit": "10"}' })).toThrow(
+      'run 3: recorded command field "limit" is not a number',
+    );
   });
 });
 

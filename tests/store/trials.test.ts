@@ -18,7 +18,10 @@ describe("trial writer", () => {
       strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
       scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
     });
-    const itemIds = itemInserter(db)(ids.taskId, [1, 2, 3].map((i) => ({ key: String(i), fields: { i } })));
+    const itemIds = itemInserter(db)(
+      ids.taskId,
+      [1, 2, 3].map((i) => ({ key: String(i), fields: { i } })),
+    );
     const trial = (item: string, sample: number, prompts: [string, string?][]): TrialRecord => ({
       itemId: itemIds[Number(item) - 1],
       strategyId: ids.strategyIds.get("zero-shot")!,
@@ -27,7 +30,15 @@ describe("trial writer", () => {
       status: "done",
       output: "o",
       answer: "o",
-      generations: prompts.map(([text, system], idx) => ({ idx, promptText: text, system, output: "o", answer: "o", cached: false, attempts: 1 })),
+      generations: prompts.map(([text, system], idx) => ({
+        idx,
+        promptText: text,
+        system,
+        output: "o",
+        answer: "o",
+        cached: false,
+        attempts: 1,
+      })),
       scores: [{ scorerId: ids.scorerIds.get("exact-match")!, value: 1 }],
     });
     const write = trialWriter(db);
@@ -36,7 +47,14 @@ describe("trial writer", () => {
     const rows = db
       .prepare("SELECT g.trial_id, g.idx, p.text, p.system FROM calls g JOIN prompts p ON p.id = g.prompt_id ORDER BY g.trial_id, g.idx")
       .all() as { text: string; system: string | null }[];
-    expect(rows.map((r) => [r.text, r.system])).toEqual([["p1", null], ["p1", null], ["p1", "sys"], ["p1", null], ["p2", null], ["p1", null]]);
+    expect(rows.map((r) => [r.text, r.system])).toEqual([
+      ["p1", null],
+      ["p1", null],
+      ["p1", "sys"],
+      ["p1", null],
+      ["p2", null],
+      ["p1", null],
+    ]);
     expect(db.prepare("SELECT text, system FROM prompts ORDER BY id").all()).toEqual([
       { text: "p1", system: null },
       { text: "p1", system: "sys" },

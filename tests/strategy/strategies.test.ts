@@ -5,7 +5,11 @@ import { compileTemplate } from "../../src/template/env.ts";
 import type { Item } from "../../src/suite/types.ts";
 import type { RenderContext } from "../../src/strategy/types.ts";
 
-const item = (key: string, a: number, b: number): Item => ({ key, fields: { a, b, answer: String(a + b), why: `${a}+${b}` }, location: key });
+const item = (key: string, a: number, b: number): Item => ({
+  key,
+  fields: { a, b, answer: String(a + b), why: `${a}+${b}` },
+  location: key,
+});
 const pool = Array.from({ length: 10 }, (_, i) => item(`e${i}`, i, 10 * i));
 const context = (seed: number): RenderContext => ({
   renderPrompt: compileTemplate("Q: {{a}} + {{b}}?\nA:"),
@@ -40,7 +44,10 @@ describe("strategies", () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const shown = strategies["few-shot"].render(query, ctx(seed), { k: 2, sampler: "random", match: "rule" }).text;
       const firstOperands = [...shown.matchAll(/Q: (\d) \+/g)].map((m) => m[1]);
-      expect(firstOperands.slice(0, 2).every((a) => ["2", "4", "5"].includes(a)), shown).toBe(true);
+      expect(
+        firstOperands.slice(0, 2).every((a) => ["2", "4", "5"].includes(a)),
+        shown,
+      ).toBe(true);
       expect(firstOperands[2]).toBe("9");
     }
     const first = strategies["few-shot"].render(tagged("q", 9, "x"), ctx(0), { k: 2, sampler: "first", match: "rule" }).text;

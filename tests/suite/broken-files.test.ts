@@ -60,7 +60,11 @@ describe("broken suite files", () => {
     expect(all.some((p) => p.startsWith("suites/c.yaml:3 tasks[0]"))).toBe(true);
     // By the recovered suite id, task id, suite/task, a glob, a tag, or the file's name.
     const schemaProblem = 'suites/c.yaml:3 tasks[0]: unknown field "promt"; did you mean "prompt"?';
-    for (const selector of ["gamma", "add", "gamma/add", "gam*", "c"]) expect(errorsOf(() => registry.select([selector])), selector).toEqual([schemaProblem]);
+    for (const selector of ["gamma", "add", "gamma/add", "gam*", "c"])
+      expect(
+        errorsOf(() => registry.select([selector])),
+        selector,
+      ).toEqual([schemaProblem]);
     expect(errorsOf(() => registry.select(["tag:math"]))).toContainEqual(schemaProblem);
     // A file with a syntax error could hold any tag; its stem still names it.
     const byTag = errorsOf(() => registry.select(["tag:easy"]));
@@ -73,7 +77,9 @@ describe("broken suite files", () => {
   it("a suite declared in two files keeps the first and reports the second", async () => {
     const { registry } = await registryOf({ "suites/a.yaml": good, "suites/z.yaml": good.replace("id: copy", "id: other") });
     expect(registry.select(["copy"]).map((t) => t.id)).toEqual(["copy"]);
-    expect(errorsOf(() => registry.select(["alpha"]))).toEqual(['suites/z.yaml:3 tasks[0]: suite "alpha" is also declared in ' + registry.tasks[0].file]);
+    expect(errorsOf(() => registry.select(["alpha"]))).toEqual([
+      'suites/z.yaml:3 tasks[0]: suite "alpha" is also declared in ' + registry.tasks[0].file,
+    ]);
   });
 
   it("assay list prints the problems as warnings on stderr and lists the valid tasks", () => {
@@ -82,12 +88,18 @@ describe("broken suite files", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^alpha\s+copy\s+1\s/m);
     expect(r.stderr).toMatch(/^warning: suites\/b\.yaml:\d+: /m);
-    const run = spawnSync(process.execPath, [...assayEntry, "run", "alpha", "--model", "echo", "--db", join(dir, "x.db")], { cwd: dir, encoding: "utf8" });
+    const run = spawnSync(process.execPath, [...assayEntry, "run", "alpha", "--model", "echo", "--db", join(dir, "x.db")], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/alpha\/copy\s+echo\s+zero-shot\s+includes\s+1\.000/);
     expect(run.stderr).toMatch(/^warning: suites\/b\.yaml:\d+: /m);
     // With --json (stderr not a terminal) progress lines are left out, warnings are not.
-    const json = spawnSync(process.execPath, [...assayEntry, "run", "alpha", "--model", "echo", "--db", join(dir, "x.db"), "--json"], { cwd: dir, encoding: "utf8" });
+    const json = spawnSync(process.execPath, [...assayEntry, "run", "alpha", "--model", "echo", "--db", join(dir, "x.db"), "--json"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     expect(json.status).toBe(0);
     expect(json.stderr).toMatch(/^warning: suites\/b\.yaml:\d+: /m);
     expect(json.stderr).not.toMatch(/trials?, [\d.]+\/s/);

@@ -21,7 +21,11 @@ const runtimeError = "interface X {\n  a: number;\n}\nconst x: X = { a: 1 };\n\n
 
 describe("code suites", () => {
   it("load from a folder with no package.json; a syntax or runtime error is a located user error", () => {
-    const dir = workspace({ "suites/capitals.suite.ts": capitals(defineTaskPath), "suites/syn.suite.ts": syntaxError, "suites/rt.suite.ts": runtimeError });
+    const dir = workspace({
+      "suites/capitals.suite.ts": capitals(defineTaskPath),
+      "suites/syn.suite.ts": syntaxError,
+      "suites/rt.suite.ts": runtimeError,
+    });
     const listed = assay(dir, "list", "--suites", "suites", "geo");
     expect(listed.stderr).not.toContain("internal error");
     expect(listed.code).toBe(0);
@@ -39,7 +43,11 @@ describe("code suites", () => {
   });
 
   it("in an ES module package a runtime error names its line", () => {
-    const dir = workspace({ "package.json": '{ "type": "module" }\n', "suites/capitals.suite.ts": capitals(defineTaskPath), "suites/rt.suite.ts": runtimeError });
+    const dir = workspace({
+      "package.json": '{ "type": "module" }\n',
+      "suites/capitals.suite.ts": capitals(defineTaskPath),
+      "suites/rt.suite.ts": runtimeError,
+    });
     const listed = assay(dir, "list");
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^geo\s+capitals\s+1\s/m);
@@ -49,7 +57,9 @@ describe("code suites", () => {
   it('import { defineTask } from "assay" resolves where assay is installed, and says how to install it where it is not', () => {
     const dir = workspace({ "suites/capitals.suite.ts": capitals('"assay"') });
     const missing = assay(dir, "list");
-    expect(missing.stderr).toContain("warning: suites/capitals.suite.ts: Cannot find module 'assay'; install assay in this project (npm install --save-dev assay)");
+    expect(missing.stderr).toContain(
+      "warning: suites/capitals.suite.ts: Cannot find module 'assay'; install assay in this project (npm install --save-dev assay)",
+    );
     mkdirSync(join(dir, "node_modules"));
     symlinkSync(root, join(dir, "node_modules", "assay"));
     const installed = assay(dir, "list");

@@ -27,7 +27,11 @@ describe("dataset problems", () => {
     const text = ['{"q": 1}', "{bad", '{"q": 2}', "[1, 2]", '{"id": {"x": 1}}', '{"id": "a", "q": 1}', '{"id": "a", "q": 2}'].join("\n");
     const found = problemsOf(dataset("d.jsonl", text));
     expect(found.map((p) => p.slice(0, p.indexOf(": ")))).toEqual(["d.jsonl:2", "d.jsonl:4", "d.jsonl:5", "d.jsonl:7"]);
-    expect(found.slice(1)).toEqual(["d.jsonl:4: each line must be a JSON object", "d.jsonl:5: field id must be a string or a number", 'd.jsonl:7: duplicate item id "a" (first at d.jsonl:6)']);
+    expect(found.slice(1)).toEqual([
+      "d.jsonl:4: each line must be a JSON object",
+      "d.jsonl:5: field id must be a string or a number",
+      'd.jsonl:7: duplicate item id "a" (first at d.jsonl:6)',
+    ]);
   });
 
   it("JSONL: at most 20 listed, then how many more", () => {
@@ -48,11 +52,18 @@ describe("dataset problems", () => {
 
   it("CSV: every bad row, and a repeated column", () => {
     const found = problemsOf(dataset("d.csv", "q,a,q\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n"));
-    expect(found).toEqual(['d.csv:1: column "q" appears twice in the header', "d.csv:3: columns length is 3, got 2", "d.csv:5: columns length is 3, got 4"]);
+    expect(found).toEqual([
+      'd.csv:1: column "q" appears twice in the header',
+      "d.csv:3: columns length is 3, got 2",
+      "d.csv:5: columns length is 3, got 4",
+    ]);
   });
 
   it("JSON array: every bad element", () => {
-    expect(problemsOf(dataset("d.json", '[\n  {"q": 1},\n  2,\n  {"q": 3},\n  "x"\n]\n'))).toEqual(["d.json:3: each element must be an object", "d.json:5: each element must be an object"]);
+    expect(problemsOf(dataset("d.json", '[\n  {"q": 1},\n  2,\n  {"q": 3},\n  "x"\n]\n'))).toEqual([
+      "d.json:3: each element must be an object",
+      "d.json:5: each element must be an object",
+    ]);
   });
 });
 
@@ -77,7 +88,9 @@ ${prompt}
       "suites/s.yaml:5 tasks[0].prompt: template syntax error:\n  Q: {{q}\n  ------^\n  Expecting 'CLOSE_RAW_BLOCK', 'CLOSE', 'CLOSE_UNESCAPED', 'OPEN_SEXPR', 'CLOSE_SEXPR', 'ID', 'OPEN_BLOCK_PARAMS', 'STRING', 'NUMBER', 'BOOLEAN', 'UNDEFINED', 'NULL', 'DATA', 'SEP', got 'INVALID'",
     );
     const [block] = await problems({ "suites/s.yaml": suite("    prompt: |\n      Question:\n      {{#if q}}{{q}}\n      Answer:") });
-    expect(block).toMatch(/^suites\/s\.yaml:8 tasks\[0\]\.prompt: template syntax error:\n {2}.*\n {2}-+\^\n {2}Expecting 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK', got 'EOF'$/);
+    expect(block).toMatch(
+      /^suites\/s\.yaml:8 tasks\[0\]\.prompt: template syntax error:\n {2}.*\n {2}-+\^\n {2}Expecting 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK', got 'EOF'$/,
+    );
     const [quoted] = await problems({ "suites/s.yaml": suite('    prompt: "line one\\n{{#if q}}{{/each}}"') });
     expect(quoted).toBe("suites/s.yaml:5 tasks[0].prompt: template syntax error on template line 2: if doesn't match each");
   });

@@ -7,7 +7,15 @@ import "../property/seed.ts";
 /** Keys and strings that stress the scanner: quotes, colons, escapes, braces. */
 const tricky = fc.constantFrom("a", "b", '"', ":", '":', "\\", "{", "}", "[", "é", "a b", "__proto__", " : ");
 const json = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: "small" }, fc.integer(), tricky, fc.string(), fc.constant(null), tie("object"), fc.array(tie("value"), { maxLength: 3 })),
+  value: fc.oneof(
+    { depthSize: "small" },
+    fc.integer(),
+    tricky,
+    fc.string(),
+    fc.constant(null),
+    tie("object"),
+    fc.array(tie("value"), { maxLength: 3 }),
+  ),
   object: fc.array(fc.tuple(fc.oneof(tricky, fc.string({ maxLength: 3 })), tie("value")), { maxLength: 4 }),
 })).object;
 

@@ -13,7 +13,8 @@ const file = (name: string, bytes: string | Buffer) => {
   writeFileSync(path, bytes);
   return path;
 };
-const lines = (path: string, chunkBytes?: number) => [...readLines(path, "f", { what: "data file", chunkBytes })].map((l) => [l.number, l.text]);
+const lines = (path: string, chunkBytes?: number) =>
+  [...readLines(path, "f", { what: "data file", chunkBytes })].map((l) => [l.number, l.text]);
 
 describe("readLines", () => {
   const text = '{"a": "é"}\r\n\n{"b": "日本語"}\nlast line without newline';
@@ -24,14 +25,21 @@ describe("readLines", () => {
   });
 
   it("drops a byte order mark and handles empty files and a final newline", () => {
-    expect(lines(file("bom.jsonl", "\ufeffx\ny\n"), 2)).toEqual([[1, "x"], [2, "y"]]);
+    expect(lines(file("bom.jsonl", "\ufeffx\ny\n"), 2)).toEqual([
+      [1, "x"],
+      [2, "y"],
+    ]);
     expect(lines(file("empty.jsonl", ""))).toEqual([]);
     expect(lines(file("nl.jsonl", "\n"))).toEqual([[1, ""]]);
   });
 
   it("refuses invalid UTF-8 at its line, whatever the chunk size", () => {
-    const path = file("latin1.jsonl", Buffer.concat([Buffer.from('{"a": 1}\n{"a": 2}\n{"a": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
-    for (const chunk of [1, 4, 1024]) expect(() => lines(path, chunk)).toThrow(/^f:3: data file is not valid UTF-8 \(bytes e9 22 7d 0a at column 11\)/);
+    const path = file(
+      "latin1.jsonl",
+      Buffer.concat([Buffer.from('{"a": 1}\n{"a": 2}\n{"a": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]),
+    );
+    for (const chunk of [1, 4, 1024])
+      expect(() => lines(path, chunk)).toThrow(/^f:3: data file is not valid UTF-8 \(bytes e9 22 7d 0a at column 11\)/);
   });
 
   it("refuses a FIFO or a device instead of hanging or reading forever", () => {
@@ -55,7 +63,9 @@ describe("csvRecords", () => {
     const records = [...csvRecords(readLines(path, "f", { what: "data file", chunkBytes: 3 }))];
     const reference = parseCsv(csv, { columns: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[];
     const header = parseCsv(records[0].text)[0] as string[];
-    const parsed = records.slice(1).map((r) => ({ record: Object.fromEntries((parseCsv(r.text)[0] as string[]).map((v, i) => [header[i], v])), lines: r.number }));
+    const parsed = records
+      .slice(1)
+      .map((r) => ({ record: Object.fromEntries((parseCsv(r.text)[0] as string[]).map((v, i) => [header[i], v])), lines: r.number }));
     expect(parsed).toEqual(reference.map((r) => ({ record: r.record, lines: r.info.lines })));
   });
 });

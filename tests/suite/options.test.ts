@@ -27,7 +27,11 @@ tasks:
 `;
 
 async function problems(yaml: string): Promise<string[]> {
-  const dir = workspace({ "suites/x.yaml": yaml, "suites/data/add.jsonl": jsonl([{ a: 1, answer: "1" }]), "suites/data/pool.jsonl": jsonl([{ a: 2, answer: "2" }]) });
+  const dir = workspace({
+    "suites/x.yaml": yaml,
+    "suites/data/add.jsonl": jsonl([{ a: 1, answer: "1" }]),
+    "suites/data/pool.jsonl": jsonl([{ a: 2, answer: "2" }]),
+  });
   const registry = await loadRegistry(join(dir, "suites"), dir);
   try {
     registry.select([]);
@@ -41,7 +45,9 @@ async function problems(yaml: string): Promise<string[]> {
 describe("scorer and strategy options", () => {
   it("an unknown scorer option is reported at its line with its full path and a suggestion", async () => {
     const found = await problems(suite);
-    expect(found).toContainEqual(expect.stringMatching(/^suites\/x\.yaml:15 tasks\[0\]\.scorers\[1\]\.normalise: unknown option; did you mean "normalize"\?/));
+    expect(found).toContainEqual(
+      expect.stringMatching(/^suites\/x\.yaml:15 tasks\[0\]\.scorers\[1\]\.normalise: unknown option; did you mean "normalize"\?/),
+    );
   });
 
   it("a labelled scorer's options are checked too", async () => {
@@ -51,7 +57,9 @@ describe("scorer and strategy options", () => {
 
   it("a strategy option typo gets a suggestion and its line", async () => {
     const found = await problems(suite);
-    expect(found).toContainEqual(expect.stringMatching(/^suites\/x\.yaml:12 tasks\[0\]\.strategies\[1\]\.sampelr: unknown option; did you mean "sampler"\?/));
+    expect(found).toContainEqual(
+      expect.stringMatching(/^suites\/x\.yaml:12 tasks\[0\]\.strategies\[1\]\.sampelr: unknown option; did you mean "sampler"\?/),
+    );
   });
 
   it("every problem is reported, one line each", async () => {
@@ -77,13 +85,23 @@ describe("scorer and strategy options", () => {
       }
       return [];
     })();
-    expect(found).toContainEqual(expect.stringMatching(/^defineTask\(t\) scorers\[1\]\.normalise: unknown option; did you mean "normalize"\?/));
-    expect(found).toContainEqual(expect.stringMatching(/^defineTask\(t\) strategies\[1\]\.patern: unknown option; did you mean "pattern"\?/));
+    expect(found).toContainEqual(
+      expect.stringMatching(/^defineTask\(t\) scorers\[1\]\.normalise: unknown option; did you mean "normalize"\?/),
+    );
+    expect(found).toContainEqual(
+      expect.stringMatching(/^defineTask\(t\) strategies\[1\]\.patern: unknown option; did you mean "pattern"\?/),
+    );
   });
 
   it("defineTask checks a strategy's generation settings", () => {
-    expect(() => defineTask({ id: "t", items: [{ q: "x" }], prompt: "{{q}}", scorers: ["includes"], strategies: [{ name: "zero-shot", generation: { temprature: 0 } as never }] })).toThrow(
-      /defineTask\(t\) strategies\[0\]\.generation\.temprature: unknown option; did you mean "temperature"\?/,
-    );
+    expect(() =>
+      defineTask({
+        id: "t",
+        items: [{ q: "x" }],
+        prompt: "{{q}}",
+        scorers: ["includes"],
+        strategies: [{ name: "zero-shot", generation: { temprature: 0 } as never }],
+      }),
+    ).toThrow(/defineTask\(t\) strategies\[0\]\.generation\.temprature: unknown option; did you mean "temperature"\?/);
   });
 });

@@ -7,7 +7,12 @@ const task = (suite: string, id: string, tags: string[] = []) =>
   defineTask({ suite, id, items: [{ q: "x", a: "y" }], prompt: "{{q}}", target: "{{a}}", scorers: ["exact-match"], tags });
 
 describe("registry selection", () => {
-  const registry = new Registry([task("arith", "add", ["math"]), task("arith", "sub", ["math"]), task("strings", "reverse"), task("strings", "arith-words")]);
+  const registry = new Registry([
+    task("arith", "add", ["math"]),
+    task("arith", "sub", ["math"]),
+    task("strings", "reverse"),
+    task("strings", "arith-words"),
+  ]);
   const ids = (selectors: string[]) => registry.select(selectors).map((t) => `${t.suite}/${t.id}`);
 
   it("selects by task id, suite id, suite/task, glob and tag", () => {
@@ -30,7 +35,9 @@ describe("registry selection", () => {
 
   it("validates defineTask like YAML", () => {
     expect(() => defineTask({ id: "t", items: [{}], prompt: "", scorers: ["exact-macth"] })).toThrow(/unknown scorer "exact-macth"/);
-    expect(() => defineTask({ id: "t", items: [{}], prompt: "", scorers: ["includes"], strategies: [{ name: "few-shot", k: -1 }] })).toThrow(/strategies\[0\]\.k/);
+    expect(() =>
+      defineTask({ id: "t", items: [{}], prompt: "", scorers: ["includes"], strategies: [{ name: "few-shot", k: -1 }] }),
+    ).toThrow(/strategies\[0\]\.k/);
   });
 });
 

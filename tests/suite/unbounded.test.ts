@@ -41,11 +41,15 @@ describe("unbounded inputs", () => {
   it("a dataset that is /dev/zero or a FIFO is refused", async () => {
     const zero = workspace({ "suites/s.yaml": suite("/dev/zero") });
     const registry = await loadRegistry(join(zero, "suites"), zero);
-    expect(() => prepareTask(registry.select([])[0], zero)).toThrow("/dev/zero: data file is not a regular file (a pipe, socket or device)");
+    expect(() => prepareTask(registry.select([])[0], zero)).toThrow(
+      "/dev/zero: data file is not a regular file (a pipe, socket or device)",
+    );
     const fifo = workspace({ "suites/s.yaml": suite("data/d.jsonl") });
     execFileSync("mkdir", ["-p", join(fifo, "suites", "data")]);
     execFileSync("mkfifo", [join(fifo, "suites", "data", "d.jsonl")]);
     const withFifo = await loadRegistry(join(fifo, "suites"), fifo);
-    expect(() => prepareTask(withFifo.select([])[0], fifo)).toThrow("suites/data/d.jsonl: data file is not a regular file (a pipe, socket or device)");
+    expect(() => prepareTask(withFifo.select([])[0], fifo)).toThrow(
+      "suites/data/d.jsonl: data file is not a regular file (a pipe, socket or device)",
+    );
   });
 });

@@ -54,8 +54,13 @@ describe("non-UTF-8 input", () => {
   });
 
   it("a prompt_file template", async () => {
-    const dir = workspace({ "suites/s.yaml": suite("data/d.jsonl", "prompt_file: prompt.hbs"), "suites/data/d.jsonl": jsonl([{ q: "x", a: "y" }]) });
+    const dir = workspace({
+      "suites/s.yaml": suite("data/d.jsonl", "prompt_file: prompt.hbs"),
+      "suites/data/d.jsonl": jsonl([{ q: "x", a: "y" }]),
+    });
     writeBytes(dir, "suites/prompt.hbs", latin1("Line one\nRéponds: {{q}}\n"));
-    expect(await problemsOf(dir)).toMatch(/^suites\/s\.yaml:5 tasks\[0\]\.prompt_file: suites\/prompt\.hbs:2: prompt file is not valid UTF-8/);
+    expect(await problemsOf(dir)).toMatch(
+      /^suites\/s\.yaml:5 tasks\[0\]\.prompt_file: suites\/prompt\.hbs:2: prompt file is not valid UTF-8/,
+    );
   });
 });

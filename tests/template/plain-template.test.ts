@@ -27,7 +27,8 @@ function handlebarsPlain(source: string): { texts: string[]; names: string[] } |
     else if (s.type === "MustacheStatement") {
       const m = s as hbs.AST.MustacheStatement;
       const path = m.path as hbs.AST.PathExpression;
-      if (path.type !== "PathExpression" || path.data || path.depth !== 0 || path.parts.length !== 1 || m.params.length || m.hash) return undefined;
+      if (path.type !== "PathExpression" || path.data || path.depth !== 0 || path.parts.length !== 1 || m.params.length || m.hash)
+        return undefined;
       texts.push(text);
       names.push(path.parts[0]);
       text = "";
@@ -39,7 +40,28 @@ function handlebarsPlain(source: string): { texts: string[]; names: string[] } |
 
 describe("plainTemplate", () => {
   it("recognises only what handlebars reads as text and plain fields, piece for piece", () => {
-    const piece = fc.constantFrom("{{a}}", "{{{b}}}", "{{ c }}", "{{a.b}}", "{{this}}", "{{json a}}", "{{#if a}}x{{/if}}", "{{~a}}", "\\{{a}}", "{{", "}}", "{", "}", "text", " ", "\n", "\\", "{{!-- c --}}", "{{else}}", "{{true}}");
+    const piece = fc.constantFrom(
+      "{{a}}",
+      "{{{b}}}",
+      "{{ c }}",
+      "{{a.b}}",
+      "{{this}}",
+      "{{json a}}",
+      "{{#if a}}x{{/if}}",
+      "{{~a}}",
+      "\\{{a}}",
+      "{{",
+      "}}",
+      "{",
+      "}",
+      "text",
+      " ",
+      "\n",
+      "\\",
+      "{{!-- c --}}",
+      "{{else}}",
+      "{{true}}",
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
         const source = pieces.join("");
@@ -49,8 +71,12 @@ describe("plainTemplate", () => {
       }),
       { numRuns: 2000 },
     );
-    expect(plainTemplate("Q: What is {{a}} + {{ b }}?\nA: {{{c}}}")).toEqual({ texts: ["Q: What is ", " + ", "?\nA: ", ""], names: ["a", "b", "c"] });
-    for (const s of ["{{a}}{{b}}", "\\{{a}}", "{{#if a}}{{a}}{{/if}}", "{{json a}}", "{{this}}", "{{a.b}}"]) expect(plainTemplate(s)).toBeUndefined();
+    expect(plainTemplate("Q: What is {{a}} + {{ b }}?\nA: {{{c}}}")).toEqual({
+      texts: ["Q: What is ", " + ", "?\nA: ", ""],
+      names: ["a", "b", "c"],
+    });
+    for (const s of ["{{a}}{{b}}", "\\{{a}}", "{{#if a}}{{a}}{{/if}}", "{{json a}}", "{{this}}", "{{a.b}}"])
+      expect(plainTemplate(s)).toBeUndefined();
   });
 
   it("a task with plain templates loads, validates and renders without loading handlebars", () => {

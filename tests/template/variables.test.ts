@@ -4,7 +4,9 @@ import { printedFields, printProblem } from "../../src/template/variables.ts";
 
 describe("printedFields", () => {
   it("finds printed paths in the item's context, not helper arguments or other contexts", () => {
-    const fields = printedFields("{{a}} {{{b.c}}} {{json d}} {{join e}} {{#if f}}{{g}}{{else}}{{h}}{{/if}} {{#each l}}{{x}}{{else}}{{k}}{{/each}} {{this.m}} {{@index}} {{upper n}}");
+    const fields = printedFields(
+      "{{a}} {{{b.c}}} {{json d}} {{join e}} {{#if f}}{{g}}{{else}}{{h}}{{/if}} {{#each l}}{{x}}{{else}}{{k}}{{/each}} {{this.m}} {{@index}} {{upper n}}",
+    );
     expect(fields).toEqual([
       { path: ["a"], conditional: false },
       { path: ["b", "c"], conditional: false },
@@ -20,8 +22,12 @@ describe("printedFields", () => {
 describe("printProblem", () => {
   const at = (path: string[], conditional = false) => ({ path, conditional });
   it("objects and lists cannot be printed as they are", () => {
-    expect(printProblem({ a: { x: 1 } }, at(["a"]))).toBe('field "a" is an object, which {{a}} prints as "[object Object]": write {{json a}}');
-    expect(printProblem({ a: ["x", "y"] }, at(["a"]))).toBe('field "a" is a list, which {{a}} prints as "x,y": write {{join a ", "}} or {{json a}}');
+    expect(printProblem({ a: { x: 1 } }, at(["a"]))).toBe(
+      'field "a" is an object, which {{a}} prints as "[object Object]": write {{json a}}',
+    );
+    expect(printProblem({ a: ["x", "y"] }, at(["a"]))).toBe(
+      'field "a" is a list, which {{a}} prints as "x,y": write {{join a ", "}} or {{json a}}',
+    );
     expect(printProblem({ a: { b: { c: 1 } } }, at(["a", "b"]))).toMatch(/^field "a\.b" is an object/);
   });
 

@@ -20,12 +20,29 @@ function applyRules(line: string, rules: [RegExp, string][]): string {
 function isPyWhitespace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
   if (c < 0x85) return false;
-  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 
 /** Characters of 13a's first rule `[\{-\~\[-\` -\&\(-\+\:-\@\/]`, which it surrounds with spaces. */
 function isSplit13a(c: number): boolean {
-  return (c >= 0x7b && c <= 0x7e) || (c >= 0x5b && c <= 0x60) || (c >= 0x20 && c <= 0x26) || (c >= 0x28 && c <= 0x2b) || (c >= 0x3a && c <= 0x40) || c === 0x2f;
+  return (
+    (c >= 0x7b && c <= 0x7e) ||
+    (c >= 0x5b && c <= 0x60) ||
+    (c >= 0x20 && c <= 0x26) ||
+    (c >= 0x28 && c <= 0x2b) ||
+    (c >= 0x3a && c <= 0x40) ||
+    c === 0x2f
+  );
 }
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
@@ -153,4 +170,3 @@ export function segmentTokens(line: string, lowercase: boolean, tokenize: BleuTo
   if (tokenize === "13a") return tokens13a(line);
   return pySplit(TOKENIZER_FUNCTIONS[tokenize](line));
 }
-

@@ -63,10 +63,12 @@ export interface BleuScore {
 function resolve(options: BleuOptions) {
   const tokenize = options.tokenize ?? "13a";
   const smooth = options.smooth ?? "exp";
-  if (!BLEU_TOKENIZERS.includes(tokenize)) throw new UserError(`unknown BLEU tokenizer "${tokenize}" (known: ${BLEU_TOKENIZERS.join(", ")})`);
+  if (!BLEU_TOKENIZERS.includes(tokenize))
+    throw new UserError(`unknown BLEU tokenizer "${tokenize}" (known: ${BLEU_TOKENIZERS.join(", ")})`);
   if (!BLEU_SMOOTHING.includes(smooth)) throw new UserError(`unknown BLEU smoothing "${smooth}" (known: ${BLEU_SMOOTHING.join(", ")})`);
   const maxOrder = options.maxNgramOrder ?? 4;
-  if (!Number.isInteger(maxOrder) || maxOrder < 1 || maxOrder > MAX_NGRAM_ORDER) throw new UserError(`BLEU max n-gram order must be an integer from 1 to ${MAX_NGRAM_ORDER}, got ${maxOrder}`);
+  if (!Number.isInteger(maxOrder) || maxOrder < 1 || maxOrder > MAX_NGRAM_ORDER)
+    throw new UserError(`BLEU max n-gram order must be an integer from 1 to ${MAX_NGRAM_ORDER}, got ${maxOrder}`);
   return {
     tokenize,
     smooth,
@@ -134,9 +136,9 @@ let localCount = 0;
 let hypIds = new Float64Array(64);
 let hypKeys = new Float64Array(64);
 let hypSorted = new Float64Array(64);
-let refIds: Float64Array<ArrayBuffer>[] = [];
-let refKeys: Float64Array<ArrayBuffer>[] = [];
-let refSorted: Float64Array<ArrayBuffer>[] = [];
+const refIds: Float64Array<ArrayBuffer>[] = [];
+const refKeys: Float64Array<ArrayBuffer>[] = [];
+const refSorted: Float64Array<ArrayBuffer>[] = [];
 
 function grow(buf: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
   return buf.length >= n ? buf : new Float64Array(Math.max(n, 2 * buf.length));
@@ -281,7 +283,10 @@ function addSegmentStats(hypothesis: string, references: string[], o: ResolvedBl
   const total = new Array<number>(N).fill(0);
   if (!matchesByIds(hypTokens, refTokens, N, correct, total)) matchesByStrings(hypTokens, refTokens, N, correct, total);
   acc[0] += hypTokens.length;
-  acc[1] += closestRefLength(hypTokens.length, refTokens.map((t) => t.length));
+  acc[1] += closestRefLength(
+    hypTokens.length,
+    refTokens.map((t) => t.length),
+  );
   for (let i = 0; i < N; i++) {
     acc[2 + i] += correct[i];
     acc[2 + N + i] += total[i];
@@ -317,7 +322,14 @@ export function bleuFromStats(stats: number[], options: BleuOptions = {}): BleuS
   if (sysLen < refLen) bp = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0.0;
   const precisions = new Array<number>(N).fill(0);
   const make = (score: number): BleuScore => ({
-    score, counts: correct, totals: total, precisions, bp, sysLen, refLen, ratio: refLen ? sysLen / refLen : 0,
+    score,
+    counts: correct,
+    totals: total,
+    precisions,
+    bp,
+    sysLen,
+    refLen,
+    ratio: refLen ? sysLen / refLen : 0,
   });
   if (!correct.some((c) => c !== 0)) return make(0.0);
   let smoothMteval = 1.0;
@@ -359,7 +371,13 @@ export function sumStats(rows: number[][]): number[] {
 export function corpusBleu(hypotheses: string[], references: string[][], options: BleuOptions = {}): BleuScore {
   const o = resolve(options);
   const acc = new Array<number>(2 + 2 * o.maxOrder).fill(0);
-  for (let i = 0; i < hypotheses.length; i++) addSegmentStats(hypotheses[i], references.map((stream) => stream[i]), o, acc);
+  for (let i = 0; i < hypotheses.length; i++)
+    addSegmentStats(
+      hypotheses[i],
+      references.map((stream) => stream[i]),
+      o,
+      acc,
+    );
   return bleuFromStats(acc, options);
 }
 
@@ -412,7 +430,14 @@ const bleuArgs = z
  */
 export function bleuOptionsFromArgs(args: Record<string, unknown>): BleuOptions {
   const a = scorerArgs(bleuArgs, args, "bleu");
-  return { tokenize: a.tokenize, smooth: a.smooth, smoothValue: a.smooth_value, lowercase: a.lowercase, effectiveOrder: a.effective_order, maxNgramOrder: a.max_ngram_order };
+  return {
+    tokenize: a.tokenize,
+    smooth: a.smooth,
+    smoothValue: a.smooth_value,
+    lowercase: a.lowercase,
+    effectiveOrder: a.effective_order,
+    maxNgramOrder: a.max_ngram_order,
+  };
 }
 
 /**

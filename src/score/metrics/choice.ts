@@ -12,7 +12,11 @@ import { codePointLength } from "./python-text.ts";
 /** Option labels: A, B, C, ... */
 export const choiceLabel = (index: number): string => String.fromCharCode(65 + index);
 
-const norm = (s: string) => s.toLowerCase().replace(/[\s\p{P}]+/gu, " ").trim();
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[\s\p{P}]+/gu, " ")
+    .trim();
 
 /**
  * Which option (0-based) a generated answer picks, or null when it cannot be told.
@@ -29,10 +33,12 @@ export function extractChoice(answer: string, choices: string[]): number | null 
     return i >= 0 ? i : null;
   };
   const text = answer.trim();
-  const bare = /^[(\[]?\s*([A-Za-z])\s*[)\].:]?$/.exec(text);
+  const bare = /^[([]?\s*([A-Za-z])\s*[)\].:]?$/.exec(text);
   if (bare && fromLetter(bare[1]) !== null) return fromLetter(bare[1]);
 
-  const stated = [...text.matchAll(/\b(?:answer|option|choice)\s*(?:is|:|=)?\s*(?:option\s+|choice\s+)?([(\[]?)([A-Za-z])[)\]]?(?![\p{L}\p{N}])/giu)];
+  const stated = [
+    ...text.matchAll(/\b(?:answer|option|choice)\s*(?:is|:|=)?\s*(?:option\s+|choice\s+)?([([]?)([A-Za-z])[)\]]?(?![\p{L}\p{N}])/giu),
+  ];
   for (let k = stated.length - 1; k >= 0; k--) {
     const [, paren, letter] = stated[k];
     if (letter === letter.toLowerCase() && !paren) continue; // "the answer is a cat": an article, not option A
@@ -103,7 +109,8 @@ const choiceArgs = z
     norm: z.enum(["chars", "bytes"]).optional(),
   })
   .superRefine((o, ctx) => {
-    if (o.norm !== undefined && o.metric !== "acc_norm") ctx.addIssue({ code: "custom", path: ["norm"], message: "applies to metric: acc_norm only" });
+    if (o.norm !== undefined && o.metric !== "acc_norm")
+      ctx.addIssue({ code: "custom", path: ["norm"], message: "applies to metric: acc_norm only" });
   })
   .transform((o) => ({ metric: o.metric, norm: o.norm ?? "chars" }));
 
@@ -127,16 +134,24 @@ export const choiceScorer: ScorerFactory = (args) => {
       const count = lls?.length ?? choices.length;
       const gold = goldChoice(target, choices.length ? choices : Array.from({ length: count }, (_, i) => choiceLabel(i)));
       if (gold === null) return { value: null, explanation: `target "${target}" is not one of the ${count} choices; unscored` };
-      if (lls && lls.length) {
+      if (lls?.length) {
         const logprobs = lls.map((c) => c.logprob);
         if (metric === "acc") {
           const pred = argmax(logprobs);
-          return { value: pred === gold ? 1 : 0, explanation: `acc: highest log-likelihood ${choiceLabel(pred)}, gold ${choiceLabel(gold)}` };
+          return {
+            value: pred === gold ? 1 : 0,
+            explanation: `acc: highest log-likelihood ${choiceLabel(pred)}, gold ${choiceLabel(gold)}`,
+          };
         }
         const lengths =
-          normBy === "bytes" ? lls.map((c) => c.bytes) : lls.map((c, i) => c.chars ?? (choices.length === lls.length ? codePointLength(choices[i]) : c.bytes));
+          normBy === "bytes"
+            ? lls.map((c) => c.bytes)
+            : lls.map((c, i) => c.chars ?? (choices.length === lls.length ? codePointLength(choices[i]) : c.bytes));
         const pred = argmax(logprobs.map((lp, i) => lp / lengths[i]));
-        return { value: pred === gold ? 1 : 0, explanation: `acc_norm (${normBy}): highest ${choiceLabel(pred)}, gold ${choiceLabel(gold)}` };
+        return {
+          value: pred === gold ? 1 : 0,
+          explanation: `acc_norm (${normBy}): highest ${choiceLabel(pred)}, gold ${choiceLabel(gold)}`,
+        };
       }
       if (input.answer === null) return { value: 0, explanation: "no answer extracted; scored as empty string: no option picked" };
       const picked = extractChoice(input.answer, choices.length ? choices : Array.from({ length: count }, (_, i) => choiceLabel(i)));

@@ -26,7 +26,7 @@ export interface ChrfOptions {
 }
 
 /** The punctuation chrF++ splits off word starts and ends (sacrebleu `CHRF._PUNCTS`). */
-const PUNCTS = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
+const PUNCTS = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
 
 function resolve(options: ChrfOptions) {
   const o = {
@@ -303,7 +303,8 @@ function statsPerRefByIds(hyp: string, refs: string[], o: Resolved): number[][] 
   const refWords = o.wordOrder > 0 ? refs.map((r) => wordIdsOf(wordsForChrf(r))) : [];
   const charBase = Math.max(charCount, 2);
   const wordBase = Math.max(wordIds.size, 2);
-  if (charBase ** o.charOrder > Number.MAX_SAFE_INTEGER || (o.wordOrder > 0 && wordBase ** o.wordOrder > Number.MAX_SAFE_INTEGER)) return undefined;
+  if (charBase ** o.charOrder > Number.MAX_SAFE_INTEGER || (o.wordOrder > 0 && wordBase ** o.wordOrder > Number.MAX_SAFE_INTEGER))
+    return undefined;
   return refs.map((_, r) => {
     const stats: number[] = [];
     statsByIds(hypChars, refChars[r], o.charOrder, charBase, stats);
@@ -354,7 +355,13 @@ export function chrfFromStats(stats: number[], options: ChrfOptions = {}): numbe
 export function corpusChrf(hypotheses: string[], references: string[][], options: ChrfOptions = {}): number {
   const o = resolve(options);
   const acc = new Array<number>(3 * (o.charOrder + o.wordOrder)).fill(0);
-  for (let i = 0; i < hypotheses.length; i++) addSegmentStats(hypotheses[i], references.map((stream) => stream[i]), o, acc);
+  for (let i = 0; i < hypotheses.length; i++)
+    addSegmentStats(
+      hypotheses[i],
+      references.map((stream) => stream[i]),
+      o,
+      acc,
+    );
   return fScore(acc, o);
 }
 
@@ -397,7 +404,14 @@ const chrfArgs = z.strictObject({
  */
 export function chrfOptionsFromArgs(args: Record<string, unknown>): ChrfOptions {
   const a = scorerArgs(chrfArgs, args, "chrf");
-  return { charOrder: a.char_order, wordOrder: a.word_order, beta: a.beta, lowercase: a.lowercase, whitespace: a.whitespace, epsSmoothing: a.eps_smoothing };
+  return {
+    charOrder: a.char_order,
+    wordOrder: a.word_order,
+    beta: a.beta,
+    lowercase: a.lowercase,
+    whitespace: a.whitespace,
+    epsSmoothing: a.eps_smoothing,
+  };
 }
 
 /**

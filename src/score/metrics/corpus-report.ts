@@ -3,7 +3,17 @@
 // own scale. File reading (metric-input.ts) is the only I/O; the scoring is the pure metric functions.
 
 import { UserError, didYouMean } from "../../errors.ts";
-import { BLEU_SMOOTHING, BLEU_TOKENIZERS, MAX_NGRAM_ORDER, bleuFromStats, bleuSegmentStats, bleuSignature, formatBleu, sumStats, type BleuOptions } from "./bleu.ts";
+import {
+  BLEU_SMOOTHING,
+  BLEU_TOKENIZERS,
+  MAX_NGRAM_ORDER,
+  bleuFromStats,
+  bleuSegmentStats,
+  bleuSignature,
+  formatBleu,
+  sumStats,
+  type BleuOptions,
+} from "./bleu.ts";
 import { chrfFromStats, chrfSegmentStats, chrfSignature, formatChrf, type ChrfOptions } from "./chrf.ts";
 import { editSimilarity } from "./edit-distance.ts";
 import { pyFixed, pyRstrip } from "./python-text.ts";
@@ -66,9 +76,18 @@ const APPLIES: Record<CliMetric, (keyof MetricOptions)[]> = {
   "edit-distance": ["lowercase"],
 };
 const FLAG: Partial<Record<keyof MetricOptions, string>> = {
-  tokenize: "--tokenize", smooth: "--smooth", smoothValue: "--smooth-value", lowercase: "--lowercase",
-  effectiveOrder: "--effective-order", maxNgramOrder: "--max-ngram-order", charOrder: "--char-order", wordOrder: "--word-order", beta: "--beta",
-  whitespace: "--whitespace", epsSmoothing: "--eps-smoothing", stem: "--stem",
+  tokenize: "--tokenize",
+  smooth: "--smooth",
+  smoothValue: "--smooth-value",
+  lowercase: "--lowercase",
+  effectiveOrder: "--effective-order",
+  maxNgramOrder: "--max-ngram-order",
+  charOrder: "--char-order",
+  wordOrder: "--word-order",
+  beta: "--beta",
+  whitespace: "--whitespace",
+  epsSmoothing: "--eps-smoothing",
+  stem: "--stem",
 };
 
 function checkOptions(metric: CliMetric, o: MetricOptions): void {
@@ -86,13 +105,16 @@ function checkOptions(metric: CliMetric, o: MetricOptions): void {
   }
   for (const key of ["charOrder", "wordOrder", "beta", "width"] as const) {
     const v = o[key];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) problems.push(`${FLAG[key] ?? "--width"}: expected a non-negative integer, got ${v}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 0))
+      problems.push(`${FLAG[key] ?? "--width"}: expected a non-negative integer, got ${v}`);
   }
-  if (o.smoothValue !== undefined && !Number.isFinite(o.smoothValue)) problems.push(`--smooth-value: expected a number, got ${o.smoothValue}`);
+  if (o.smoothValue !== undefined && !Number.isFinite(o.smoothValue))
+    problems.push(`--smooth-value: expected a number, got ${o.smoothValue}`);
   if (o.maxNgramOrder !== undefined && !(Number.isInteger(o.maxNgramOrder) && o.maxNgramOrder >= 1 && o.maxNgramOrder <= MAX_NGRAM_ORDER)) {
     problems.push(`--max-ngram-order: expected an integer from 1 to ${MAX_NGRAM_ORDER}, got ${o.maxNgramOrder}`);
   }
-  if (o.format !== undefined && !METRIC_FORMATS.includes(o.format as MetricFormat)) problems.push(`--format: unknown value "${o.format}" (known: ${METRIC_FORMATS.join(", ")})`);
+  if (o.format !== undefined && !METRIC_FORMATS.includes(o.format as MetricFormat))
+    problems.push(`--format: unknown value "${o.format}" (known: ${METRIC_FORMATS.join(", ")})`);
   if (problems.length) throw new UserError(problems.join("\n"), { code: "E_OPTION" });
 }
 
@@ -104,7 +126,9 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
  */
 export async function metricCommand(options: MetricOptions): Promise<MetricReport> {
   if (!CLI_METRICS.includes(options.metric as CliMetric)) {
-    throw new UserError(`unknown metric "${options.metric}"${didYouMean(options.metric, CLI_METRICS)} (known: ${CLI_METRICS.join(", ")})`, { code: "E_OPTION" });
+    throw new UserError(`unknown metric "${options.metric}"${didYouMean(options.metric, CLI_METRICS)} (known: ${CLI_METRICS.join(", ")})`, {
+      code: "E_OPTION",
+    });
   }
   const metric = options.metric as CliMetric;
   checkOptions(metric, options);
@@ -127,8 +151,12 @@ export async function metricCommand(options: MetricOptions): Promise<MetricRepor
     let segments: number[] | undefined;
     if (metric === "bleu") {
       const o: BleuOptions = {
-        tokenize: options.tokenize as BleuOptions["tokenize"], smooth: options.smooth as BleuOptions["smooth"], smoothValue: options.smoothValue,
-        lowercase: options.lowercase, effectiveOrder: options.effectiveOrder, maxNgramOrder: options.maxNgramOrder,
+        tokenize: options.tokenize as BleuOptions["tokenize"],
+        smooth: options.smooth as BleuOptions["smooth"],
+        smoothValue: options.smoothValue,
+        lowercase: options.lowercase,
+        effectiveOrder: options.effectiveOrder,
+        maxNgramOrder: options.maxNgramOrder,
       };
       const rows = h.map((x, i) => bleuSegmentStats(x, rRefs(i), o));
       const result = bleuFromStats(sumStats(rows), o);
@@ -137,7 +165,14 @@ export async function metricCommand(options: MetricOptions): Promise<MetricRepor
       text = formatBleu(result, signature, width);
       if (options.segments) segments = rows.map((row) => bleuFromStats(row, { ...o, effectiveOrder: true }).score);
     } else {
-      const o: ChrfOptions = { charOrder: options.charOrder, wordOrder: options.wordOrder, beta: options.beta, lowercase: options.lowercase, whitespace: options.whitespace, epsSmoothing: options.epsSmoothing };
+      const o: ChrfOptions = {
+        charOrder: options.charOrder,
+        wordOrder: options.wordOrder,
+        beta: options.beta,
+        lowercase: options.lowercase,
+        whitespace: options.whitespace,
+        epsSmoothing: options.epsSmoothing,
+      };
       const rows = h.map((x, i) => chrfSegmentStats(x, rRefs(i), o));
       score = chrfFromStats(sumStats(rows), o);
       signature = chrfSignature(o, nrefs);
@@ -156,7 +191,8 @@ export async function metricCommand(options: MetricOptions): Promise<MetricRepor
       try {
         return rouge(x, refsOf(i), { useStemmer });
       } catch (error) {
-        if (error instanceof RougeLimitError) throw new UserError(error.message.replace("split the text", "split this segment"), { location: where[i], code: error.code });
+        if (error instanceof RougeLimitError)
+          throw new UserError(error.message.replace("split the text", "split this segment"), { location: where[i], code: error.code });
         throw error;
       }
     });
@@ -176,7 +212,10 @@ export async function metricCommand(options: MetricOptions): Promise<MetricRepor
       return `${t.padEnd(9)} P = ${pyFixed(s.precision * 100, width)} R = ${pyFixed(s.recall * 100, width)} F = ${pyFixed(s.fmeasure * 100, width)}`;
     });
     let text = `ROUGE|${signature}\n${lines.join("\n")}`;
-    if (options.segments) text += "\n" + perSegment.map((s, i) => `${i + 1}\t${DEFAULT_ROUGE_TYPES.map((t) => pyFixed(s[t].fmeasure * 100, width)).join("\t")}`).join("\n");
+    if (options.segments)
+      text +=
+        "\n" +
+        perSegment.map((s, i) => `${i + 1}\t${DEFAULT_ROUGE_TYPES.map((t) => pyFixed(s[t].fmeasure * 100, width)).join("\t")}`).join("\n");
     return { metric, rouge: averaged, signature, segments: options.segments ? perSegment : undefined, text, json };
   }
 

@@ -13,7 +13,9 @@ type AjvClass = typeof AjvModule.default;
 // ajv takes ~45 ms to load: it is loaded (synchronously: it is CommonJS) only when a scorer has a schema.
 const loadCommonJs = createRequire(import.meta.url);
 const ajvFor = (draft: string): AjvClass => {
-  const m = loadCommonJs(draft.includes("2020-12") ? "ajv/dist/2020" : draft.includes("2019-09") ? "ajv/dist/2019" : "ajv") as { default?: AjvClass };
+  const m = loadCommonJs(draft.includes("2020-12") ? "ajv/dist/2020" : draft.includes("2019-09") ? "ajv/dist/2019" : "ajv") as {
+    default?: AjvClass;
+  };
   return m.default ?? (m as unknown as AjvClass);
 };
 
@@ -42,13 +44,14 @@ export function compileSchema(schema: object): (value: unknown) => string[] {
   const draft = String((schema as { $schema?: string }).$schema ?? "");
   const AjvFor = ajvFor(draft);
   const ajv = new AjvFor({ allErrors: true, strict: false });
-  let validate;
+  let validate: ReturnType<typeof ajv.compile>;
   try {
     validate = ajv.compile(schema);
   } catch (e) {
     throw new UserError(`json scorer: invalid JSON Schema: ${(e as Error).message}`, { cause: e });
   }
-  return (value) => (validate(value) ? [] : (validate.errors ?? []).map((err) => `${err.instancePath || "/"} ${err.message ?? "is invalid"}`));
+  return (value) =>
+    validate(value) ? [] : (validate.errors ?? []).map((err) => `${err.instancePath || "/"} ${err.message ?? "is invalid"}`);
 }
 
 const jsonArgs = z.strictObject({

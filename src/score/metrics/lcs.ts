@@ -36,7 +36,10 @@ class ColumnMasks {
   /** Advances `v` by one row for token `id` (nothing to do when `id` never occurs in the columns). */
   advance(v: Int32Array, id: number): void {
     const dense = this.dense.get(id);
-    if (dense) return advance(v, dense);
+    if (dense) {
+      advance(v, dense);
+      return;
+    }
     const list = this.sparse.get(id);
     if (!list) return;
     for (const j of list) this.scratch[j >>> 5] |= 1 << (j & 31);

@@ -43,9 +43,11 @@ function jsonLine(line: string, allowObject: boolean): JsonLine | string {
   if (!allowObject || value === null || typeof value !== "object" || Array.isArray(value)) return `expected ${expected}`;
   const o = value as Record<string, unknown>;
   const extra = Object.keys(o).filter((k) => k !== "hyp" && k !== "refs");
-  if (extra.length) return `unknown field${extra.length > 1 ? "s" : ""} ${extra.map((k) => `"${k}"`).join(", ")} (expected "hyp" and "refs")`;
+  if (extra.length)
+    return `unknown field${extra.length > 1 ? "s" : ""} ${extra.map((k) => `"${k}"`).join(", ")} (expected "hyp" and "refs")`;
   if (typeof o.hyp !== "string") return '"hyp" must be a string';
-  if (!Array.isArray(o.refs) || o.refs.length === 0 || !o.refs.every((r) => typeof r === "string")) return '"refs" must be a non-empty array of strings';
+  if (!Array.isArray(o.refs) || o.refs.length === 0 || !o.refs.every((r) => typeof r === "string"))
+    return '"refs" must be a non-empty array of strings';
   return { kind: "object", hyp: o.hyp, refs: o.refs as string[] };
 }
 
@@ -61,7 +63,8 @@ function readJsonl(path: string, what: string, allowObject: boolean, problems: s
 }
 
 function fail(problems: string[]): never {
-  const shown = problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `... and ${problems.length - MAX_PROBLEMS} more`] : problems;
+  const shown =
+    problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `... and ${problems.length - MAX_PROBLEMS} more`] : problems;
   throw shown.length === 1 ? new UserError(shown[0], { code: "E_INPUT" }) : new ValidationError(shown);
 }
 
@@ -78,7 +81,8 @@ export function readMetricInput(hyp: string, refFiles: string[], format: MetricF
   if (format === "jsonl") {
     const lines = readJsonl(hyp, "hypothesis file", true, problems);
     const objects = lines.filter((l) => l.kind === "object").length;
-    if (objects > 0 && objects < lines.length) problems.push(`${hyp}: mixes JSON strings and {"hyp", "refs"} objects; use one or the other`);
+    if (objects > 0 && objects < lines.length)
+      problems.push(`${hyp}: mixes JSON strings and {"hyp", "refs"} objects; use one or the other`);
     if (objects > 0 && refFiles.length) problems.push(`${hyp}: holds {"hyp", "refs"} objects, so --ref files are not used; drop --ref`);
     if (problems.length) fail(problems);
     if (objects > 0) {
@@ -92,18 +96,26 @@ export function readMetricInput(hyp: string, refFiles: string[], format: MetricF
     refs = transpose(hyp, hyps, refFiles, streams);
   } else {
     hyps = textLines(hyp, "hypothesis file");
-    refs = transpose(hyp, hyps, refFiles, refFiles.map((f) => textLines(f, "reference file")));
+    refs = transpose(
+      hyp,
+      hyps,
+      refFiles,
+      refFiles.map((f) => textLines(f, "reference file")),
+    );
   }
   return { hyps, refs, where: hyps.map((_, i) => `${hyp}:${i + 1}`) };
 }
 
 /** Per-segment reference lists from line-aligned reference streams (which must match the hypotheses' count). */
 function transpose(hyp: string, hyps: string[], refFiles: string[], streams: string[][]): string[][] {
-  if (refFiles.length === 0) throw new UserError("at least one --ref file is required (or, with --format jsonl, {\"hyp\", \"refs\"} objects)", { code: "E_OPTION" });
+  if (refFiles.length === 0)
+    throw new UserError('at least one --ref file is required (or, with --format jsonl, {"hyp", "refs"} objects)', { code: "E_OPTION" });
   const mismatched = streams.map((r, k) => [refFiles[k], r.length] as const).filter(([, n]) => n !== hyps.length);
   if (mismatched.length) {
     const detail = mismatched.map(([f, n]) => `${f} has ${n} line${n === 1 ? "" : "s"}`).join(", ");
-    throw new UserError(`line counts differ: ${hyp} has ${hyps.length} line${hyps.length === 1 ? "" : "s"}, ${detail}`, { code: "E_LINES" });
+    throw new UserError(`line counts differ: ${hyp} has ${hyps.length} line${hyps.length === 1 ? "" : "s"}, ${detail}`, {
+      code: "E_LINES",
+    });
   }
   return hyps.map((_, i) => streams.map((s) => s[i]));
 }

@@ -70,7 +70,11 @@ export const perplexityScorer: ScorerFactory = (args) => {
       if (!ll) return { value: null, explanation: "no log-likelihoods for this item (the task must request them); unscored" };
       const stats = [-ll.logprob, ll.tokens, ll.bytes];
       const value = fromStats(stats, unit);
-      return { value, stats, explanation: `${unit} ${unit === "bits-per-byte" ? "" : "perplexity "}${value.toFixed(4)} over ${ll.tokens} tokens / ${ll.bytes} bytes` };
+      return {
+        value,
+        stats,
+        explanation: `${unit} ${unit === "bits-per-byte" ? "" : "perplexity "}${value.toFixed(4)} over ${ll.tokens} tokens / ${ll.bytes} bytes`,
+      };
     },
     aggregate: (summed) => fromStats(summed, unit),
   };

@@ -6,10 +6,22 @@
 
 /** Irregular forms NLTK maps directly (`irregular_forms`, inverted into `pool`). */
 const POOL: Record<string, string> = {
-  sky: "sky", skies: "sky", dying: "die", lying: "lie", tying: "tie", news: "news",
-  innings: "inning", inning: "inning", outings: "outing", outing: "outing",
-  cannings: "canning", canning: "canning", howe: "howe", proceed: "proceed",
-  exceed: "exceed", succeed: "succeed",
+  sky: "sky",
+  skies: "sky",
+  dying: "die",
+  lying: "lie",
+  tying: "tie",
+  news: "news",
+  innings: "inning",
+  inning: "inning",
+  outings: "outing",
+  outing: "outing",
+  cannings: "canning",
+  canning: "canning",
+  howe: "howe",
+  proceed: "proceed",
+  exceed: "exceed",
+  succeed: "succeed",
 };
 
 /** Index by code point, like Python `str` (a plain string when it has no surrogates). */
@@ -59,8 +71,13 @@ function endsCvc(word: string): boolean {
   const w = chars(word);
   const n = w.length;
   return (
-    (n >= 3 && isConsonant(w, n - 3) && !isConsonant(w, n - 2) && isConsonant(w, n - 1) &&
-      w[n - 1] !== "w" && w[n - 1] !== "x" && w[n - 1] !== "y") ||
+    (n >= 3 &&
+      isConsonant(w, n - 3) &&
+      !isConsonant(w, n - 2) &&
+      isConsonant(w, n - 1) &&
+      w[n - 1] !== "w" &&
+      w[n - 1] !== "x" &&
+      w[n - 1] !== "y") ||
     (n === 2 && !isConsonant(w, 0) && isConsonant(w, 1))
   );
 }
@@ -85,7 +102,12 @@ function applyRuleList(word: string, rules: Rule[]): string {
 
 function step1a(word: string): string {
   if (word.endsWith("ies") && len(word) === 4) return dropEnd(word, 3) + "ie";
-  return applyRuleList(word, [["sses", "ss", null], ["ies", "i", null], ["ss", "ss", null], ["s", "", null]]);
+  return applyRuleList(word, [
+    ["sses", "ss", null],
+    ["ies", "i", null],
+    ["ss", "ss", null],
+    ["s", "", null],
+  ]);
 }
 
 function step1b(word: string): string {
@@ -124,32 +146,66 @@ function step2(word: string): string {
   if (word.endsWith("alli") && hasPositiveMeasure(dropEnd(word, 4))) return step2(dropEnd(word, 4) + "al");
   const p = hasPositiveMeasure;
   return applyRuleList(word, [
-    ["ational", "ate", p], ["tional", "tion", p], ["enci", "ence", p], ["anci", "ance", p],
-    ["izer", "ize", p], ["bli", "ble", p], ["alli", "al", p], ["entli", "ent", p],
-    ["eli", "e", p], ["ousli", "ous", p], ["ization", "ize", p], ["ation", "ate", p],
-    ["ator", "ate", p], ["alism", "al", p], ["iveness", "ive", p], ["fulness", "ful", p],
-    ["ousness", "ous", p], ["aliti", "al", p], ["iviti", "ive", p], ["biliti", "ble", p],
-    ["fulli", "ful", p], ["logi", "log", () => hasPositiveMeasure(dropEnd(word, 3))],
+    ["ational", "ate", p],
+    ["tional", "tion", p],
+    ["enci", "ence", p],
+    ["anci", "ance", p],
+    ["izer", "ize", p],
+    ["bli", "ble", p],
+    ["alli", "al", p],
+    ["entli", "ent", p],
+    ["eli", "e", p],
+    ["ousli", "ous", p],
+    ["ization", "ize", p],
+    ["ation", "ate", p],
+    ["ator", "ate", p],
+    ["alism", "al", p],
+    ["iveness", "ive", p],
+    ["fulness", "ful", p],
+    ["ousness", "ous", p],
+    ["aliti", "al", p],
+    ["iviti", "ive", p],
+    ["biliti", "ble", p],
+    ["fulli", "ful", p],
+    ["logi", "log", () => hasPositiveMeasure(dropEnd(word, 3))],
   ]);
 }
 
 function step3(word: string): string {
   const p = hasPositiveMeasure;
   return applyRuleList(word, [
-    ["icate", "ic", p], ["ative", "", p], ["alize", "al", p], ["iciti", "ic", p],
-    ["ical", "ic", p], ["ful", "", p], ["ness", "", p],
+    ["icate", "ic", p],
+    ["ative", "", p],
+    ["alize", "al", p],
+    ["iciti", "ic", p],
+    ["ical", "ic", p],
+    ["ful", "", p],
+    ["ness", "", p],
   ]);
 }
 
 function step4(word: string): string {
   const gt1 = (stem: string) => measure(stem) > 1;
   return applyRuleList(word, [
-    ["al", "", gt1], ["ance", "", gt1], ["ence", "", gt1], ["er", "", gt1], ["ic", "", gt1],
-    ["able", "", gt1], ["ible", "", gt1], ["ant", "", gt1], ["ement", "", gt1], ["ment", "", gt1],
+    ["al", "", gt1],
+    ["ance", "", gt1],
+    ["ence", "", gt1],
+    ["er", "", gt1],
+    ["ic", "", gt1],
+    ["able", "", gt1],
+    ["ible", "", gt1],
+    ["ant", "", gt1],
+    ["ement", "", gt1],
+    ["ment", "", gt1],
     ["ent", "", gt1],
     ["ion", "", (stem) => measure(stem) > 1 && (stem.endsWith("s") || stem.endsWith("t"))],
-    ["ou", "", gt1], ["ism", "", gt1], ["ate", "", gt1], ["iti", "", gt1], ["ous", "", gt1],
-    ["ive", "", gt1], ["ize", "", gt1],
+    ["ou", "", gt1],
+    ["ism", "", gt1],
+    ["ate", "", gt1],
+    ["iti", "", gt1],
+    ["ous", "", gt1],
+    ["ive", "", gt1],
+    ["ize", "", gt1],
   ]);
 }
 

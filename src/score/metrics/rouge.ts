@@ -43,12 +43,14 @@ function cachedStem(token: string): string {
 
 /** rouge-score `tokenize`: lower-case, non-[a-z0-9] runs become spaces, optional stemming of tokens longer than 3. */
 export function rougeTokenize(text: string, useStemmer = false): string[] {
-  const tokens = text.toLowerCase().replace(/[^a-z0-9]+/g, " ").split(/\s+/);
+  const tokens = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .split(/\s+/);
   const out: string[] = [];
   for (const t of tokens) {
     const token = useStemmer && t.length > 3 ? cachedStem(t) : t;
     if (token !== "") out.push(token); // the valid-token filter: only [a-z0-9]+ survives
-
   }
   return out;
 }
@@ -195,7 +197,8 @@ function summaryLevelLcs(refSents: string[][], canSents: string[][]): RougeScore
 const sentences = (text: string) => text.split("\n").filter((s) => s.length > 0);
 
 function checkTypes(types: string[]): void {
-  for (const t of types) if (!ROUGE_TYPE.test(t)) throw new UserError(`unknown ROUGE type "${t}" (known: rouge1..rouge9, rougeL, rougeLsum)`);
+  for (const t of types)
+    if (!ROUGE_TYPE.test(t)) throw new UserError(`unknown ROUGE type "${t}" (known: rouge1..rouge9, rougeL, rougeLsum)`);
 }
 
 /** rouge-score `RougeScorer(types, use_stemmer).score(target, prediction)`. */
@@ -259,7 +262,9 @@ const ROUGE_HINTS = {
 function rougeScorerFor(fixedType: string | undefined): ScorerFactory {
   return (args) => {
     const name = fixedType ?? "rouge";
-    const parsed = fixedType ? { ...scorerArgs(fixedTypeArgs, args, name, ROUGE_HINTS), type: fixedType } : scorerArgs(anyTypeArgs, args, name, ROUGE_HINTS);
+    const parsed = fixedType
+      ? { ...scorerArgs(fixedTypeArgs, args, name, ROUGE_HINTS), type: fixedType }
+      : scorerArgs(anyTypeArgs, args, name, ROUGE_HINTS);
     const { type, use_stemmer: useStemmer } = parsed;
     return {
       name,

@@ -8,7 +8,7 @@ import { scorerArgs } from "./args.ts";
 import { pySplit } from "./python-text.ts";
 
 /** Python's `string.punctuation` (ASCII only). */
-const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
+const PUNCTUATION = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
 
 /**
  * Python's `re.sub(r'\b(a|an|the)\b', ' ', text)` on a `str`: Python's `\b` is Unicode-aware

@@ -2,13 +2,26 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  bleuScorer, bleuSignature, corpusBleu, formatBleu, sentenceBleu, tokenize13a, tokenizeChar, tokenizeIntl,
+  bleuScorer,
+  bleuSignature,
+  corpusBleu,
+  formatBleu,
+  sentenceBleu,
+  tokenize13a,
+  tokenizeChar,
+  tokenizeIntl,
   type BleuOptions,
 } from "../../../src/score/metrics/bleu.ts";
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/conformance/bleu.json", import.meta.url), "utf8"));
 
-interface PyOptions { tokenize: string; smooth_method: string; smooth_value: number | null; lowercase: boolean; effective_order: boolean }
+interface PyOptions {
+  tokenize: string;
+  smooth_method: string;
+  smooth_value: number | null;
+  lowercase: boolean;
+  effective_order: boolean;
+}
 const toOptions = (o: PyOptions): BleuOptions => ({
   tokenize: o.tokenize as BleuOptions["tokenize"],
   smooth: o.smooth_method as BleuOptions["smooth"],
@@ -22,9 +35,14 @@ describe("BLEU tokenizers match sacrebleu", () => {
     // Every mismatch is collected (a failing expect inside the loop would hide all but the first).
     const mismatches: string[] = [];
     for (const t of fixture.tokenizers) {
-      for (const [name, tokenize] of [["13a", tokenize13a], ["intl", tokenizeIntl], ["char", tokenizeChar]] as const) {
+      for (const [name, tokenize] of [
+        ["13a", tokenize13a],
+        ["intl", tokenizeIntl],
+        ["char", tokenizeChar],
+      ] as const) {
         const got = tokenize(t.line);
-        if (got !== t[name]) mismatches.push(`${name} ${JSON.stringify(t.line)}: expected ${JSON.stringify(t[name])}, got ${JSON.stringify(got)}`);
+        if (got !== t[name])
+          mismatches.push(`${name} ${JSON.stringify(t.line)}: expected ${JSON.stringify(t[name])}, got ${JSON.stringify(got)}`);
       }
     }
     expect(fixture.tokenizers.length).toBeGreaterThan(500);
@@ -72,9 +90,16 @@ describe("sentence BLEU matches sacrebleu.sentence_bleu", () => {
 describe("bleu scorer", () => {
   it("scores an item and aggregates corpus statistics", () => {
     const scorer = bleuScorer({});
-    const a = scorer.score({ answer: "The cat sat on the mat.", output: "", targets: ["The cat sat on a mat."], item: {} }) as { value: number; stats: number[] };
+    const a = scorer.score({ answer: "The cat sat on the mat.", output: "", targets: ["The cat sat on a mat."], item: {} }) as {
+      value: number;
+      stats: number[];
+    };
     expect(a.value).toBeGreaterThan(0);
-    const b = scorer.score({ answer: null, output: "x", targets: ["The cat sat on a mat."], item: {} }) as { value: number; stats: number[]; explanation: string };
+    const b = scorer.score({ answer: null, output: "x", targets: ["The cat sat on a mat."], item: {} }) as {
+      value: number;
+      stats: number[];
+      explanation: string;
+    };
     expect(b.value).toBe(0);
     expect(b.explanation).toMatch(/no answer/);
     const summed = a.stats.map((v, i) => v + b.stats[i]);
@@ -89,7 +114,9 @@ describe("bleu scorer", () => {
   });
 
   it("rejects unknown options", () => {
-    expect(() => bleuScorer({ tokenize: "13b" })).toThrow(/^scorer bleu: tokenize: Invalid option: expected one of "13a"\|"none"\|"intl"\|"char"$/);
+    expect(() => bleuScorer({ tokenize: "13b" })).toThrow(
+      /^scorer bleu: tokenize: Invalid option: expected one of "13a"\|"none"\|"intl"\|"char"$/,
+    );
     expect(() => bleuScorer({ smooth: "laplace" })).toThrow(/^scorer bleu: smooth: Invalid option/);
     expect(() => bleuScorer({ name: "bleu" })).toThrow(/^scorer bleu: name: unknown option/);
   });

@@ -1,16 +1,33 @@
 // Multiple-choice extraction and lm-eval acc / acc_norm.
 import { describe, expect, it } from "vitest";
-import { accFromLoglikelihoods, accNormFromLoglikelihoods, choiceScorer, extractChoice, goldChoice } from "../../../src/score/metrics/choice.ts";
+import {
+  accFromLoglikelihoods,
+  accNormFromLoglikelihoods,
+  choiceScorer,
+  extractChoice,
+  goldChoice,
+} from "../../../src/score/metrics/choice.ts";
 
 const choices = ["Paris", "London", "Berlin", "Madrid"];
 
 describe("extractChoice", () => {
   const cases: [string, number | null][] = [
-    ["B", 1], ["(c)", 2], ["D.", 3], ["b)", 1], ["[A]", 0],
-    ["The answer is (C).", 2], ["Answer: B", 1], ["I think the answer is D", 3],
+    ["B", 1],
+    ["(c)", 2],
+    ["D.", 3],
+    ["b)", 1],
+    ["[A]", 0],
+    ["The answer is (C).", 2],
+    ["Answer: B", 1],
+    ["I think the answer is D", 3],
     ["Let me think. A is wrong, B is wrong. The answer is C.", 2],
-    ["berlin", 2], ["It must be London.", 1], ["Paris or London", null],
-    ["the answer is a city in Germany", null], ["I don't know", null], ["", null], ["E", null],
+    ["berlin", 2],
+    ["It must be London.", 1],
+    ["Paris or London", null],
+    ["the answer is a city in Germany", null],
+    ["I don't know", null],
+    ["", null],
+    ["E", null],
   ];
   for (const [answer, expected] of cases) {
     it(JSON.stringify(answer), () => expect(extractChoice(answer, choices)).toBe(expected));
@@ -39,15 +56,26 @@ describe("acc / acc_norm (lm-eval definitions)", () => {
     expect(accNormFromLoglikelihoods([-2, -6], [3, 12], 1)).toBe(1);
   });
   it("the scorer uses log-likelihoods when present", () => {
-    const lls = [{ logprob: -2, tokens: 1, bytes: 3 }, { logprob: -6, tokens: 3, bytes: 12 }];
+    const lls = [
+      { logprob: -2, tokens: 1, bytes: 3 },
+      { logprob: -6, tokens: 3, bytes: 12 },
+    ];
     const base = { answer: null, output: "", targets: ["B"], item: {}, choiceLoglikelihoods: lls };
     expect((choiceScorer({}).score(base) as { value: number }).value).toBe(0);
     expect((choiceScorer({ metric: "acc_norm" }).score(base) as { value: number }).value).toBe(1);
   });
   it("the scorer extracts from a generation", () => {
-    const r = choiceScorer({}).score({ answer: "The answer is (C)", output: "", targets: ["Berlin"], item: {}, task: { id: "t", choices } }) as { value: number };
+    const r = choiceScorer({}).score({
+      answer: "The answer is (C)",
+      output: "",
+      targets: ["Berlin"],
+      item: {},
+      task: { id: "t", choices },
+    }) as { value: number };
     expect(r.value).toBe(1);
-    const u = choiceScorer({}).score({ answer: "C", output: "", targets: ["Rome"], item: {}, task: { id: "t", choices } }) as { value: number | null };
+    const u = choiceScorer({}).score({ answer: "C", output: "", targets: ["Rome"], item: {}, task: { id: "t", choices } }) as {
+      value: number | null;
+    };
     expect(u.value).toBe(null);
   });
 });

@@ -5,9 +5,19 @@ import { chrfScorer, chrfSignature, corpusChrf, formatChrf, sentenceChrf, type C
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/conformance/chrf.json", import.meta.url), "utf8"));
 
-interface PyOptions { char_order: number; word_order: number; lowercase: boolean; whitespace: boolean; eps_smoothing: boolean }
+interface PyOptions {
+  char_order: number;
+  word_order: number;
+  lowercase: boolean;
+  whitespace: boolean;
+  eps_smoothing: boolean;
+}
 const toOptions = (o: PyOptions): ChrfOptions => ({
-  charOrder: o.char_order, wordOrder: o.word_order, lowercase: o.lowercase, whitespace: o.whitespace, epsSmoothing: o.eps_smoothing,
+  charOrder: o.char_order,
+  wordOrder: o.word_order,
+  lowercase: o.lowercase,
+  whitespace: o.whitespace,
+  epsSmoothing: o.eps_smoothing,
 });
 
 describe("chrF matches sacrebleu", () => {
@@ -33,10 +43,18 @@ describe("chrF matches sacrebleu", () => {
 describe("chrf scorer", () => {
   it("aggregates summed statistics into corpus chrF", () => {
     const scorer = chrfScorer({ word_order: 2 });
-    const items = [["Ça coûte 3,5 €", "Ça coûte 3,5 € à Zürich"], ["", "nothing"], ["東京 😀", "東京 😀!"]];
+    const items = [
+      ["Ça coûte 3,5 €", "Ça coûte 3,5 € à Zürich"],
+      ["", "nothing"],
+      ["東京 😀", "東京 😀!"],
+    ];
     const results = items.map(([h, r]) => scorer.score({ answer: h, output: "", targets: [r], item: {} }) as { stats: number[] });
     const summed = results[0].stats.map((_, k) => results.reduce((s, r) => s + r.stats[k], 0));
-    const corpus = corpusChrf(items.map((x) => x[0]), [items.map((x) => x[1])], { wordOrder: 2 });
+    const corpus = corpusChrf(
+      items.map((x) => x[0]),
+      [items.map((x) => x[1])],
+      { wordOrder: 2 },
+    );
     expect(scorer.aggregate!(summed)).toBeCloseTo(corpus / 100, 12);
   });
   it("a sentence against itself is 100", () => {

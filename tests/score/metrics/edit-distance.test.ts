@@ -19,9 +19,15 @@ describe("levenshtein matches NLTK edit_distance", () => {
 
 describe("edit-distance scorer", () => {
   it("takes the best similarity over targets", () => {
-    const r = editDistanceScorer({}).score({ answer: " kitten ", output: "", targets: ["sitting", "kitten"], item: {} }) as { value: number; explanation: string };
+    const r = editDistanceScorer({}).score({ answer: " kitten ", output: "", targets: ["sitting", "kitten"], item: {} }) as {
+      value: number;
+      explanation: string;
+    };
     expect(r.value).toBe(1);
-    const n = editDistanceScorer({}).score({ answer: null, output: "", targets: ["abc"], item: {} }) as { value: number; explanation: string };
+    const n = editDistanceScorer({}).score({ answer: null, output: "", targets: ["abc"], item: {} }) as {
+      value: number;
+      explanation: string;
+    };
     expect(n.value).toBe(0);
     expect(n.explanation).toMatch(/no answer extracted/);
   });

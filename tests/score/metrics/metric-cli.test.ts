@@ -83,15 +83,21 @@ describe("user errors", () => {
     expect((error as UserError).message).toBe(`line counts differ: ${three} has 3 lines, ${two} has 2 lines`);
   });
   it("a missing file", async () => {
-    await expect(metricCommand({ metric: "bleu", hyp: join(tmp, "nope.txt"), refs: [two] })).rejects.toThrow(/nope\.txt: hypothesis file not found/);
+    await expect(metricCommand({ metric: "bleu", hyp: join(tmp, "nope.txt"), refs: [two] })).rejects.toThrow(
+      /nope\.txt: hypothesis file not found/,
+    );
   });
   it("unknown option values and options of other metrics", async () => {
-    await expect(metricCommand({ metric: "bleu", hyp: two, refs: [two], tokenize: "13b" })).rejects.toThrow(/--tokenize: unknown value "13b"/);
+    await expect(metricCommand({ metric: "bleu", hyp: two, refs: [two], tokenize: "13b" })).rejects.toThrow(
+      /--tokenize: unknown value "13b"/,
+    );
     await expect(metricCommand({ metric: "bleu", hyp: two, refs: [two], stem: true })).rejects.toThrow(/--stem does not apply to bleu/);
     await expect(metricCommand({ metric: "blue", hyp: two, refs: [two] })).rejects.toThrow(/did you mean "bleu"/);
     // The same options without the mistakes score: two identical one-word segments have no 2-grams, so BLEU is 0.
     const ok = await metricCommand({ metric: "bleu", hyp: two, refs: [two] });
-    expect(ok.text).toBe("BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 0.00 100.0/0.0/0.0/0.0 (BP = 1.000 ratio = 1.000 hyp_len = 2 ref_len = 2)");
+    expect(ok.text).toBe(
+      "BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 0.00 100.0/0.0/0.0/0.0 (BP = 1.000 ratio = 1.000 hyp_len = 2 ref_len = 2)",
+    );
   });
 });
 
@@ -117,9 +123,13 @@ describe("assay metric command", () => {
     const lsum = JSON.parse(await run("rouge", "--hyp", join(jsonlDir, "summaries.jsonl"), "--format", "jsonl", "--json"));
     const expected = JSON.parse(readFileSync(join(jsonlDir, "expected.json"), "utf8"));
     expect(Math.abs(lsum.rougeLsum.fmeasure - expected.rouge.plain.rougeLsum.fmeasure)).toBeLessThan(1e-12);
-    const bleu = JSON.parse(await run("bleu", "--hyp", join(jsonlDir, "single-ref.jsonl"), "--format", "jsonl", "--max-ngram-order", "2", "--json"));
+    const bleu = JSON.parse(
+      await run("bleu", "--hyp", join(jsonlDir, "single-ref.jsonl"), "--format", "jsonl", "--max-ngram-order", "2", "--json"),
+    );
     expect(Math.abs(bleu.score - expected.bleu[1].score)).toBeLessThan(1e-7);
-    await expect(run("bleu", "--hyp", hyp, "--ref", ref1, "--max-ngram-order", "two")).rejects.toThrow(/--max-ngram-order: expected an integer/);
+    await expect(run("bleu", "--hyp", hyp, "--ref", ref1, "--max-ngram-order", "two")).rejects.toThrow(
+      /--max-ngram-order: expected an integer/,
+    );
   });
   it("turns a bad number into a user error", async () => {
     await expect(run("chrf", "--hyp", hyp, "--ref", ref1, "--word-order", "two")).rejects.toBeInstanceOf(UserError);
@@ -131,7 +141,16 @@ describe("assay metric --format jsonl and --max-ngram-order match rouge-score an
   const expected = JSON.parse(readFileSync(join(jsonlDir, "expected.json"), "utf8")) as {
     rows: number;
     rouge: Record<string, Record<string, Record<string, number>> | Record<string, number[]>[]>;
-    bleu: { max_ngram_order: number; score: number; counts: number[]; totals: number[]; bp: number; sys_len: number; ref_len: number; sentences: number[] }[];
+    bleu: {
+      max_ngram_order: number;
+      score: number;
+      counts: number[];
+      totals: number[];
+      bp: number;
+      sys_len: number;
+      ref_len: number;
+      sentences: number[];
+    }[];
   };
   const summaries = join(jsonlDir, "summaries.jsonl");
   const single = join(jsonlDir, "single-ref.jsonl");
@@ -139,17 +158,28 @@ describe("assay metric --format jsonl and --max-ngram-order match rouge-score an
 
   for (const stem of [false, true]) {
     it(`rouge on multi-sentence summaries ({"hyp", "refs"} lines), stem=${stem}`, async () => {
-      const report = await metricCommand({ metric: "rouge", hyp: summaries, refs: [], format: "jsonl", stem: stem || undefined, segments: true });
+      const report = await metricCommand({
+        metric: "rouge",
+        hyp: summaries,
+        refs: [],
+        format: "jsonl",
+        stem: stem || undefined,
+        segments: true,
+      });
       const mean = expected.rouge[stem ? "stem" : "plain"] as Record<string, Record<string, number>>;
       const perSegment = expected.rouge[stem ? "segments_stem" : "segments_plain"] as Record<string, number[]>[];
       expect(report.segments).toHaveLength(expected.rows);
       for (const type of TYPES) {
-        for (const k of ["precision", "recall", "fmeasure"] as const) expect(Math.abs(report.rouge![type][k] - mean[type][k]), `${type} ${k}`).toBeLessThan(1e-12);
+        for (const k of ["precision", "recall", "fmeasure"] as const)
+          expect(Math.abs(report.rouge![type][k] - mean[type][k]), `${type} ${k}`).toBeLessThan(1e-12);
       }
       (report.segments as Record<string, { precision: number; recall: number; fmeasure: number }>[]).forEach((seg, i) => {
         for (const type of TYPES) {
           const [p, r, f] = perSegment[i][type];
-          expect([seg[type].precision, seg[type].recall, seg[type].fmeasure].map((v, j) => Math.abs(v - [p, r, f][j]) < 1e-12), `segment ${i + 1} ${type}`).toEqual([true, true, true]);
+          expect(
+            [seg[type].precision, seg[type].recall, seg[type].fmeasure].map((v, j) => Math.abs(v - [p, r, f][j]) < 1e-12),
+            `segment ${i + 1} ${type}`,
+          ).toEqual([true, true, true]);
         }
       });
       // The summaries have several sentences: ROUGE-Lsum differs from ROUGE-L on them.
@@ -158,7 +188,10 @@ describe("assay metric --format jsonl and --max-ngram-order match rouge-score an
   }
 
   it("JSON-string lines with --ref files of JSON strings read the same segments", async () => {
-    const rows = readFileSync(single, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as { hyp: string; refs: string[] });
+    const rows = readFileSync(single, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { hyp: string; refs: string[] });
     const dir = mkdtempSync(join(tmpdir(), "assay-jsonl-"));
     writeFileSync(join(dir, "h.jsonl"), rows.map((r) => JSON.stringify(r.hyp)).join("\n") + "\n");
     writeFileSync(join(dir, "r.jsonl"), rows.map((r) => JSON.stringify(r.refs[0])).join("\n") + "\n");
@@ -173,16 +206,25 @@ describe("assay metric --format jsonl and --max-ngram-order match rouge-score an
       const report = await metricCommand({ metric: "bleu", hyp: single, refs: [], format: "jsonl", maxNgramOrder: order, segments: true });
       expect(Math.abs(report.score! - e.score)).toBeLessThan(1e-7);
       expect(report.signature).toBe(`nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp${order === 4 ? "" : `|ngram:${order}`}|version:2.6.0`);
-      expect(report.text).toMatch(new RegExp(`^BLEU\\|[^ ]+ = [0-9.]+ ${Array(order).fill("[0-9.]+").join("/")} \\(BP = ${e.bp.toFixed(3)}.* hyp_len = ${e.sys_len} ref_len = ${e.ref_len}\\)`));
+      expect(report.text).toMatch(
+        new RegExp(
+          `^BLEU\\|[^ ]+ = [0-9.]+ ${Array(order).fill("[0-9.]+").join("/")} \\(BP = ${e.bp.toFixed(3)}.* hyp_len = ${e.sys_len} ref_len = ${e.ref_len}\\)`,
+        ),
+      );
       (report.segments as number[]).forEach((s, i) => expect(Math.abs(s - e.sentences[i]), `segment ${i + 1}`).toBeLessThan(1e-7));
     });
   }
 
   it("the bleu scorer's max_ngram_order gives sacrebleu's corpus BLEU from summed statistics", () => {
-    const rows = readFileSync(single, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as { hyp: string; refs: string[] });
+    const rows = readFileSync(single, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { hyp: string; refs: string[] });
     for (const order of [2, 6]) {
       const scorer = bleuScorer({ max_ngram_order: order });
-      const stats = rows.map((r) => (scorer.score({ answer: r.hyp, output: r.hyp, targets: r.refs, item: {} }) as { stats: number[] }).stats);
+      const stats = rows.map(
+        (r) => (scorer.score({ answer: r.hyp, output: r.hyp, targets: r.refs, item: {} }) as { stats: number[] }).stats,
+      );
       const summed = stats[0].map((_, k) => stats.reduce((s, x) => s + x[k], 0));
       expect(Math.abs(scorer.aggregate!(summed) * 100 - expected.bleu.find((b) => b.max_ngram_order === order)!.score)).toBeLessThan(1e-7);
     }
@@ -204,14 +246,21 @@ describe("assay metric refuses bad input files, naming file and line", () => {
 
   it("binary or invalid UTF-8 text (was scored as U+FFFD)", async () => {
     const latin1 = file("latin1.txt", Buffer.from("ok\nalso ok\ncaf\xe9\n", "latin1"));
-    expect(await error({ metric: "bleu", hyp: latin1, refs: [ref] })).toBe(`${latin1}:3: hypothesis file is not valid UTF-8 (bytes e9 0a at column 4); convert it, e.g. iconv -f latin1 -t utf-8`);
+    expect(await error({ metric: "bleu", hyp: latin1, refs: [ref] })).toBe(
+      `${latin1}:3: hypothesis file is not valid UTF-8 (bytes e9 0a at column 4); convert it, e.g. iconv -f latin1 -t utf-8`,
+    );
     const binary = file("binary.bin", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0xff, 0x00]));
-    expect(await error({ metric: "rouge", hyp: ref, refs: [binary] })).toMatch(new RegExp(`^${binary}:1: reference file is not valid UTF-8`));
+    expect(await error({ metric: "rouge", hyp: ref, refs: [binary] })).toMatch(
+      new RegExp(`^${binary}:1: reference file is not valid UTF-8`),
+    );
     expect(await error({ metric: "chrf", hyp: tmp, refs: [ref] })).toBe(`${tmp}: hypothesis file is a directory`);
   });
 
   it("every JSONL mistake at once", async () => {
-    const bad = file("bad.jsonl", '{"hyp": "a", "refs": ["b"]}\n{"hyp": "a", "ref": ["b"]}\nnot json\n\n{"hyp": 1, "refs": ["b"]}\n{"hyp": "a", "refs": []}\n');
+    const bad = file(
+      "bad.jsonl",
+      '{"hyp": "a", "refs": ["b"]}\n{"hyp": "a", "ref": ["b"]}\nnot json\n\n{"hyp": 1, "refs": ["b"]}\n{"hyp": "a", "refs": []}\n',
+    );
     const message = await error({ metric: "rouge", hyp: bad, refs: [], format: "jsonl" });
     expect(message.split("\n")).toEqual([
       `${bad}:2: unknown field "ref" (expected "hyp" and "refs")`,
@@ -221,16 +270,26 @@ describe("assay metric refuses bad input files, naming file and line", () => {
       `${bad}:6: "refs" must be a non-empty array of strings`,
     ]);
     const mixed = file("mixed.jsonl", '"a"\n{"hyp": "a", "refs": ["b"]}\n');
-    expect(await error({ metric: "rouge", hyp: mixed, refs: [], format: "jsonl" })).toMatch(/mixes JSON strings and \{"hyp", "refs"\} objects/);
+    expect(await error({ metric: "rouge", hyp: mixed, refs: [], format: "jsonl" })).toMatch(
+      /mixes JSON strings and \{"hyp", "refs"\} objects/,
+    );
     const objects = file("objects.jsonl", '{"hyp": "a", "refs": ["b"]}\n');
     expect(await error({ metric: "rouge", hyp: objects, refs: [ref], format: "jsonl" })).toMatch(/--ref files are not used; drop --ref/);
     const strings = file("strings.jsonl", '"a"\n"b"\n"c"\n');
     const refObjects = file("ref-objects.jsonl", '"a"\n{"hyp": "b", "refs": ["b"]}\n"c"\n');
-    expect(await error({ metric: "bleu", hyp: strings, refs: [refObjects], format: "jsonl" })).toBe(`${refObjects}:2: expected a JSON string`);
+    expect(await error({ metric: "bleu", hyp: strings, refs: [refObjects], format: "jsonl" })).toBe(
+      `${refObjects}:2: expected a JSON string`,
+    );
     expect(await error({ metric: "bleu", hyp: strings, refs: [], format: "jsonl" })).toMatch(/at least one --ref file is required/);
-    expect(await error({ metric: "bleu", hyp: strings, refs: [ref], format: "csv" })).toMatch(/--format: unknown value "csv" \(known: lines, jsonl\)/);
-    expect(await error({ metric: "chrf", hyp: strings, refs: [ref], maxNgramOrder: 2 })).toMatch(/--max-ngram-order does not apply to chrf/);
-    expect(await error({ metric: "bleu", hyp: ref, refs: [ref], maxNgramOrder: 0 })).toMatch(/--max-ngram-order: expected an integer from 1 to 100, got 0/);
+    expect(await error({ metric: "bleu", hyp: strings, refs: [ref], format: "csv" })).toMatch(
+      /--format: unknown value "csv" \(known: lines, jsonl\)/,
+    );
+    expect(await error({ metric: "chrf", hyp: strings, refs: [ref], maxNgramOrder: 2 })).toMatch(
+      /--max-ngram-order does not apply to chrf/,
+    );
+    expect(await error({ metric: "bleu", hyp: ref, refs: [ref], maxNgramOrder: 0 })).toMatch(
+      /--max-ngram-order: expected an integer from 1 to 100, got 0/,
+    );
   });
 
   it("a ROUGE-L pair over the limit is refused with its line and what to do", async () => {

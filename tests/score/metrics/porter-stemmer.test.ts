@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { porterStem } from "../../../src/score/metrics/porter-stemmer.ts";
 
 const lines = readFileSync(new URL("../../fixtures/conformance/porter.tsv", import.meta.url), "utf8")
-  .split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  .split("\n")
+  .filter((l) => l !== "" && !l.startsWith("#"));
 
 describe("porterStem matches NLTK", () => {
   it(`all ${lines.length} words`, () => {

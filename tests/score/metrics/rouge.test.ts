@@ -37,8 +37,16 @@ describe("ROUGE matches rouge-score", () => {
 
 describe("rouge scorers", () => {
   it("reports F-measure as the value", () => {
-    const r = rougeLScorer({ use_stemmer: true }).score({ answer: "The cats were running", output: "", targets: ["the cat runs"], item: {} }) as { value: number };
-    expect(r.value).toBeCloseTo(rouge("The cats were running", ["the cat runs"], { types: ["rougeL"], useStemmer: true }).rougeL.fmeasure, 15);
+    const r = rougeLScorer({ use_stemmer: true }).score({
+      answer: "The cats were running",
+      output: "",
+      targets: ["the cat runs"],
+      item: {},
+    }) as { value: number };
+    expect(r.value).toBeCloseTo(
+      rouge("The cats were running", ["the cat runs"], { types: ["rougeL"], useStemmer: true }).rougeL.fmeasure,
+      15,
+    );
   });
   it("rejects an unknown type", () => {
     expect(() => rougeScorer({ type: "rougeX" })).toThrow(/unknown ROUGE type/);

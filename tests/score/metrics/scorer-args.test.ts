@@ -21,7 +21,20 @@ function optionsError(name: string, args: Record<string, unknown>): OptionsError
   throw new Error(`scorer ${name} accepted ${JSON.stringify(args)}`);
 }
 
-const METRIC_SCORERS = ["bleu", "chrf", "f1", "rouge", "rouge1", "rouge2", "rougeL", "rougeLsum", "edit-distance", "choice", "json", "perplexity"];
+const METRIC_SCORERS = [
+  "bleu",
+  "chrf",
+  "f1",
+  "rouge",
+  "rouge1",
+  "rouge2",
+  "rougeL",
+  "rougeLsum",
+  "edit-distance",
+  "choice",
+  "json",
+  "perplexity",
+];
 
 describe("metric scorers reject unknown options", () => {
   for (const name of METRIC_SCORERS) {
@@ -89,7 +102,10 @@ describe("documented options are accepted and used", () => {
     expect(value("bleu", {}, "The cat sat", ["the cat sat"])).toBeLessThan(1);
     expect(value("bleu", { lowercase: true }, "The cat sat", ["the cat sat"])).toBeCloseTo(1, 12);
     // Unigram precision 4/4, bigram 2/3, brevity penalty exp(1 - 5/4): BLEU-2 (the sentence has no 4-gram match).
-    expect(value("bleu", { max_ngram_order: 2 }, "a cat on mat", ["a cat sat on mat"])).toBeCloseTo(Math.exp(1 - 5 / 4) * Math.sqrt(2 / 3), 12);
+    expect(value("bleu", { max_ngram_order: 2 }, "a cat on mat", ["a cat sat on mat"])).toBeCloseTo(
+      Math.exp(1 - 5 / 4) * Math.sqrt(2 / 3),
+      12,
+    );
     expect(value("bleu", {}, "a cat on mat", ["a cat sat on mat"])).not.toBeCloseTo(Math.exp(1 - 5 / 4) * Math.sqrt(2 / 3), 3);
   });
   it("rouge: use_stemmer and type", () => {

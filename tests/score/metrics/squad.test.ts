@@ -27,7 +27,9 @@ describe("f1 scorer", () => {
     expect(r.explanation).toMatch(/no answer extracted/);
   });
   it("takes the max over references", () => {
-    const r = f1Scorer({}).score({ answer: "the Eiffel tower", output: "", targets: ["tower", "Eiffel Tower"], item: {} }) as { value: number };
+    const r = f1Scorer({}).score({ answer: "the Eiffel tower", output: "", targets: ["tower", "Eiffel Tower"], item: {} }) as {
+      value: number;
+    };
     expect(r.value).toBe(1);
   });
 });
