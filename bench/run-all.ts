@@ -4,25 +4,38 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 
 const sizes = (process.env.BENCH_SIZES ?? "25000,50000,100000").split(",").map(Number);
+// Datasets read from JSONL as `assay run` reads them: memory must stay flat in the dataset's size.
+const jsonlSizes = (process.env.BENCH_JSONL_SIZES ?? "100000,1000000").split(",").filter(Boolean).map(Number);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-console.log(`harness overhead: echo model, exact-match, SQLite; ${repeats} runs per size, medians`);
-for (const n of sizes) {
+console.log(`harness overhead: echo model, exact-match, SQLite, gc exposed as the CLI does; ${repeats} runs per size, medians`);
+const plan = [...sizes.map((n) => ({ n, mode: "inline" })), ...jsonlSizes.map((n) => ({ n, mode: "jsonl" }))];
+for (const { n, mode } of plan) {
   const runs = [];
-  for (let r = 0; r < repeats; r++) {
-    const out = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "harness-overhead.ts"), String(n)], {
-      encoding: "utf8",
-    });
+  for (let r = 0; r < (mode === "jsonl" && n >= 1_000_000 ? 1 : repeats); r++) {
+    const out = execFileSync(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", join(import.meta.dirname, "harness-overhead.ts"), String(n), mode],
+      {
+        encoding: "utf8",
+      },
+    );
     runs.push(JSON.parse(out.trim().split("\n").pop()!) as { trialsPerSecond: number; peakRssMb: number; seconds: number });
   }
   console.log(
-    `${String(n).padStart(7)} trials: ${median(runs.map((r) => r.trialsPerSecond))
+    `${mode.padEnd(6)} ${String(n).padStart(7)} trials: ${median(runs.map((r) => r.trialsPerSecond))
       .toFixed(0)
       .padStart(6)} trials/s  ` +
       `(runs: ${runs.map((r) => r.trialsPerSecond.toFixed(0)).join(", ")})  peak RSS ${median(runs.map((r) => r.peakRssMb)).toFixed(0)} MB ` +
       `(runs: ${runs.map((r) => r.peakRssMb.toFixed(0)).join(", ")})`,
   );
+}
+
+// CLI start-up (needs a built dist/: npm run build).
+if (process.env.BENCH_STARTUP !== "0") {
+  console.log("\nstart-up (bench/startup.ts):");
+  console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "startup.ts")], { encoding: "utf8" }));
 }
 
 // Provider benchmarks (local tokens/s vs node-llama-cpp, prefix caching, parallel sequences, remote).

@@ -7,7 +7,7 @@
 // the host exposes `gc` (the assay CLI does).
 
 /** Heap growth over the last collection's live size that triggers the next one. */
-const allowedGrowthBytes = 96 * 1024 * 1024;
+const allowedGrowthBytes = 48 * 1024 * 1024;
 let liveAfterLast = 0;
 
 /** A full garbage collection when the host exposed `globalThis.gc`, else nothing. */
@@ -18,7 +18,7 @@ export function fullCollection(): void {
   liveAfterLast = process.memoryUsage().heapUsed;
 }
 
-/** A full collection when the heap grew by more than 96 MB since the last one. */
+/** A full collection when the heap grew by more than 48 MB since the last one. */
 export function collectIfGrown(): void {
   if (!(globalThis as { gc?: () => void }).gc) return;
   if (process.memoryUsage().heapUsed - liveAfterLast > allowedGrowthBytes) fullCollection();
