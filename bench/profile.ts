@@ -42,7 +42,10 @@ function part(functionName: string, url: string): string {
 }
 
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+for (let i = 0; i < profile.samples.length; i++) {
+  const id = profile.samples[i];
+  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+}
 const parts = new Map<string, number>();
 let total = 0;
 for (const node of profile.nodes) {
