@@ -1,6 +1,6 @@
 // Reading a user's text file (suite, dataset, config, replay, template, metric input) or
 // failing with a located UserError: missing, not a regular file, too large, not UTF-8.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { UserError } from "./errors.ts";
 
 /** Options for readTextFile. */
@@ -23,17 +23,9 @@ export interface ReadTextOptions {
 export function readTextFile(path: string, shown: string, options: ReadTextOptions): string {
   const code = options.code ?? "E_FILE";
   const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
-  let fd: number;
+  const fd = openRegularFile(path, shown, options.what, code);
   try {
-    // O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused below.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw fileError(error, options.what, shown, code);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new UserError(`${options.what} is a directory`, { location: shown, code });
-    if (!stat.isFile()) throw new UserError(`${options.what} is not a regular file (a pipe, socket or device)`, { location: shown, code });
+    const stat = regularFileStat(fd, shown, options.what, code);
     if (stat.size > maxBytes)
       throw new UserError(`${options.what} is ${stat.size} bytes; the limit is ${maxBytes}`, { location: shown, code });
     const bytes = Buffer.allocUnsafe(stat.size);
@@ -47,6 +39,26 @@ export function readTextFile(path: string, shown: string, options: ReadTextOptio
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Open a file for reading without blocking (a FIFO with no writer must not hang; it is
+ * refused by regularFileStat), or throw a located UserError. Close the descriptor after use.
+ */
+export function openRegularFile(path: string, shown: string, what: string, code = "E_FILE"): number {
+  try {
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw fileError(error, what, shown, code);
+  }
+}
+
+/** The stats of an open descriptor that must be a regular file (not a directory, pipe, socket or device). */
+export function regularFileStat(fd: number, shown: string, what: string, code = "E_FILE"): Stats {
+  const stat = fstatSync(fd);
+  if (stat.isDirectory()) throw new UserError(`${what} is a directory`, { location: shown, code });
+  if (!stat.isFile()) throw new UserError(`${what} is not a regular file (a pipe, socket or device)`, { location: shown, code });
+  return stat;
 }
 
 /** A read error as a UserError: ENOENT, EISDIR, EACCES, ELOOP, ... */

@@ -1,9 +1,9 @@
 // Reads a data file line by line in fixed-size chunks, so a dataset of any size is
 // validated and planned in constant memory. Bytes must be UTF-8 (refused with file:line);
 // the file must not change between the validating pass and the run's pass.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { UserError } from "../errors.ts";
-import { decodeUtf8, fileError } from "../text-file.ts";
+import { decodeUtf8, openRegularFile, regularFileStat } from "../text-file.ts";
 
 /** What identifies a file's contents cheaply between two passes over it. */
 export interface FileStamp {
@@ -39,12 +39,7 @@ export interface ReadLinesOptions {
  */
 export function* readLines(path: string, shown: string, options: ReadLinesOptions): Generator<Line> {
   const code = options.code ?? "E_DATA";
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw fileError(error, options.what, shown, code);
-  }
+  const fd = openRegularFile(path, shown, options.what, code);
   try {
     const stamp = checkedStamp(fd, shown, options.what, code);
     if (options.expect && (stamp.size !== options.expect.size || stamp.mtimeMs !== options.expect.mtimeMs))
@@ -83,12 +78,7 @@ export function* readLines(path: string, shown: string, options: ReadLinesOption
 
 /** The stamp of a regular file, or a UserError when it is missing or not a regular file. */
 export function fileStamp(path: string, shown: string, what: string, code = "E_DATA"): FileStamp {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw fileError(error, what, shown, code);
-  }
+  const fd = openRegularFile(path, shown, what, code);
   try {
     return checkedStamp(fd, shown, what, code);
   } finally {
@@ -97,9 +87,7 @@ export function fileStamp(path: string, shown: string, what: string, code = "E_D
 }
 
 function checkedStamp(fd: number, shown: string, what: string, code: string): FileStamp {
-  const stat = fstatSync(fd);
-  if (stat.isDirectory()) throw new UserError(`${what} is a directory`, { location: shown, code });
-  if (!stat.isFile()) throw new UserError(`${what} is not a regular file (a pipe, socket or device)`, { location: shown, code });
+  const stat = regularFileStat(fd, shown, what, code);
   return { size: stat.size, mtimeMs: stat.mtimeMs };
 }
 

@@ -5,9 +5,10 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../../src/errors.ts";
 import { openStore } from "../../src/store/db.ts";
-import { getRun, insertRun, listRuns, trySetRunStatus, itemInserter, upsertModel, upsertTask } from "../../src/store/runs.ts";
+import { getRun, insertRun, listRuns, trySetRunStatus } from "../../src/store/runs.ts";
 import { storeError } from "../../src/store/store-error.ts";
 import { trialWriter, type TrialRecord } from "../../src/store/trials.ts";
+import { storeWithTask } from "../helpers/store-task.ts";
 import { canMount, tmpfs } from "../helpers/tmpfs.ts";
 
 const mounts: { unmount(): void }[] = [];
@@ -52,32 +53,18 @@ describe.skipIf(!canMount)("a disk that fills up during a run", () => {
     const path = join(fs.dir, "assay.db");
     // Ballast, removed later to free space as a user would.
     writeFileSync(join(fs.dir, "ballast"), Buffer.alloc(96 * 1024));
-    const db = openStore(path);
-    const runId = insertRun(db, { assayVersion: "test", seed: 0, command: {} });
-    const modelId = upsertModel(db, runId, "echo", "echo");
-    const ids = upsertTask(db, runId, {
-      suite: "s",
-      task: "t",
-      definition: {},
-      sha256: "x",
-      strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
-      scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
-    });
-    const itemIds = itemInserter(db)(
-      ids.taskId,
-      Array.from({ length: 400 }, (_, i) => ({ key: String(i), fields: { i } })),
-    );
+    const { db, runId, modelId, strategyId, scorerId, itemIds } = storeWithTask(path, 400);
     const write = trialWriter(db);
     const trial = (i: number): TrialRecord => ({
       itemId: itemIds[i],
-      strategyId: ids.strategyIds.get("zero-shot")!,
+      strategyId,
       modelId,
       sample: 0,
       status: "done",
       output: `output ${i} `.padEnd(2000, "x"),
       answer: String(i),
       generations: [{ idx: 0, promptText: `prompt ${i} `.padEnd(1000, "p"), output: "o", answer: "o", cached: false, attempts: 1 }],
-      scores: [{ scorerId: ids.scorerIds.get("exact-match")!, value: 1 }],
+      scores: [{ scorerId, value: 1 }],
     });
     let committed = 0;
     let failure: unknown;

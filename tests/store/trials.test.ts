@@ -1,30 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { openStore } from "../../src/store/db.ts";
-import { insertRun, itemInserter, upsertModel, upsertTask } from "../../src/store/runs.ts";
 import { trialWriter, type TrialRecord } from "../../src/store/trials.ts";
+import { storeWithTask } from "../helpers/store-task.ts";
 import { workspace } from "../helpers/workspace.ts";
 
 describe("trial writer", () => {
   it("stores every generation's prompt text, a prompt repeated nearby once", () => {
-    const db = openStore(join(workspace(), "w.db"));
-    const runId = insertRun(db, { assayVersion: "test", seed: 0, command: {} });
-    const modelId = upsertModel(db, runId, "echo", "echo");
-    const ids = upsertTask(db, runId, {
-      suite: "s",
-      task: "t",
-      definition: {},
-      sha256: "x",
-      strategies: [{ name: "zero-shot", kind: "zero-shot", params: {} }],
-      scorers: [{ name: "exact-match", args: {}, binary: true, corpus: false }],
-    });
-    const itemIds = itemInserter(db)(
-      ids.taskId,
-      [1, 2, 3].map((i) => ({ key: String(i), fields: { i } })),
-    );
+    const { db, modelId, strategyId, scorerId, itemIds } = storeWithTask(join(workspace(), "w.db"), 4);
     const trial = (item: string, sample: number, prompts: [string, string?][]): TrialRecord => ({
-      itemId: itemIds[Number(item) - 1],
-      strategyId: ids.strategyIds.get("zero-shot")!,
+      itemId: itemIds[Number(item)],
+      strategyId,
       modelId,
       sample,
       status: "done",
@@ -39,7 +24,7 @@ describe("trial writer", () => {
         cached: false,
         attempts: 1,
       })),
-      scores: [{ scorerId: ids.scorerIds.get("exact-match")!, value: 1 }],
+      scores: [{ scorerId, value: 1 }],
     });
     const write = trialWriter(db);
     write([trial("1", 0, [["p1"], ["p1"], ["p1", "sys"]]), trial("1", 1, [["p1"]])]);
