@@ -28,7 +28,7 @@ export function registerCompareCommand(program: Command, io: CliIo): void {
           { run: runB, model: flags.bModel, strategy: flags.bStrategy },
           { seed: flags.seed },
         );
-        io.out(flags.json ? JSON.stringify(rows, null, 2) + "\n" : comparisonTable(rows, runA, runB) + "\n");
+        io.out(flags.json ? JSON.stringify(rows, null, 2) + "\n" : comparisonTable(rows, runA, runB, { width: io.width }) + "\n");
       });
     });
 }
@@ -54,7 +54,7 @@ const TEST_NAME: Record<ComparisonRow["test"], string> = {
  * every row shares them), then narrow rows (a model or strategy column only when it varies),
  * then the cells with unscored items.
  */
-export function comparisonTable(rows: ComparisonRow[], runA: number, runB: number): string {
+export function comparisonTable(rows: ComparisonRow[], runA: number, runB: number, options: { width?: number } = {}): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "-");
   // Infinity: no difference of proportions (at most 1) can be detected with so few items.
   const mde = (x: number) => (x === Infinity ? ">1" : f(x));
@@ -107,7 +107,7 @@ export function comparisonTable(rows: ComparisonRow[], runA: number, runB: numbe
     mde(r.minimumDetectableEffect),
   ]);
   const first = 2 + Number(modelColumn) + Number(strategyColumn); // the A column
-  lines.push(columns(header, body, { rightAligned: [first, first + 1, first + 2, first + 4, first + 6, first + 7] }));
+  lines.push(columns(header, body, { rightAligned: [first, first + 1, first + 2, first + 4, first + 6, first + 7], width: options.width }));
   const used = new Set(rows.map((r) => r.test));
   lines.push(
     `test: ${(Object.keys(TEST_SHORT) as ComparisonRow["test"][])

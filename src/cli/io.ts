@@ -5,6 +5,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   setExitCode(code: number): void;
+  /** The terminal's width in columns when stdout is a terminal (tables narrower than it stay tables). */
+  width?: number;
   /** The stream behind `out`, when there is one: long outputs (export) wait for it to drain. */
   stdout?: NodeJS.WritableStream;
 }

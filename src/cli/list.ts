@@ -27,6 +27,6 @@ export function registerListCommand(program: Command, io: CliIo): void {
         return;
       }
       const rows = listing.map((t) => [t.suite, t.task, String(t.items), t.strategies.join(","), t.scorers.join(","), t.tags.join(",")]);
-      io.out(columns(["suite", "task", "items", "strategies", "scorers", "tags"], rows, { rightAligned: [2] }) + "\n");
+      io.out(columns(["suite", "task", "items", "strategies", "scorers", "tags"], rows, { rightAligned: [2], width: io.width }) + "\n");
     });
 }

@@ -72,5 +72,6 @@ function processIo(): CliIo {
     err: (text) => process.stderr.write(text),
     setExitCode: (code) => (process.exitCode = code),
     stdout: process.stdout,
+    width: process.stdout.isTTY ? process.stdout.columns : undefined,
   };
 }

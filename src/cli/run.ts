@@ -60,7 +60,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       }
       if (flags.json) io.out(JSON.stringify(runJson(result), null, 2) + "\n");
       else {
-        io.out(`\nrun ${result.runId} (${result.db})\n${summaryTable(result.results)}\n`);
+        io.out(`\nrun ${result.runId} (${result.db})\n${summaryTable(result.results, { width: io.width })}\n`);
         for (const u of result.usage) {
           const saved = u.promptTokens ? (100 * (1 - u.prefillTokens / u.promptTokens)).toFixed(1) : "0.0";
           io.out(
@@ -100,5 +100,3 @@ export function runJson(result: Pick<RunResult, "runId" | "db" | "results"> & { 
     })),
   };
 }
-
-export type { CliIo } from "./io.ts";

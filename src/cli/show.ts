@@ -81,7 +81,7 @@ export function registerShowCommands(program: Command, io: CliIo): void {
           );
         } else {
           io.out(
-            `run ${run.id} (${liveness.state}, ${run.created_at}, assay ${run.assay_version}, seed ${run.seed})\n${summaryTable(report.results)}\n`,
+            `run ${run.id} (${liveness.state}, ${run.created_at}, assay ${run.assay_version}, seed ${run.seed})\n${summaryTable(report.results, { width: io.width })}\n`,
           );
         }
       });

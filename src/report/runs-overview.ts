@@ -59,7 +59,7 @@ export function runsOverview(db: Db): RunOverview[] {
 }
 
 /** The runs as a table: id, state, created, trials (stored/planned), errors, models, selectors. */
-export function runsTable(runs: RunOverview[]): string {
+export function runsTable(runs: RunOverview[], options: { width?: number } = {}): string {
   const rows = runs.map((r) => [
     String(r.id),
     r.state + (r.stopReason ? ` (${r.stopReason})` : ""),
@@ -69,5 +69,9 @@ export function runsTable(runs: RunOverview[]): string {
     r.models.join(", "),
     r.select.join(" ") || "(all)",
   ]);
-  return columns(["run", "state", "created", "trials", "errors", "models", "selectors"], rows, { rightAligned: [0, 3, 4], rule: true });
+  return columns(["run", "state", "created", "trials", "errors", "models", "selectors"], rows, {
+    rightAligned: [0, 3, 4],
+    rule: true,
+    width: options.width,
+  });
 }

@@ -21,7 +21,7 @@ const intervalMark: Record<SummaryResult["interval"], string> = { wilson: "", t:
  * The summary as a table: task, model, strategy, metric, value, 95% CI, n, no-answer,
  * unscored (scores a scorer could not compute, left out of n), errors.
  */
-export function summaryTable(results: SummaryResult[]): string {
+export function summaryTable(results: SummaryResult[], options: { width?: number } = {}): string {
   const header = ["task", "model", "strategy", "metric", "value", "95% CI", "n", "no-ans", "unscored", "errors"];
   const rows = results.map((r) => [
     r.task,
@@ -35,16 +35,32 @@ export function summaryTable(results: SummaryResult[]): string {
     String(r.unscored),
     String(r.errors),
   ]);
-  return columns(header, rows, { rightAligned: [4, 6, 7, 8, 9], rule: true });
+  return columns(header, rows, { rightAligned: [4, 6, 7, 8, 9], rule: true, width: options.width });
+}
+
+/** Options of columns. */
+export interface ColumnsOptions {
+  /** Column indices padded on the left (numbers). */
+  rightAligned?: number[];
+  /** A dashed line under the header. */
+  rule?: boolean;
+  /** The terminal's width: a table wider than it is printed as one block of `header  value` lines per row. */
+  width?: number;
 }
 
 /**
- * Aligned text columns separated by two spaces; cells are made terminal-safe. `rightAligned`
- * lists column indices padded on the left; `rule` adds a dashed line under the header.
+ * Aligned text columns separated by two spaces; cells are made terminal-safe. On a terminal
+ * narrower than the table (a phone, a split pane), each row becomes a block of labelled
+ * lines instead of lines the terminal would wrap into an unreadable mix of columns.
  */
-export function columns(header: string[], rows: string[][], options: { rightAligned?: number[]; rule?: boolean } = {}): string {
+export function columns(header: string[], rows: string[][], options: ColumnsOptions = {}): string {
   const safe = rows.map((r) => r.map(terminalSafe));
   const widths = header.map((h, i) => Math.max(h.length, ...safe.map((r) => r[i].length)));
+  const tableWidth = widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);
+  if (options.width !== undefined && tableWidth > options.width) {
+    const label = Math.max(...header.map((h) => h.length));
+    return safe.map((r) => r.map((c, i) => `${header[i].padEnd(label)}  ${c}`.trimEnd()).join("\n")).join("\n\n");
+  }
   const right = new Set(options.rightAligned ?? []);
   const line = (cells: string[]) =>
     cells
