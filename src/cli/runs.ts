@@ -16,7 +16,9 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
       ]);
       await withReadOnlyStore(flags.db, (db) => {
         const runs = runsOverview(db);
-        io.out(flags.json ? JSON.stringify(runs, null, 2) + "\n" : runs.length ? runsTable(runs) + "\n" : "no runs yet\n");
+        io.out(
+          flags.json ? JSON.stringify(runs, null, 2) + "\n" : runs.length ? runsTable(runs, { width: io.width }) + "\n" : "no runs yet\n",
+        );
       });
     });
 }

@@ -15,7 +15,7 @@ import type { PlannedTrial, TrialOptions, TrialOutcome } from "./types.ts";
 export async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, options: TrialOptions): Promise<TrialOutcome> {
   const { task, item, strategy, model, sample } = planned;
   const multipleChoice = task.task.choices !== undefined;
-  const choices = multipleChoice ? task.templates.choicesOf(item) : task.templates.targetsOf(item).slice(0, 1);
+  const choices = multipleChoice ? task.templates.choicesOf(item) : planned.targets.slice(0, 1);
   const continuations = multipleChoice ? choices.map((c) => ` ${c}`) : choices;
   const context = { task: task.key, item: item.key, strategy: strategy.spec.label, sample, signal: options.signal };
   const key =
@@ -63,7 +63,7 @@ export async function loglikelihoodTrial(planned: PlannedTrial, prompt: Prompt, 
   const scores = await scoreTrial(task.scorers, {
     answer,
     output: answer ?? "",
-    targets: task.templates.targetsOf(item),
+    targets: planned.targets,
     item: item.fields,
     task: { id: task.task.id, choices: multipleChoice ? choices : undefined },
     choiceLoglikelihoods: results.map((r, i) => ({

@@ -11,8 +11,8 @@ export type StoredTrialCheck = (itemId: number, strategyId: number, modelId: num
 /** Options of planTrials. */
 export interface PlanOptions {
   seed: number;
-  /** Store a chunk of a task's items (or find them, resuming); returns their ids in order. */
-  registerItems: (task: PreparedTask, items: Item[]) => number[];
+  /** Store a chunk of a task's items with their rendered targets (or find them, resuming); returns their ids in order. */
+  registerItems: (task: PreparedTask, items: Item[], targets: string[][]) => number[];
   isStored?: StoredTrialCheck;
 }
 
@@ -26,7 +26,9 @@ const itemsPerChunk = 512;
 export function* planTrials(tasks: PreparedTask[], models: PreparedModel[], options: PlanOptions): Generator<PlannedTrial> {
   for (const task of tasks)
     for (const chunk of chunks(task.task.readItems(), itemsPerChunk)) {
-      const ids = options.registerItems(task, chunk);
+      // An item's targets are rendered once: stored with the item, scored with each of its trials.
+      const targets = chunk.map((item) => task.templates.targetsOf(item));
+      const ids = options.registerItems(task, chunk, targets);
       for (let i = 0; i < chunk.length; i++) {
         const item = chunk[i];
         const itemId = ids[i];
@@ -35,7 +37,7 @@ export function* planTrials(tasks: PreparedTask[], models: PreparedModel[], opti
           for (const model of models)
             for (let sample = 0; sample < task.task.repeats; sample++) {
               if (options.isStored?.(itemId, strategy.id, model.id, sample)) continue;
-              yield { task, item, itemId, strategy, model, sample, itemSeed };
+              yield { task, item, itemId, targets: targets[i], strategy, model, sample, itemSeed };
             }
       }
     }

@@ -82,15 +82,15 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
 }
 
 /**
- * Store a chunk of a task's items (with their rendered references, for exports); returns
+ * Store a chunk of a task's items with their rendered references (for exports); returns
  * their ids. A new run's tasks have no items yet (`fresh`), a resumed run's may.
  */
-export function itemRegistrar(db: Db, fresh: boolean): (task: PreparedTask, items: Item[]) => number[] {
+export function itemRegistrar(db: Db, fresh: boolean): (task: PreparedTask, items: Item[], targets: string[][]) => number[] {
   const insert = itemInserter(db);
-  return (task, items) =>
+  return (task, items, targets) =>
     insert(
       task.taskId,
-      items.map((i) => ({ key: i.key, cluster: i.cluster, fields: i.fields, targets: task.templates.targetsOf(i) })),
+      items.map((i, n) => ({ key: i.key, cluster: i.cluster, fields: i.fields, targets: targets[n] })),
       fresh,
     );
 }

@@ -118,7 +118,7 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions): Pr
   const scored = scoreTrial(task.scorers, {
     answer,
     output,
-    targets: task.templates.targetsOf(item),
+    targets: planned.targets,
     item: item.fields,
     task: { id: task.task.id },
   });

@@ -54,6 +54,8 @@ export interface PlannedTrial {
   task: PreparedTask;
   item: Item;
   itemId: number;
+  /** The item's rendered references (computed once per item, for all its trials). */
+  targets: string[];
   strategy: PreparedStrategy;
   model: PreparedModel;
   sample: number;

@@ -1,5 +1,5 @@
 // The run's only writer of results: finished trials and response-cache entries go to the
-// store in batched transactions (one per 200 trials or 50 ms, whichever comes first).
+// store in batched transactions (one per 500 trials or 50 ms, whichever comes first).
 import { responseCache } from "../store/cache.ts";
 import type { Db } from "../store/db.ts";
 import { trialWriter, type TrialRecord } from "../store/trials.ts";
@@ -18,7 +18,7 @@ const trialsPerCollection = 5_000;
 /**
  * A sink writing trials (with generations, prompts and scores) and cache entries in one
  * transaction per batch. Short-lived batches keep results out of V8's old space, and a full
- * collection every 10,000 trials keeps peak memory near the live size.
+ * collection, asked for every 5,000 trials (memory.ts), keeps peak memory near the live size.
  */
 export function trialSink(db: Db, options: { cache: boolean }): TrialSink {
   const write = trialWriter(db);

@@ -94,7 +94,7 @@ function* jsonlItems(path: string, shownPath: string, options: DatasetReadOption
  * One JSONL line as an item (null for a blank line); a bad line throws a UserError at
  * `file:line`: invalid JSON, not an object, a repeated key, a bad id.
  */
-export function jsonlItem(line: string, lineNumber: number, shownPath: string): Item | null {
+function jsonlItem(line: string, lineNumber: number, shownPath: string): Item | null {
   const trimmed = line.trim();
   if (trimmed === "") return null;
   const location = `${shownPath}:${lineNumber}`;
@@ -199,7 +199,7 @@ function csvCells(text: string, location: string): string[] {
 }
 
 /** One CSV record (a row under the header) as an item at its line. */
-export function csvItem(record: Record<string, string>, lineNumber: number, shownPath: string): Item {
+function csvItem(record: Record<string, string>, lineNumber: number, shownPath: string): Item {
   return makeItem(record, String(lineNumber), `${shownPath}:${lineNumber}`);
 }
 

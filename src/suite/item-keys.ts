@@ -45,7 +45,7 @@ export class DuplicateKeys {
  * in a double. Two different keys share a hash with probability about n^2 / 2^54; such a pair
  * is only rescanned, never reported, since the rescan compares the keys themselves.
  */
-export function hash53(text: string): number {
+function hash53(text: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
