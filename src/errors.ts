@@ -44,6 +44,38 @@ export class ProviderError extends Error {
   }
 }
 
+// One bad file must not flood the terminal: the first 20 problems are listed, the rest counted.
+/** How many problems of one kind are listed before the rest are only counted. */
+export const MAX_LISTED = 20;
+
+/** Located problems, at most `max` listed; `list()` ends with "... and N more" when some were left out. */
+export class ProblemList {
+  private readonly items: string[] = [];
+  private extra = 0;
+
+  constructor(private readonly max = MAX_LISTED) {}
+
+  add(problem: string): void {
+    if (this.items.length < this.max) this.items.push(problem);
+    else this.extra++;
+  }
+
+  /** Whether any problem was added. */
+  get any(): boolean {
+    return this.items.length > 0;
+  }
+
+  /** The problems found, in order, and a count of those left out. */
+  list(): string[] {
+    return this.extra ? [...this.items, `... and ${this.extra} more`] : [...this.items];
+  }
+
+  /** Throw a ValidationError with the problems, if there are any. */
+  throwIfAny(): void {
+    if (this.any) throw new ValidationError(this.list());
+  }
+}
+
 /** Suggest the closest of `known` to `name` (Levenshtein distance at most 2), for "did you mean". */
 export function didYouMean(name: string, known: Iterable<string>): string {
   let best: string | undefined;

@@ -2,7 +2,7 @@
 // one {"task", "item", "strategy"?, "output"} object a line, so they can be scored and stored.
 // Conflicting lines are refused up front; lines no trial used are reported after the run.
 import { resolve } from "node:path";
-import { ProviderError, UserError, ValidationError } from "../errors.ts";
+import { ProblemList, ProviderError, UserError } from "../errors.ts";
 import { readTextFile } from "../text-file.ts";
 import type { CallContext, Provider, ProviderFactory } from "./types.ts";
 
@@ -40,7 +40,6 @@ export function isReplayProvider(provider: Provider): provider is ReplayProvider
   return typeof (provider as Partial<ReplayProvider>).unusedLines === "function";
 }
 
-const MAX_PROBLEMS = 20;
 const MAX_NOTES = 10;
 
 /** `replay:FILE`: looks each trial's output up by task, item and (optionally) strategy. */
@@ -87,9 +86,8 @@ export const replayProvider: ProviderFactory = ({ target, cwd }) => {
 /** Parse and check every line: all bad lines (up to 20) and every conflict are reported together. */
 function parseReplay(text: string, shown: string): Map<string, ItemLines> {
   const byItem = new Map<string, ItemLines>();
-  const problems: string[] = [];
-  let more = 0;
-  const problem = (message: string) => (problems.length < MAX_PROBLEMS ? problems.push(message) : more++);
+  const problems = new ProblemList();
+  const problem = (message: string) => problems.add(message);
   text.split("\n").forEach((raw, i) => {
     const trimmed = raw.trim();
     if (!trimmed) return;
@@ -122,8 +120,7 @@ function parseReplay(text: string, shown: string): Map<string, ItemLines> {
     else if (line.strategy === undefined) group.anyStrategy = [line];
     else group.exact.set(line.strategy, [line]);
   });
-  if (more) problems.push(`... and ${more} more`);
-  if (problems.length) throw new ValidationError(problems);
+  problems.throwIfAny();
   return byItem;
 }
 

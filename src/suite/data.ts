@@ -4,11 +4,10 @@
 // is parsed whole (use JSONL for large datasets).
 import { parse as parseCsv } from "csv-parse/sync";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { UserError, ValidationError } from "../errors.ts";
+import { ProblemList, UserError, ValidationError } from "../errors.ts";
 import { readTextFile } from "../text-file.ts";
 import { DuplicateKeyError, parseJsonLine } from "./json-line.ts";
 import { csvRecords, readLines, type FileStamp } from "./line-reader.ts";
-import { ProblemList } from "./problems.ts";
 import type { Item } from "./types.ts";
 import { DuplicateKeys } from "./item-keys.ts";
 

@@ -1,6 +1,6 @@
 // Checks that each few-shot strategy of a task can be applied as written: enough exemplars
 // for k (per `match` group), the rationale field on every exemplar, an answer to show.
-import type { ProblemList } from "./problems.ts";
+import type { ProblemList } from "../errors.ts";
 import type { Item, TaskDeclaration } from "./types.ts";
 
 /**

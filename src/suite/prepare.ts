@@ -1,6 +1,6 @@
 // Reads a task's data and checks every item against the task's templates, so a run
 // never starts on data that would fail half-way.
-import { UserError, ValidationError } from "../errors.ts";
+import { ProblemList, UserError, ValidationError } from "../errors.ts";
 import { goldChoice } from "../score/metrics/choice.ts";
 import { compileTemplate, MissingVariableError, TemplateRenderError, type RenderFn } from "../template/env.ts";
 import { printedFields, printProblem } from "../template/variables.ts";
@@ -10,7 +10,6 @@ import { DuplicateKeys } from "./item-keys.ts";
 import type { FileStamp } from "./line-reader.ts";
 import { checkFewShotPools } from "./few-shot-pool.ts";
 import { shownPath } from "./load.ts";
-import { ProblemList } from "./problems.ts";
 import { templateProblem } from "./template-check.ts";
 import type { Item, LoadedTask, TaskDeclaration } from "./types.ts";
 

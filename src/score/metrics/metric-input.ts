@@ -1,6 +1,6 @@
 // Reads `assay metric`'s hypothesis and reference files: one segment per line (text), or one JSON
 // value per line (`--format jsonl`) so a segment can hold newlines (ROUGE-Lsum's sentences).
-import { UserError, ValidationError } from "../../errors.ts";
+import { ProblemList, UserError, ValidationError } from "../../errors.ts";
 import { readTextFile } from "../../text-file.ts";
 
 /** How segments are laid out in the files. */
@@ -15,9 +15,6 @@ export interface MetricInput {
   /** `file:line` of each hypothesis, for messages. */
   where: string[];
 }
-
-/** At most this many problems are listed; the count of the rest is given. */
-const MAX_PROBLEMS = 20;
 
 /** Lines of a text file: split on "\n", a final newline does not start a segment, "\r" dropped. */
 function textLines(path: string, what: string): string[] {
@@ -63,8 +60,9 @@ function readJsonl(path: string, what: string, allowObject: boolean, problems: s
 }
 
 function fail(problems: string[]): never {
-  const shown =
-    problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `... and ${problems.length - MAX_PROBLEMS} more`] : problems;
+  const capped = new ProblemList();
+  for (const problem of problems) capped.add(problem);
+  const shown = capped.list();
   throw shown.length === 1 ? new UserError(shown[0], { code: "E_INPUT" }) : new ValidationError(shown);
 }
 
