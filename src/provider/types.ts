@@ -20,6 +20,11 @@ export interface GenerateParams {
   seed?: number;
   /** Ask for token log-probabilities when the backend can give them. */
   logprobs?: boolean;
+  /**
+   * With `logprobs`: also the N most likely tokens at every position (OpenAI `top_logprobs`,
+   * Gemini `logprobs`, llama.cpp's candidate probabilities). Autoraters weight a verdict by them.
+   */
+  topLogprobs?: number;
   /** JSON Schema for constrained output (autoraters use it); backends that cannot, ignore it. */
   responseSchema?: Record<string, unknown>;
 }
@@ -27,6 +32,8 @@ export interface GenerateParams {
 export interface TokenLogprob {
   token: string;
   logprob: number;
+  /** With `topLogprobs`: the most likely tokens at this position (the chosen one among them when it ranks), most likely first. */
+  top?: { token: string; logprob: number }[];
 }
 
 /** One provider response. */
