@@ -3,7 +3,7 @@
 import { ApiError, GoogleGenAI, type GenerateContentConfig, type GenerateContentResponse } from "@google/genai";
 import { ProviderError, UserError } from "../errors.ts";
 import { httpError, redact, retryAfterMs, transportError } from "./http-errors.ts";
-import type { CallContext, GenerateParams, Generation, Prompt, Provider, ProviderFactory } from "./types.ts";
+import type { CallContext, GenerateParams, Generation, Prompt, Provider, ProviderFactory, TokenLogprob } from "./types.ts";
 
 /** Gemini finish reasons that mean a safety or policy block. */
 const SAFETY_REASONS = new Set(["SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"]);
@@ -56,7 +56,9 @@ class GeminiProvider implements Provider {
     if (params.topP !== undefined) config.topP = params.topP;
     if (params.stop?.length) config.stopSequences = params.stop;
     if (params.seed !== undefined) config.seed = params.seed;
-    if (params.logprobs) config.responseLogprobs = true;
+    const top = params.topLogprobs ? Math.min(20, Math.max(0, Math.trunc(params.topLogprobs))) : 0; // the API takes 0 to 20
+    if (params.logprobs || top) config.responseLogprobs = true;
+    if (top) config.logprobs = top;
     if (params.responseSchema) {
       config.responseMimeType = "application/json";
       config.responseJsonSchema = params.responseSchema;
@@ -94,8 +96,16 @@ class GeminiProvider implements Provider {
       latencyMs,
     };
     const chosen = candidate?.logprobsResult?.chosenCandidates;
-    if (params.logprobs && chosen)
-      generation.tokenLogprobs = chosen.map((c) => ({ token: c.token ?? "", logprob: c.logProbability ?? Number.NaN }));
+    const tops = candidate?.logprobsResult?.topCandidates;
+    if ((params.logprobs || params.topLogprobs) && chosen) {
+      generation.tokenLogprobs = chosen.map((c, i) => {
+        const entry: TokenLogprob = { token: c.token ?? "", logprob: c.logProbability ?? Number.NaN };
+        // Gemini lists topCandidates per decoding step, parallel to chosenCandidates.
+        if (params.topLogprobs)
+          entry.top = (tops?.[i]?.candidates ?? []).map((a) => ({ token: a.token ?? "", logprob: a.logProbability ?? Number.NaN }));
+        return entry;
+      });
+    }
     return generation;
   }
 

@@ -3,7 +3,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { ProviderError, UserError } from "../errors.ts";
 import { httpError, redact, retryAfterMs, transportError } from "./http-errors.ts";
-import type { CallContext, GenerateParams, Generation, Prompt, Provider, ProviderFactory } from "./types.ts";
+import type { CallContext, GenerateParams, Generation, Prompt, Provider, ProviderFactory, TokenLogprob } from "./types.ts";
 
 /**
  * Factory for `openai:MODEL`. Key from OPENAI_API_KEY; base URL from config `base_url` or
@@ -53,8 +53,12 @@ class OpenAIProvider implements Provider {
     if (params.topK !== undefined) body.top_k = params.topK; // not OpenAI's; vLLM, Ollama and llama.cpp accept it
     if (params.stop?.length) body.stop = params.stop;
     if (params.seed !== undefined) body.seed = params.seed;
-    if (params.logprobs) body.logprobs = true;
+    const top = topCount(params);
+    if (params.logprobs || top) body.logprobs = true;
+    if (top) body.top_logprobs = top;
     if (params.responseSchema) {
+      // The shape OpenAI, vLLM and Ollama all read; strict makes OpenAI enforce the schema (it
+      // then requires additionalProperties: false and every property required, as judges' schemas are).
       body.response_format = { type: "json_schema", json_schema: { name: "response", schema: params.responseSchema, strict: true } };
     }
     let completion: OpenAI.Chat.ChatCompletion;
@@ -73,7 +77,13 @@ class OpenAIProvider implements Provider {
       latencyMs: performance.now() - started,
     };
     const tokens = choice.logprobs?.content;
-    if (params.logprobs && tokens) generation.tokenLogprobs = tokens.map((t) => ({ token: t.token, logprob: t.logprob }));
+    if ((params.logprobs || top) && tokens) {
+      generation.tokenLogprobs = tokens.map((t) => {
+        const entry: TokenLogprob = { token: t.token, logprob: t.logprob };
+        if (top) entry.top = (t.top_logprobs ?? []).map((a) => ({ token: a.token, logprob: a.logprob }));
+        return entry;
+      });
+    }
     return generation;
   }
 
@@ -87,6 +97,11 @@ class OpenAIProvider implements Provider {
     if (error instanceof SyntaxError) return transportError(this.id, clean(error.message), { malformed: true });
     return new ProviderError(`${this.id}: ${clean(error instanceof Error ? error.message : String(error))}`, { retryable: false });
   }
+}
+
+/** OpenAI's top_logprobs: 0 to 20; more is clamped to 20 (the API may return fewer anyway). */
+function topCount(params: GenerateParams): number {
+  return params.topLogprobs ? Math.min(20, Math.max(0, Math.trunc(params.topLogprobs))) : 0;
 }
 
 function stringOption(value: unknown): string | undefined {

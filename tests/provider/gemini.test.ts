@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { ProviderError, UserError } from "../../src/errors.ts";
 import { geminiProvider } from "../../src/provider/gemini.ts";
 import type { Provider } from "../../src/provider/types.ts";
-import { startFakeGemini, type FakeServer } from "../fixtures/fake-gemini-server.ts";
+import { startFakeGemini, tokensOf, type FakeServer } from "../fixtures/fake-gemini-server.ts";
 
 const call = { task: "t", item: "i", strategy: "s", sample: 0 };
 const SECRET = "AIzaSy-test-SECRET-0123456789";
@@ -153,5 +153,91 @@ describe("gemini provider", () => {
     await p.generate({ text: "hi" }, { temperature: 0, maxTokens: 5 }, call);
     expect(server.requests.at(-1)!.headers["x-goog-api-key"]).toBe("google-key-0123");
     vi.stubEnv("GEMINI_API_KEY", SECRET);
+  });
+});
+
+const VERDICT_SCHEMA = {
+  type: "object",
+  properties: { reasoning: { type: "string" }, verdict: { type: "string", enum: ["correct", "incorrect"] } },
+  required: ["reasoning", "verdict"],
+  additionalProperties: false,
+};
+
+describe("gemini provider against a scripted judge", () => {
+  afterEach(() => {
+    server.script = undefined;
+  });
+
+  it("sends responseLogprobs, logprobs and responseJsonSchema under generationConfig and fills top from topCandidates", async () => {
+    server.script = () => {
+      const tokens = tokensOf('{"reasoning": "ok", "verdict": "correct"}', -0.05);
+      const verdict = tokens.find((t) => t.token === "correct")!;
+      verdict.logprob = -0.1;
+      verdict.top = [
+        { token: "correct", logprob: -0.1 },
+        { token: "incorrect", logprob: -2.4 },
+        { token: "cor", logprob: -6 },
+        { token: "in", logprob: -7 },
+      ];
+      return { tokens };
+    };
+    const g = await provider.generate(
+      { text: "judge" },
+      { temperature: 0, maxTokens: 200, logprobs: true, topLogprobs: 3, responseSchema: VERDICT_SCHEMA },
+      call,
+    );
+    const body = server.bodies.at(-1);
+    expect(body.generationConfig).toMatchObject({
+      responseLogprobs: true,
+      logprobs: 3,
+      responseMimeType: "application/json",
+      responseJsonSchema: VERDICT_SCHEMA,
+    });
+    expect(body.generationConfig.responseSchema).toBeUndefined();
+    expect(body.responseJsonSchema).toBeUndefined();
+    expect(JSON.parse(g.text)).toEqual({ reasoning: "ok", verdict: "correct" });
+    expect(g.tokenLogprobs!.find((t) => t.token === "correct")).toEqual({
+      token: "correct",
+      logprob: -0.1,
+      top: [
+        { token: "correct", logprob: -0.1 },
+        { token: "incorrect", logprob: -2.4 },
+        { token: "cor", logprob: -6 },
+      ],
+    });
+    expect(g.tokenLogprobs!.map((t) => t.token).join("")).toBe(g.text);
+  });
+
+  it("asks for log-probs when only topLogprobs is given, and clamps N to 20", async () => {
+    server.script = () => ({ text: "4" });
+    const g = await provider.generate({ text: "x" }, { temperature: 0, maxTokens: 5, topLogprobs: 64 }, call);
+    expect(server.bodies.at(-1).generationConfig).toMatchObject({ responseLogprobs: true, logprobs: 20 });
+    expect(g.tokenLogprobs).toEqual([{ token: "4", logprob: 0, top: [{ token: "4", logprob: 0 }] }]);
+  });
+
+  it("normalises MAX_TOKENS to length, and gives no log-probs when the server sends none", async () => {
+    server.script = () => ({ text: '{"reasoning": "hmm', finishReason: "length", tokens: null });
+    const cut = await provider.generate({ text: "x" }, { temperature: 0, maxTokens: 5, logprobs: true, topLogprobs: 2 }, call);
+    expect(cut).toMatchObject({ text: '{"reasoning": "hmm', finishReason: "length" });
+    expect(cut.tokenLogprobs).toBeUndefined();
+  });
+
+  it("answers a scripted HTTP status as a provider error", async () => {
+    server.script = () => ({ status: 503, error: "overloaded" });
+    expect(await failure(provider.generate({ text: "x" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: true,
+      status: 503,
+    });
+  });
+});
+
+describe("the fake servers' tokenizer", () => {
+  it("splits text into tokens that join back exactly, each digit run and word its own token", () => {
+    const text = '{"reasoning": "2 + 2 = 4, naïve\n  ok", "verdict": 5}';
+    const tokens = tokensOf(text);
+    expect(tokens.map((t) => t.token).join("")).toBe(text);
+    expect(tokens.map((t) => t.token)).toContain(" 5");
+    expect(tokens.map((t) => t.token)).toContain(" naïve");
+    expect(tokensOf("")).toEqual([]);
   });
 });

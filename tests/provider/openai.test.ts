@@ -3,10 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { ProviderError, UserError } from "../../src/errors.ts";
 import { openaiProvider } from "../../src/provider/openai.ts";
 import type { Provider } from "../../src/provider/types.ts";
-import { startFakeOpenAI, type FakeServer } from "../fixtures/fake-openai-server.ts";
+import { startFakeOpenAI, tokensOf, type FakeServer } from "../fixtures/fake-openai-server.ts";
 
 const call = { task: "t", item: "i", strategy: "s", sample: 0 };
 const SECRET = "sk-test-SECRET-0123456789";
+const STRICT_SCHEMA = { type: "object", properties: {}, required: [], additionalProperties: false };
 let server: FakeServer;
 let provider: Provider;
 
@@ -46,7 +47,7 @@ describe("openai provider", () => {
         stop: ["\n\n"],
         seed: 42,
         logprobs: true,
-        responseSchema: { type: "object" },
+        responseSchema: STRICT_SCHEMA,
       },
       call,
     );
@@ -66,7 +67,7 @@ describe("openai provider", () => {
       stop: ["\n\n"],
       seed: 42,
       logprobs: true,
-      response_format: { type: "json_schema", json_schema: { name: "response", schema: { type: "object" }, strict: true } },
+      response_format: { type: "json_schema", json_schema: { name: "response", schema: STRICT_SCHEMA, strict: true } },
     });
     expect(JSON.parse(g.text)).toEqual({ verdict: "pass", reason: "say hi" });
     expect(g.finishReason).toBe("stop");
@@ -166,5 +167,89 @@ describe("which servers are OpenAI's own", () => {
     expect(isOpenAIHost("http://proxy.local/api.openai.com/v1")).toBe(false);
     expect(isOpenAIHost("https://api.openai.com.evil.example/v1")).toBe(false);
     expect(isOpenAIHost("not a url")).toBe(false);
+  });
+});
+
+/** The verdict schema judges send (judge-design.md): reasoning first, an integer verdict on the scale. */
+const VERDICT_SCHEMA = {
+  type: "object",
+  properties: { reasoning: { type: "string" }, verdict: { type: "integer", minimum: 1, maximum: 5 } },
+  required: ["reasoning", "verdict"],
+  additionalProperties: false,
+};
+
+describe("openai provider against a scripted judge", () => {
+  afterEach(() => {
+    server.script = undefined;
+  });
+
+  it("sends top_logprobs with logprobs and the schema as strict json_schema, and fills TokenLogprob.top", async () => {
+    server.script = () => {
+      const tokens = tokensOf('{"reasoning": "right sum", "verdict": 4}', -0.01);
+      const verdict = tokens.find((t) => t.token === " 4")!;
+      verdict.logprob = -0.3;
+      verdict.top = [
+        { token: " 4", logprob: -0.3 },
+        { token: " 5", logprob: -1.5 },
+        { token: " 3", logprob: -2.9 },
+      ];
+      return { tokens };
+    };
+    const g = await provider.generate(
+      { text: "judge this" },
+      { temperature: 0, maxTokens: 100, logprobs: true, topLogprobs: 2, responseSchema: VERDICT_SCHEMA },
+      call,
+    );
+    const body = server.bodies.at(-1);
+    expect(body).toMatchObject({
+      logprobs: true,
+      top_logprobs: 2,
+      response_format: { type: "json_schema", json_schema: { name: "response", strict: true, schema: VERDICT_SCHEMA } },
+    });
+    expect(JSON.parse(g.text)).toEqual({ reasoning: "right sum", verdict: 4 });
+    const verdict = g.tokenLogprobs!.find((t) => t.token === " 4")!;
+    expect(verdict).toEqual({
+      token: " 4",
+      logprob: -0.3,
+      top: [
+        { token: " 4", logprob: -0.3 },
+        { token: " 5", logprob: -1.5 },
+      ],
+    });
+    expect(g.tokenLogprobs!.map((t) => t.token).join("")).toBe(g.text);
+  });
+
+  it("asks for log-probs when only topLogprobs is given, and clamps N to OpenAI's 20", async () => {
+    server.script = () => ({ text: "5" });
+    const g = await provider.generate({ text: "x" }, { temperature: 0, maxTokens: 5, topLogprobs: 50 }, call);
+    expect(server.bodies.at(-1)).toMatchObject({ logprobs: true, top_logprobs: 20 });
+    expect(g.tokenLogprobs).toEqual([{ token: "5", logprob: 0, top: [{ token: "5", logprob: 0 }] }]);
+  });
+
+  it("passes finish_reason length and content_filter through, and no log-probs when the server sends none", async () => {
+    server.script = () => ({ text: '{"reasoning": "the answer is', finishReason: "length", tokens: null });
+    const cut = await provider.generate({ text: "x" }, { temperature: 0, maxTokens: 5, logprobs: true, topLogprobs: 5 }, call);
+    expect(cut).toMatchObject({ text: '{"reasoning": "the answer is', finishReason: "length" });
+    expect(cut.tokenLogprobs).toBeUndefined();
+    server.script = () => ({ text: "", finishReason: "content_filter" });
+    expect((await provider.generate({ text: "x" }, { temperature: 0, maxTokens: 5 }, call)).finishReason).toBe("content_filter");
+  });
+
+  it("answers a scripted HTTP status or garbage body as a provider error, and sees each request body", async () => {
+    server.script = (body) => (body.messages[0].content === "busy" ? { status: 429, retryAfter: "2" } : { raw: "not json at all" });
+    expect(await failure(provider.generate({ text: "busy" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({
+      retryable: true,
+      status: 429,
+      retryAfterMs: 2000,
+    });
+    expect(await failure(provider.generate({ text: "other" }, { temperature: 0, maxTokens: 5 }, call))).toMatchObject({ retryable: true });
+    expect(server.bodies.slice(-2).map((b) => b.messages[0].content)).toEqual(["busy", "other"]);
+  });
+
+  it("is refused, like OpenAI, a strict schema that leaves additionalProperties open", async () => {
+    const loose = { type: "object", properties: { verdict: { type: "integer" } }, required: ["verdict"] };
+    const error = await failure(provider.generate({ text: "x" }, { temperature: 0, maxTokens: 5, responseSchema: loose }, call));
+    expect(error).toMatchObject({ retryable: false, status: 400 });
+    expect(error.message).toMatch(/additionalProperties/);
   });
 });
