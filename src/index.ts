@@ -14,7 +14,7 @@ export { createProvider, type CreateProviderOptions } from "./provider/create.ts
 export { loadConfig, parseConfig, type AssayConfig, type ModelConfig } from "./provider/config.ts";
 export type { Provider, Prompt, GenerateParams, Generation, CallContext, ProviderFactory, ProviderOptions } from "./provider/types.ts";
 export { isReplayProvider, type ReplayProvider } from "./provider/replay.ts";
-export { scorerFactories } from "./score/metrics/index.ts";
+export { scorerFactories } from "./score/scorers.ts";
 export type { Scorer, ScorerFactory, ScoreInput, ScoreResult } from "./score/types.ts";
 export { corpusBleu, sentenceBleu, bleuSignature, formatBleu } from "./score/metrics/bleu.ts";
 export { corpusChrf, sentenceChrf, chrfSignature } from "./score/metrics/chrf.ts";

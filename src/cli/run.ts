@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { RunResult } from "../run/run-eval.ts";
 import { countOf } from "../report/plural.ts";
+import { judgeTables } from "../report/judge-tables.ts";
 import { summaryTable } from "../report/table.ts";
 import type { CliIo } from "./io.ts";
 import { intOption, collect } from "./options.ts";
@@ -18,6 +19,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       collect,
       [],
     )
+    .option("--judge-model <spec>", "the model every judge uses instead of the one its suite names (a model spec or named model)")
     .option("--suites <dir>", "suites directory (default ./suites, else the bundled suites)")
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .option("--config <path>", "model config file (default assay.config.yaml when present)")
@@ -46,6 +48,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           suitesDir: flags.suites,
           db: flags.db,
           config: flags.config,
+          judgeModel: flags.judgeModel,
           seed: flags.seed,
           concurrency: flags.concurrency,
           limit: flags.limit,
@@ -61,6 +64,8 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       if (flags.json) io.out(JSON.stringify(runJson(result), null, 2) + "\n");
       else {
         io.out(`\nrun ${result.runId} (${result.db})\n${summaryTable(result.results, { width: io.width })}\n`);
+        const judges = judgeTables(result.results, result.judges, { width: io.width });
+        if (judges) io.out(`\n${judges}\n`);
         for (const u of result.usage) {
           const saved = u.promptTokens ? (100 * (1 - u.prefillTokens / u.promptTokens)).toFixed(1) : "0.0";
           io.out(
@@ -79,7 +84,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
 }
 
 /** The JSON shape of a run summary on stdout. */
-export function runJson(result: Pick<RunResult, "runId" | "db" | "results"> & { usage?: RunResult["usage"] }) {
+export function runJson(result: Pick<RunResult, "runId" | "db" | "results" | "judges"> & { usage?: RunResult["usage"] }) {
   return {
     run: result.runId,
     db: result.db,
@@ -97,6 +102,10 @@ export function runJson(result: Pick<RunResult, "runId" | "db" | "results"> & { 
       no_answer: r.noAnswer,
       unscored: r.unscored,
       corpus: r.corpus,
+      ...(r.judge ? { judge: r.judge } : {}),
     })),
+    agreements: result.judges.agreements,
+    pairwise: result.judges.pairwise,
+    rankings: result.judges.rankings,
   };
 }

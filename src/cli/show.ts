@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import type { ShowItemsOptions } from "../report/items-view.ts";
+import { judgeTables } from "../report/judge-tables.ts";
 import { summaryTable } from "../report/table.ts";
 import type { Db } from "../store/db.ts";
 import type { CliIo } from "./io.ts";
@@ -70,7 +71,7 @@ export function registerShowCommands(program: Command, io: CliIo): void {
           io.out(
             JSON.stringify(
               {
-                ...runJson({ runId: run.id, db: resolve(flags.db), results: report.results }),
+                ...runJson({ runId: run.id, db: resolve(flags.db), results: report.results, judges: report.judges }),
                 status: run.status,
                 state: liveness.state,
                 partial,
@@ -83,6 +84,8 @@ export function registerShowCommands(program: Command, io: CliIo): void {
           io.out(
             `run ${run.id} (${liveness.state}, ${run.created_at}, assay ${run.assay_version}, seed ${run.seed})\n${summaryTable(report.results, { width: io.width })}\n`,
           );
+          const judges = judgeTables(report.results, report.judges, { width: io.width });
+          if (judges) io.out(`\n${judges}\n`);
         }
       });
     });

@@ -1,7 +1,7 @@
 // Rebuilds a scorer from the spec a run stored (scorers.args), for summaries and comparisons
 // that need its aggregate (corpus metrics) long after the run.
 import { UserError, didYouMean } from "../errors.ts";
-import { scorerFactories } from "../score/metrics/index.ts";
+import { scorerFactories } from "../score/scorers.ts";
 import type { Scorer } from "../score/types.ts";
 
 /**

@@ -6,6 +6,7 @@ import { clusteredMean } from "../stats/cluster.ts";
 import { passAtK } from "../stats/reducers.ts";
 import { tIntervalFromSums, wilsonInterval } from "../stats/intervals.ts";
 import { bootstrapCorpus } from "../stats/bootstrap.ts";
+import { judgeDetails, judgeExtras, type JudgeDetails, type JudgeReport, judgeReport } from "./judge-summary.ts";
 import { scorerFromStored } from "./stored-scorer.ts";
 
 export interface SummaryResult {
@@ -29,6 +30,8 @@ export interface SummaryResult {
   unscored: number;
   /** True for corpus-level metrics (BLEU, chrF): computed from summed statistics, not a mean. */
   corpus: boolean;
+  /** A judge metric's mean on its own scale and its unreadable and failed judgments. */
+  judge?: JudgeDetails;
 }
 
 /** Summarise a stored run (aggregation in SQL; corpus metrics stream their statistics). */
@@ -36,12 +39,13 @@ export function runSummary(
   db: Db,
   runId: number,
   options: { confidence?: number; bootstrapIterations?: number; seed?: number } = {},
-): { results: SummaryResult[]; trials: number; errors: number } {
+): { results: SummaryResult[]; trials: number; errors: number; judges: JudgeReport } {
   const confidence = options.confidence ?? 0.95;
   const counts = new Map(trialCounts(db, runId).map((c) => [`${c.taskId}/${c.modelId}/${c.strategyId}`, c]));
   const results: SummaryResult[] = [];
   const covered = new Set<string>();
   const definitions = taskDefinitions(db, runId);
+  const judges = judgeExtras(db, runId);
   for (const row of scoreAggregates(db, runId)) {
     const definition = definitions.get(row.taskId) ?? {};
     const key = `${row.taskId}/${row.modelId}/${row.strategyId}`;
@@ -89,6 +93,11 @@ export function runSummary(
       const ci = row.n >= 2 ? tIntervalFromSums(row.n, row.sum!, row.sumSquares!, confidence) : null;
       results.push({ ...base, value: row.sum! / row.n, ci, interval: ci ? "t" : "none" });
     }
+    const judge = judges.judges.get(row.scorerId);
+    if (judge) {
+      const last = results[results.length - 1];
+      last.judge = judgeDetails(judge, judges.counts.get(`${row.modelId}/${row.strategyId}/${row.scorerId}`), last.value, last.ci);
+    }
     if (row.binary === 1 && definition.passAt?.length) results.push(...passAtRows(db, row, base, definition.passAt, confidence));
   }
   // Task x model x strategy combinations where every trial errored still get a row.
@@ -115,7 +124,7 @@ export function runSummary(
     trials += c.trials;
     errors += c.errors;
   }
-  return { results, trials, errors };
+  return { results, trials, errors, judges: judgeReport(db, runId, { seed: options.seed }) };
 }
 
 /**

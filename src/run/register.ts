@@ -3,7 +3,9 @@
 import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
 import type { Provider } from "../provider/types.ts";
-import { scorerFactories } from "../score/metrics/index.ts";
+import { JudgeScorer } from "../score/autorater/judge.ts";
+import { scorerFactories } from "../score/scorers.ts";
+import type { Scorer } from "../score/types.ts";
 import type { Db } from "../store/db.ts";
 import { itemInserter, upsertModel, upsertTask, type ModelWeights } from "../store/runs.ts";
 import { strategies } from "../strategy/index.ts";
@@ -32,14 +34,25 @@ export function taskDefinition(task: LoadedTask): Record<string, unknown> {
 
 /**
  * Insert (or, resuming, find) a task with its strategies and scorers. Resuming, the
- * task's definition and data must hash to what the run recorded at its start.
+ * task's definition and data must hash to what the run recorded at its start. `bindJudge`
+ * connects each judge scorer to its model.
  */
-export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: boolean): PreparedTask {
+export function registerTask(
+  db: Db,
+  runId: number,
+  task: LoadedTask,
+  resuming: boolean,
+  bindJudge?: (scorer: JudgeScorer) => void,
+): PreparedTask {
   const key = `${task.suite}/${task.id}`;
   const scorers = task.scorers.map((s) => {
-    const scorer = scorerFactories[s.name](s.args);
-    return { spec: s, scorer, name: s.label ?? scorer.name };
+    const scorer: Scorer = scorerFactories[s.name](s.args);
+    if (scorer instanceof JudgeScorer) bindJudge?.(scorer);
+    return { spec: s, scorer: scorer as Scorer, name: s.label ?? scorer.name };
   });
+  // The pairwise judge is stored as a scorer of the task (its judgments point to it); it writes no scores.
+  const pairwise = task.pairwise ? { spec: task.pairwise, judge: new JudgeScorer(task.pairwise.judge, undefined, true) } : undefined;
+  if (pairwise) bindJudge?.(pairwise.judge);
   const strategySpecs = task.strategies.map((spec) => {
     const strategy = strategies[spec.kind];
     const g: GenerationSettings = { ...defaultGeneration, ...task.generation, ...strategy.defaultGeneration, ...spec.generation };
@@ -61,12 +74,24 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
       kind: s.spec.kind,
       params: { options: s.spec.options, generation: s.params },
     })),
-    scorers: scorers.map((s) => ({
-      name: s.name,
-      args: s.spec,
-      binary: s.scorer.binary === true,
-      corpus: s.scorer.aggregate !== undefined,
-    })),
+    scorers: [
+      ...scorers.map((s) => ({
+        name: s.name,
+        args: s.spec,
+        binary: s.scorer.binary === true,
+        corpus: s.scorer.aggregate !== undefined,
+      })),
+      ...(pairwise
+        ? [
+            {
+              name: pairwise.spec.label,
+              args: { name: "pairwise", args: pairwise.spec.judge, swap: pairwise.spec.swap },
+              binary: false,
+              corpus: false,
+            },
+          ]
+        : []),
+    ],
   });
   if (resuming && ids.sha256 !== definitionHash) {
     throw new UserError(`task ${key} (its definition or data) changed since the run started; start a new run`, { code: "E_RESUME" });
@@ -78,6 +103,8 @@ export function registerTask(db: Db, runId: number, task: LoadedTask, resuming: 
     templates: taskTemplates(task),
     strategies: strategySpecs.map((s) => ({ ...s, id: ids.strategyIds.get(s.spec.label)! })),
     scorers: scorers.map((s) => ({ id: ids.scorerIds.get(s.name)!, scorer: s.scorer })),
+    needsPrompt: scorers.some((s) => s.scorer instanceof JudgeScorer),
+    pairwise: pairwise && { scorerId: ids.scorerIds.get(pairwise.spec.label)!, judge: pairwise.judge, swap: pairwise.spec.swap },
   };
 }
 

@@ -7,6 +7,7 @@ import { UserError } from "../errors.ts";
 import { LimitedProvider } from "../provider/limits.ts";
 import { isReplayProvider } from "../provider/replay.ts";
 import type { Provider } from "../provider/types.ts";
+import type { JudgeReport } from "../report/judge-summary.ts";
 import { runSummary, type SummaryResult } from "../report/summary.ts";
 import { responseCache } from "../store/cache.ts";
 import { openStore, type Db } from "../store/db.ts";
@@ -22,6 +23,8 @@ import { fullCollection } from "./memory.ts";
 import { checkCapabilities, closeOwned, createProviders, defaultModel, specOf } from "./models.ts";
 import { countTrials, planTrials, type StoredTrialCheck } from "./plan.ts";
 import { cacheIdentity, recordProvenance, weightsIdentity, type HashMemo } from "./provenance.ts";
+import { bindJudge, judgeModelSpecs, prepareJudgeModels } from "./judges.ts";
+import { judgePairs } from "./pairwise-phase.ts";
 import { itemRegistrar, registerModels, registerTask } from "./register.ts";
 import type { Reporter } from "./reporter.ts";
 import { reopenRun, resumableRun } from "./resume.ts";
@@ -57,6 +60,11 @@ export interface RunOptions {
   resume?: number;
   /** Model config file (assay.config.yaml). */
   config?: string;
+  /**
+   * A model spec (or named model) every judge uses instead of the one its suite names, or a
+   * Provider object of your own (recorded under its `id`).
+   */
+  judgeModel?: string | Provider;
   cwd?: string;
   reporter?: Reporter;
   signal?: AbortSignal;
@@ -83,6 +91,8 @@ export interface RunResult {
   interrupted: boolean;
   /** What the reporter was told as warnings (broken suite files not selected, unused replay lines). */
   warnings: string[];
+  /** Judge agreements, pairwise tallies and rankings. */
+  judges: JudgeReport;
 }
 
 /** The tasks a run uses, and what the user should be warned of. */
@@ -105,8 +115,10 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
   // Everything is validated before the database is touched.
   const selected = await selectTasks(options, cwd);
   const providers = await createProviders(models, { cwd, config: options.config });
+  let judgeProviders: Provider[] = [];
   let db: Db | undefined;
   try {
+    judgeProviders = await createJudgeProviders(selected.tasks, specs, options.judgeModel, cwd, options.config);
     checkCapabilities(selected.tasks, providers, specs);
     db = openStore(dbPath);
     const command: RecordedCommand = {
@@ -118,19 +130,41 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
       concurrency: options.concurrency,
       cache: options.cache ?? true,
       config: options.config,
+      judgeModel: options.judgeModel === undefined ? undefined : specOf(options.judgeModel),
     };
     const runId = insertRun(db, { assayVersion, seed, command });
-    return await execute(db, runId, selected, specs, providers, { ...options, seed }, dbPath);
+    return await execute(db, runId, selected, specs, [...providers, ...judgeProviders], { ...options, seed }, dbPath);
   } finally {
-    await closeOwned(providers);
+    await closeOwned([...providers, ...judgeProviders]);
     closeQuietly(db);
   }
+}
+
+/** The judge models the tasks name that are not among the run's models (a model judging its own outputs is loaded once). */
+function extraJudgeModels(tasks: LoadedTask[], specs: string[], override: string | Provider | undefined): string[] {
+  return judgeModelSpecs(tasks, override === undefined ? undefined : specOf(override)).filter((spec) => !specs.includes(spec));
+}
+
+/** Providers for extraJudgeModels, in its order (appended after the candidates' providers). */
+async function createJudgeProviders(
+  tasks: LoadedTask[],
+  specs: string[],
+  override: string | Provider | undefined,
+  cwd: string,
+  config: string | undefined,
+): Promise<Provider[]> {
+  const extra = extraJudgeModels(tasks, specs, override);
+  return createProviders(
+    extra.map((spec) => (override !== undefined && typeof override !== "string" && spec === override.id ? override : spec)),
+    { cwd, config },
+  );
 }
 
 async function resumeRun(options: RunOptions, cwd: string, dbPath: string): Promise<RunResult> {
   if (!existsSync(dbPath)) throw new UserError("database not found", { location: dbPath, code: "E_RESUME" });
   const db = openStore(dbPath);
   let providers: Provider[] = [];
+  let judgeProviders: Provider[] = [];
   try {
     const { run, command } = resumableRun(db, dbPath, {
       runId: options.resume!,
@@ -147,14 +181,16 @@ async function resumeRun(options: RunOptions, cwd: string, dbPath: string): Prom
       concurrency: options.concurrency ?? command.concurrency,
       cache: options.cache ?? command.cache,
       config: options.config ?? command.config,
+      judgeModel: options.judgeModel ?? command.judgeModel,
       seed: run.seed,
     };
     const selected = await selectTasks(merged, cwd);
     providers = await createProviders(options.models?.length ? options.models : command.models, { cwd, config: merged.config });
+    judgeProviders = await createJudgeProviders(selected.tasks, command.models, merged.judgeModel, cwd, merged.config);
     const isStored = reopenRun(db, run.id);
-    return await execute(db, run.id, selected, command.models, providers, merged, dbPath, isStored);
+    return await execute(db, run.id, selected, command.models, [...providers, ...judgeProviders], merged, dbPath, isStored);
   } finally {
-    await closeOwned(providers);
+    await closeOwned([...providers, ...judgeProviders]);
     closeQuietly(db);
   }
 }
@@ -204,10 +240,27 @@ async function execute(
   let sink: TrialSink | undefined;
   let models: Awaited<ReturnType<typeof prepareModels>> = [];
   try {
-    const tasks = selected.tasks.map((task) => registerTask(db, runId, task, resuming));
-    models = await prepareModels(db, runId, specs, providers, options.concurrency);
-    recordProvenance(db, runId, selected.tasks);
+    const candidates = providers.slice(0, specs.length);
+    models = await prepareModels(db, runId, specs, candidates, options.concurrency);
     const cache = options.cache === false ? undefined : responseCache(db);
+    const bySpec = new Map<string, Provider>(specs.map((spec, i) => [spec, candidates[i]]));
+    const extra = extraJudgeModels(selected.tasks, specs, options.judgeModel);
+    for (let i = 0; i < extra.length; i++) bySpec.set(extra[i], providers[specs.length + i]);
+    const judgeOverride = options.judgeModel === undefined ? undefined : specOf(options.judgeModel);
+    const judgeModels = await prepareJudgeModels(bySpec, selected.tasks, judgeOverride, hashMemo(db));
+    const judgeContext = {
+      db,
+      runId,
+      models: judgeModels,
+      cache,
+      seed: options.seed,
+      signal: options.signal,
+      retryBaseDelayMs: options.retryBaseDelayMs,
+    };
+    const tasks = selected.tasks.map((task) =>
+      registerTask(db, runId, task, resuming, (scorer) => bindJudge(scorer, judgeOverride, judgeContext)),
+    );
+    recordProvenance(db, runId, selected.tasks);
     sink = trialSink(db, { cache: cache !== undefined });
     const total = countTrials(tasks, models);
     options.reporter?.onRunStart?.({ runId, db: dbPath, total, alreadyDone: resuming ? storedTrialCount(db, runId) : 0 });
@@ -224,12 +277,15 @@ async function execute(
     await scheduleTrials(
       trials,
       models,
-      async (trial) => {
-        const outcome = await runTrial(trial, trialOptions);
+      async (trial, generated) => {
+        const outcome = await runTrial(trial, trialOptions, generated);
         if (outcome) write.add(outcome.record, outcome.cacheEntries);
       },
       options.signal,
+      [...judgeModels.values()].reduce((n, m) => n + m.concurrency, 0),
     );
+    sink.flush(); // the pairwise judges read the trials back
+    await judgePairs(db, tasks, { seed: options.seed, cache: cache !== undefined, signal: options.signal });
   } catch (error) {
     failure = { error };
   }
@@ -265,12 +321,22 @@ async function execute(
     ).stats?.();
     if (stats) usage.push({ model: m.spec, ...stats });
   }
-  return { runId, db: dbPath, results: summary.results, trials: summary.trials, errors: summary.errors, interrupted, usage, warnings };
+  return {
+    runId,
+    db: dbPath,
+    results: summary.results,
+    trials: summary.trials,
+    errors: summary.errors,
+    interrupted,
+    usage,
+    warnings,
+    judges: summary.judges,
+  };
 }
 
 /** Identify each model (a local model by its weights' hash, remembered in the store) and register it. */
 async function prepareModels(db: Db, runId: number, specs: string[], providers: Provider[], concurrency: number | undefined) {
-  const memo: HashMemo = { get: (file) => rememberedFileHash(db, file), set: (file) => rememberFileHash(db, file) };
+  const memo = hashMemo(db);
   const identified = [];
   for (let i = 0; i < providers.length; i++) {
     const provider = providers[i];
@@ -278,6 +344,11 @@ async function prepareModels(db: Db, runId: number, specs: string[], providers: 
     identified.push({ spec: specs[i], provider, weights, cacheId: cacheIdentity(provider, weights) });
   }
   return registerModels(db, runId, identified, concurrency);
+}
+
+/** Weights hashes remembered in the store by (path, size, mtime). */
+function hashMemo(db: Db): HashMemo {
+  return { get: (file) => rememberedFileHash(db, file), set: (file) => rememberFileHash(db, file) };
 }
 
 function firstLine(error: unknown): string {

@@ -13,7 +13,8 @@ const maxBusyMs = 25;
 
 /**
  * Call `runTrial` for every planned trial: per model, a plain slot counter and queue (no
- * promise per trial beyond the trial's own). At most 2 x (sum of concurrencies) trials are in
+ * promise per trial beyond the trial's own); a trial gives its model slot back when it calls
+ * `generated`, or when it settles. At most 2 x (sum of concurrencies, judges' included) trials are in
  * flight; the planner waits when the window is full and resumes once a quarter of it is done.
  * A fast model (echo, replay, cache hits) settles trials in microtasks, which would starve
  * the event loop, so the planner yields a macrotask turn every `maxBusyMs`: an interrupt is
@@ -23,30 +24,39 @@ const maxBusyMs = 25;
 export async function scheduleTrials(
   plan: Iterable<PlannedTrial>,
   models: PreparedModel[],
-  runTrial: (trial: PlannedTrial) => Promise<void>,
+  runTrial: (trial: PlannedTrial, generated: () => void) => Promise<void>,
   signal?: AbortSignal,
+  judgeConcurrency = 0,
 ): Promise<void> {
   const lanes = new Map<number, Lane>(models.map((m) => [m.id, { active: 0, concurrency: m.concurrency, waiting: [] }]));
-  const maxInFlight = models.reduce((n, m) => n + m.concurrency, 0) * 2;
+  // Trials being judged hold no model slot but stay in flight: the window has room for the judges' slots too.
+  const maxInFlight = (models.reduce((n, m) => n + m.concurrency, 0) + judgeConcurrency) * 2;
   const resumeAt = maxInFlight - Math.max(1, Math.floor(maxInFlight / 4));
   let inFlight = 0;
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
   const start = (trial: PlannedTrial, lane: Lane): void => {
     lane.active++;
-    runTrial(trial).then(
-      () => settle(lane),
+    let released = false;
+    // The model's slot is freed when its calls are over (a judge may still be scoring the trial).
+    const release = () => {
+      if (released) return;
+      released = true;
+      lane.active--;
+      const next = lane.waiting.shift();
+      if (next) start(next, lane);
+    };
+    runTrial(trial, release).then(
+      () => settle(release),
       (error: unknown) => {
         failure ??= { error };
-        settle(lane);
+        settle(release);
       },
     );
   };
-  const settle = (lane: Lane): void => {
+  const settle = (release: () => void): void => {
     inFlight--;
-    lane.active--;
-    const next = lane.waiting.shift();
-    if (next) start(next, lane);
+    release();
     if (wake && (inFlight <= resumeAt || inFlight === 0)) {
       const w = wake;
       wake = undefined;

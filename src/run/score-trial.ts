@@ -1,5 +1,6 @@
 // Every scorer of a task on one finished trial. A scorer that throws leaves its score
 // unscored (null) with the reason; it never turns into a pass, a fail or a trial error.
+import type { JudgedResult } from "../score/autorater/judge.ts";
 import type { ScoreInput, ScoreResult } from "../score/types.ts";
 import type { TrialRecord } from "../store/trials.ts";
 import type { PreparedScorer } from "./types.ts";
@@ -44,8 +45,13 @@ async function scoreRest(
   return scores;
 }
 
-function scoreRow(scorerId: number, result: ScoreResult): Scores[number] {
-  return { scorerId, value: result.value, explanation: result.explanation, stats: result.stats };
+function scoreRow(scorerId: number, result: ScoreResult & Partial<JudgedResult>): Scores[number] {
+  const row: Scores[number] = { scorerId, value: result.value, explanation: result.explanation, stats: result.stats };
+  if (result.judgments) {
+    row.judgments = result.judgments;
+    row.cacheEntries = result.cacheEntries;
+  }
+  return row;
 }
 
 function failedRow(scorerId: number, error: unknown): Scores[number] {

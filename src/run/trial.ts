@@ -9,8 +9,12 @@ import { retried } from "./retry.ts";
 import { scoreTrial } from "./score-trial.ts";
 import type { PlannedTrial, PreparedStrategy, TrialOptions, TrialOutcome } from "./types.ts";
 
-/** Run one trial; undefined when the run was interrupted mid-call (the trial stays not done, for resume). */
-export async function runTrial(planned: PlannedTrial, options: TrialOptions): Promise<TrialOutcome> {
+/**
+ * Run one trial; undefined when the run was interrupted mid-call (the trial stays not done, for
+ * resume). `generated` is called once the model's calls are over, before scoring: the model's
+ * slot is free while a judge scores the trial.
+ */
+export async function runTrial(planned: PlannedTrial, options: TrialOptions, generated?: () => void): Promise<TrialOutcome> {
   if (options.signal?.aborted) return undefined;
   const { task, item, strategy, model, sample } = planned;
   const prompt = strategy.strategy.render(
@@ -115,14 +119,21 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions): Pr
   const chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
   const output = generations[chosen].output ?? "";
   const answer = generations[chosen].answer;
+  generated?.();
   const scored = scoreTrial(task.scorers, {
     answer,
     output,
     targets: planned.targets,
     item: item.fields,
     task: { id: task.task.id },
+    itemKey: item.key,
+    strategy: strategy.spec.label,
+    prompt: task.needsPrompt ? task.templates.renderPrompt(item.fields) : undefined,
   });
   const scores = Array.isArray(scored) ? scored : await scored;
+  // A judge call cut short by an interrupt: the trial stays not done (resume judges it again).
+  if (task.needsPrompt && options.signal?.aborted) return undefined;
+  for (const s of scores) if (s.cacheEntries) for (const e of s.cacheEntries) cacheEntries.push(e);
   report?.({ task: task.key, model: model.spec, strategy: strategy.spec.label, item: item.key, cached: anyCached, status: "done" });
   return { record: { ...base, status: "done", output, answer, scores }, cacheEntries };
 }

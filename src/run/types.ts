@@ -1,6 +1,7 @@
 // The shapes a run hands from file to file: tasks, strategies, scorers and models ready to
 // run (with their store ids), one planned trial, and what finishing a trial produces.
 import type { GenerateParams, Provider } from "../provider/types.ts";
+import type { JudgeScorer } from "../score/autorater/judge.ts";
 import type { Scorer } from "../score/types.ts";
 import type { TrialRecord } from "../store/trials.ts";
 import type { Strategy } from "../strategy/types.ts";
@@ -33,6 +34,10 @@ export interface PreparedTask {
   templates: TaskTemplates;
   strategies: PreparedStrategy[];
   scorers: PreparedScorer[];
+  /** Whether a scorer (a judge) shows the task's prompt: then each trial renders it without the strategy. */
+  needsPrompt: boolean;
+  /** The task's pairwise judge, bound to its model, with its store id (judged after the trials). */
+  pairwise?: { scorerId: number; judge: JudgeScorer; swap: boolean };
 }
 
 /** A model registered in the store. */

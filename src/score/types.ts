@@ -11,6 +11,11 @@ export interface ScoreInput {
   targets: string[];
   /** The dataset item's fields. */
   item: Record<string, unknown>;
+  /** The item's key, the strategy's label: judges name their calls and seeds by them. */
+  itemKey?: string;
+  strategy?: string;
+  /** The task's prompt for the item without the strategy's additions (judges show it); set when a scorer needs it. */
+  prompt?: string;
   /** Task-level extras a scorer may need (e.g. choices for multiple choice). */
   task?: { id: string; choices?: string[] };
   /**
@@ -48,4 +53,5 @@ export interface Scorer {
   aggregate?(summedStats: number[]): number;
 }
 
-export type ScorerFactory = (args: Record<string, unknown>) => Scorer;
+/** `context.dir`: the folder of the suite file naming the scorer (a judge's .hbs rubric lives there). */
+export type ScorerFactory = (args: Record<string, unknown>, context?: { dir?: string }) => Scorer;

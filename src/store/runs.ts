@@ -94,6 +94,8 @@ export interface RecordedCommand {
   concurrency?: number;
   cache: boolean;
   config?: string;
+  /** --judge-model: the model every judge used instead of the one its suite names. */
+  judgeModel?: string;
 }
 
 /**
@@ -133,6 +135,7 @@ export function recordedCommand(run: Pick<RunRow, "id" | "seed" | "command">): R
     concurrency: optional<number>("concurrency", "number"),
     cache: c.cache !== false,
     config: optional<string>("config", "string"),
+    judgeModel: optional<string>("judgeModel", "string"),
   };
 }
 

@@ -1,5 +1,6 @@
 // Writes finished trials (with their calls, prompts and scores) in batched transactions.
 import type { Db } from "./db.ts";
+import { judgmentInserter, type JudgmentRecord } from "./judgments.ts";
 import { multiRowInsert } from "./multi-row-insert.ts";
 
 export interface GenerationRecord {
@@ -32,7 +33,16 @@ export interface TrialRecord {
   outputTokens?: number;
   costUsd?: number;
   generations: GenerationRecord[];
-  scores: { scorerId: number; value: number | null; explanation?: string; stats?: number[] }[];
+  scores: {
+    scorerId: number;
+    value: number | null;
+    explanation?: string;
+    stats?: number[];
+    /** A judge's calls behind the score. */
+    judgments?: JudgmentRecord[];
+    /** Response-cache entries the judge's calls produced (the writer stores them with the trial's). */
+    cacheEntries?: [string, string][];
+  }[];
 }
 
 /** How many recently written prompts the writer remembers (per generation of its two-map window). */
@@ -86,6 +96,7 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
     "error",
   ]);
   const scoreInsert = multiRowInsert(db, "scores", ["trial_id", "scorer_id", "value", "explanation", "stats"]);
+  const judgments = judgmentInserter(db);
   const maxTrialId = db.prepare("SELECT COALESCE(MAX(id), 0) FROM trials").pluck();
   const maxPromptId = db.prepare("SELECT COALESCE(MAX(id), 0) FROM prompts").pluck();
   // Two generations of a map (key: the text, or system + NUL + text): lookups try both,
@@ -157,12 +168,16 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
           );
         }
       }
-      for (const s of t.scores) scoreRows.push(id, s.scorerId, s.value, s.explanation ?? null, s.stats ? JSON.stringify(s.stats) : null);
+      for (const s of t.scores) {
+        scoreRows.push(id, s.scorerId, s.value, s.explanation ?? null, s.stats ? JSON.stringify(s.stats) : null);
+        if (s.judgments) for (const j of s.judgments) judgments.add(id, s.scorerId, j);
+      }
     }
     promptInsert(prompts);
     trialInsert(trialRows);
     generationInsert(generationRows);
     scoreInsert(scoreRows);
+    judgments.flush();
   }).immediate;
   return (trials) => {
     // A rolled-back transaction may have taken ids the window now remembers: forget them all.

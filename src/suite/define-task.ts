@@ -1,6 +1,6 @@
 // defineTask: declare a task in TypeScript instead of YAML, validated by the same schema.
 import { ValidationError } from "../errors.ts";
-import { scorerSpecs, strategySpecs } from "./entries.ts";
+import { pairwiseSpec, scorerSpecs, strategySpecs } from "./entries.ts";
 import { generationSchema } from "./schema.ts";
 import { templateProblem } from "./template-check.ts";
 import type { GenerationSettings, TaskDeclaration, TemplateSource } from "./types.ts";
@@ -23,6 +23,8 @@ export interface DefineTaskOptions {
   exemplars?: Record<string, unknown>[] | string;
   strategies?: (string | ({ name: string; label?: string; generation?: GenerationSettings } & Record<string, unknown>))[];
   scorers: (string | ({ name: string; label?: string } & Record<string, unknown>))[];
+  /** A pairwise judge of every two contestants (model x strategy) on each item: `{ judge: { model, rubric: "preference" }, swap: true }`. */
+  pairwise?: { judge: Record<string, unknown>; swap?: boolean; label?: string };
   tags?: string[];
   generation?: GenerationSettings;
   repeats?: number;
@@ -47,6 +49,7 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
     multipleChoice: options.choices !== undefined || options.outputType === "loglikelihood",
   });
   const scorersOut = scorerSpecs(options.scorers, at, problems);
+  const pairwise = pairwiseSpec(options.pairwise, scorersOut, at, problems);
   const sources: Record<"prompt" | "target", TemplateSource> = {
     prompt: { file: where, field: "prompt" },
     target: { file: where, field: "target" },
@@ -80,6 +83,7 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
     exemplarItems: Array.isArray(options.exemplars) ? options.exemplars : undefined,
     strategies: strategiesOut,
     scorers: scorersOut,
+    pairwise,
     tags: options.tags ?? [],
     generation: generation.success ? generation.data : {},
     repeats: options.repeats ?? 1,

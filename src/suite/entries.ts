@@ -2,10 +2,11 @@
 // collecting every problem with its location: one line per bad field, at that field's line.
 import { didYouMean, UserError } from "../errors.ts";
 import { OptionsError, parseOptions } from "../parse-options.ts";
-import { scorerFactories } from "../score/metrics/index.ts";
+import { JudgeScorer } from "../score/autorater/judge.ts";
+import { scorerFactories } from "../score/scorers.ts";
 import { strategies } from "../strategy/index.ts";
 import { generationSchema } from "./schema.ts";
-import type { GenerationSettings, ScorerSpec, StrategySpec } from "./types.ts";
+import type { GenerationSettings, PairwiseSpec, ScorerSpec, StrategySpec } from "./types.ts";
 
 /** Locates a path below the task (`at("scorers", 1, "lowercse")`) as `file:line path`. */
 type Where = (...path: (string | number)[]) => string;
@@ -57,8 +58,11 @@ export function strategySpecs(
   return out;
 }
 
-/** Check scorer entries: known names, valid arguments, distinct report names. */
-export function scorerSpecs(entries: ScorerEntry[], at: Where, problems: string[]): ScorerSpec[] {
+/**
+ * Check scorer entries: known names, valid arguments, distinct report names. `dir` is where
+ * the suite file is (a judge's `.hbs` rubric is read from there and recorded by its path).
+ */
+export function scorerSpecs(entries: ScorerEntry[], at: Where, problems: string[], dir?: string): ScorerSpec[] {
   const out: ScorerSpec[] = [];
   const names = new Set<string>();
   entries.forEach((entry, s) => {
@@ -70,7 +74,7 @@ export function scorerSpecs(entries: ScorerEntry[], at: Where, problems: string[
     }
     // Built even when labelled: building is what checks the arguments.
     const scorer = located(
-      () => factory(args),
+      () => factory(args, { dir }),
       (path) => at("scorers", s, ...path),
       problems,
     );
@@ -81,7 +85,9 @@ export function scorerSpecs(entries: ScorerEntry[], at: Where, problems: string[
       return;
     }
     names.add(reportName);
-    out.push(label === undefined ? { name, args } : { name, args, label });
+    // A judge records its resolved rubric (file and hash) with its options.
+    const stored = name === "judge" ? scorer.spec.args : args;
+    out.push(label === undefined ? { name, args: stored } : { name, args: stored, label });
   });
   return out;
 }
@@ -100,4 +106,30 @@ function located<T>(build: () => T, at: (path: (string | number)[]) => string, p
     else throw error;
     return undefined;
   }
+}
+
+/**
+ * Check a task's `pairwise:` judge (a pairwise rubric, judge options) and that its metric name
+ * is not a scorer's. `dir`: where the suite is (for a .hbs rubric).
+ */
+export function pairwiseSpec(
+  entry: { judge: Record<string, unknown>; swap?: boolean; label?: string } | undefined,
+  scorers: ScorerSpec[],
+  at: Where,
+  problems: string[],
+  dir?: string,
+): PairwiseSpec | undefined {
+  if (entry === undefined) return undefined;
+  const judge = located(
+    () => new JudgeScorer(entry.judge, dir, true),
+    (path) => at("pairwise", "judge", ...path),
+    problems,
+  );
+  if (judge === undefined) return undefined;
+  const label = entry.label ?? "preference";
+  if (scorers.some((s) => (s.label ?? s.name) === label)) {
+    problems.push(`${at("pairwise")}: metric "${label}" is also a scorer's name; give pairwise a distinct label`);
+    return undefined;
+  }
+  return { label, swap: entry.swap ?? true, judge: judge.spec.args };
 }

@@ -5,7 +5,7 @@ import { isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visi
 import type { z } from "zod";
 import { didYouMean, UserError } from "../errors.ts";
 import { readTextFile } from "../text-file.ts";
-import { scorerSpecs, strategySpecs } from "./entries.ts";
+import { pairwiseSpec, scorerSpecs, strategySpecs } from "./entries.ts";
 import { SuiteFileError, type SelectableNames } from "./problems.ts";
 import { generationSchema, suiteSchema, taskSchema, type SuiteFile, type TaskEntry } from "./schema.ts";
 import { templateProblem } from "./template-check.ts";
@@ -142,7 +142,8 @@ function declareTask(
     problems.push(`${at("output_type")}: a loglikelihood task scores its target as the continuation: give target, not choices`);
   }
   const strategiesOut = strategySpecs(task.strategies, (...p) => at(...p), problems, { multipleChoice: byLikelihood });
-  const scorersOut = scorerSpecs(task.scorers, (...p) => at(...p), problems);
+  const scorersOut = scorerSpecs(task.scorers, (...p) => at(...p), problems, base);
+  const pairwise = pairwiseSpec(task.pairwise, scorersOut, (...p) => at(...p), problems, base);
   const exemplars = task.exemplars;
   return {
     suite: suite.suite,
@@ -160,6 +161,7 @@ function declareTask(
     exemplarItems: Array.isArray(exemplars) ? exemplars : undefined,
     strategies: strategiesOut,
     scorers: scorersOut,
+    pairwise,
     tags: [...new Set([...suite.tags, ...task.tags])],
     generation: { ...suite.defaults?.generation, ...task.generation },
     repeats: task.repeats,

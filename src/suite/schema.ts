@@ -46,6 +46,11 @@ export const taskSchema = z
       .min(1)
       .default(["zero-shot"]),
     scorers: z.array(z.union([z.string(), scorerObject])).min(1),
+    /** Judge every pair of contestants (model x strategy) on every item. */
+    pairwise: z
+      .object({ judge: z.record(z.string(), z.unknown()), swap: z.boolean().default(true), label: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     generation: generationSchema.optional(),
     tags: z.array(z.string()).default([]),
     repeats: z.number().int().min(1).default(1),

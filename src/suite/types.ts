@@ -28,6 +28,13 @@ export interface ScorerSpec {
   label?: string;
 }
 
+/** A task's pairwise judge: its options (as a judge's, rubric resolved), both orders or one, and its metric name. */
+export interface PairwiseSpec {
+  label: string;
+  swap: boolean;
+  judge: Record<string, unknown>;
+}
+
 /** One dataset row. `key` is its `id` field or its 1-based line number; stable across runs. */
 export interface Item {
   key: string;
@@ -63,6 +70,8 @@ export interface TaskDeclaration {
   exemplarItems?: Record<string, unknown>[];
   strategies: StrategySpec[];
   scorers: ScorerSpec[];
+  /** A pairwise judge of every two contestants (model x strategy) on each item. */
+  pairwise?: PairwiseSpec;
   tags: string[];
   generation: GenerationSettings;
   /** Independent samples per item (trials with sample 0..repeats-1). */

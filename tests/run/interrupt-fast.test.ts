@@ -15,9 +15,11 @@ describe("interrupting a run of a fast model", () => {
     const items = Array.from({ length: 100_000 }, (_, i) => ({ w: `w${i}` }));
     const task = defineTask({ id: "fast", items, prompt: "{{w}}", target: "{{w}}", scorers: ["exact-match"] });
     const controller = new AbortController();
-    // A timer, like a signal handler, only runs when the run yields to the event loop.
-    setTimeout(() => controller.abort(), 300);
-    const result = await runEval({ db: join(dir, "a.db"), tasks: [task], models: ["echo"], signal: controller.signal });
+    // A timer, like a signal handler, only runs when the run yields to the event loop. It is set
+    // when the first trial finishes (not at a fixed time: setting up may take long on a busy machine).
+    let timer: NodeJS.Timeout | undefined;
+    const reporter = { onTrialResult: () => void (timer ??= setTimeout(() => controller.abort(), 100)) };
+    const result = await runEval({ db: join(dir, "a.db"), tasks: [task], models: ["echo"], signal: controller.signal, reporter });
     expect(result.interrupted).toBe(true);
     expect(result.trials).toBeGreaterThan(0);
     expect(result.trials).toBeLessThan(100_000);

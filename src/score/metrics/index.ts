@@ -6,8 +6,8 @@ import { numericScorer } from "./numeric.ts";
 import { regexScorer } from "./regex.ts";
 import { metricScorers } from "./registry-metrics.ts";
 
-/** Every scorer a suite can name. */
-export const scorerFactories: Record<string, ScorerFactory> = {
+/** Every metric a suite can name (src/score/scorers.ts adds the judge). */
+export const metricFactories: Record<string, ScorerFactory> = {
   "exact-match": exactMatchScorer,
   includes: includesScorer,
   regex: regexScorer,

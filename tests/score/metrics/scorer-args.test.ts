@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OptionsError } from "../../../src/parse-options.ts";
-import { scorerFactories } from "../../../src/score/metrics/index.ts";
+import { scorerFactories } from "../../../src/score/scorers.ts";
 import type { ScoreInput } from "../../../src/score/types.ts";
 import { jsonl, workspace } from "../../helpers/workspace.ts";
 import { assayEntry } from "../../helpers/cli.ts";

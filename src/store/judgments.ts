@@ -1,0 +1,159 @@
+// Every judgment an autorater made, stored with what names the judge exactly (its hash over
+// rubric, model and parameters), the prompt it saw, its raw reply and how the reply was read.
+import type { Db } from "./db.ts";
+import { multiRowInsert } from "./multi-row-insert.ts";
+
+/** A judge of a run: the row its judgments point to. */
+export interface JudgeRecord {
+  sha256: string;
+  model: string;
+  provider: string;
+  rubric: string;
+  /** The rubric template's sha256. */
+  template: string;
+  /** Options and generation parameters (JSON). */
+  params: Record<string, unknown>;
+}
+
+/** One judge call (one sample) and how its reply was read. */
+export interface JudgmentRecord {
+  sample: number;
+  judgeId: number;
+  prompt: string;
+  system?: string;
+  reply: string | null;
+  finishReason?: string;
+  /** The verdict as written: "4", "correct", "A". Null when the reply could not be read. */
+  verdict: string | null;
+  /** On the rubric's scale (weighted when `weighting` says so); null when unreadable. */
+  score: number | null;
+  reasoning: string | null;
+  /** Verdict -> probability, from log-probs or likelihoods. */
+  distribution?: Record<string, number>;
+  /** "logprobs", "likelihood", or "parsed (REASON)" when log-probs were asked for and could not be used. */
+  weighting?: string;
+  status: "ok" | "unparsed" | "schema" | "out-of-range" | "truncated" | "error";
+  error?: string;
+  /** Whether untrusted text had fence markers or section headers neutralised. */
+  neutralised: boolean;
+  cached: boolean;
+  attempts: number;
+  latencyMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+/** Insert (or find) a run's judge; returns its id. */
+export function upsertJudge(db: Db, runId: number, judge: JudgeRecord): number {
+  db.prepare(
+    "INSERT INTO judges (run_id, sha256, model, provider, rubric, template, params) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, sha256) DO NOTHING",
+  ).run(runId, judge.sha256, judge.model, judge.provider, judge.rubric, judge.template, JSON.stringify(judge.params));
+  return db.prepare("SELECT id FROM judges WHERE run_id = ? AND sha256 = ?").pluck().get(runId, judge.sha256) as number;
+}
+
+const judgmentColumns = [
+  "trial_id",
+  "scorer_id",
+  "sample",
+  "judge_id",
+  "prompt",
+  "system",
+  "reply",
+  "finish_reason",
+  "verdict",
+  "score",
+  "reasoning",
+  "distribution",
+  "weighting",
+  "status",
+  "error",
+  "neutralised",
+  "cached",
+  "attempts",
+  "latency_ms",
+  "input_tokens",
+  "output_tokens",
+  "cost_usd",
+];
+
+/** Inserts judgments of trials inside the caller's transaction: push rows with `add`, then `flush`. */
+export function judgmentInserter(db: Db): { add(trialId: number, scorerId: number, j: JudgmentRecord): void; flush(): void } {
+  const insert = multiRowInsert(db, "judgments", judgmentColumns);
+  let rows: unknown[] = [];
+  return {
+    add(trialId, scorerId, j) {
+      rows.push(
+        trialId,
+        scorerId,
+        j.sample,
+        j.judgeId,
+        j.prompt,
+        j.system ?? null,
+        j.reply,
+        j.finishReason ?? null,
+        j.verdict,
+        j.score,
+        j.reasoning,
+        j.distribution ? JSON.stringify(j.distribution) : null,
+        j.weighting ?? null,
+        j.status,
+        j.error ?? null,
+        j.neutralised ? 1 : 0,
+        j.cached ? 1 : 0,
+        j.attempts,
+        j.latencyMs ?? null,
+        j.inputTokens ?? null,
+        j.outputTokens ?? null,
+        j.costUsd ?? null,
+      );
+    },
+    flush() {
+      insert(rows);
+      rows = [];
+    },
+  };
+}
+
+/** Judgments per (model, strategy, scorer) of a run: how many, and how many could not be read or failed. */
+export function judgmentCounts(db: Db, runId: number): Map<string, { judgments: number; unreadable: number; failed: number }> {
+  const rows = db
+    .prepare(
+      `SELECT tr.model_id AS modelId, tr.strategy_id AS strategyId, j.scorer_id AS scorerId, COUNT(*) AS judgments,
+              SUM(j.status NOT IN ('ok', 'error')) AS unreadable, SUM(j.status = 'error') AS failed
+       FROM judgments j JOIN trials tr ON tr.id = j.trial_id JOIN models m ON m.id = tr.model_id
+       WHERE m.run_id = ?
+       GROUP BY tr.model_id, tr.strategy_id, j.scorer_id`,
+    )
+    .all(runId) as { modelId: number; strategyId: number; scorerId: number; judgments: number; unreadable: number; failed: number }[];
+  return new Map(rows.map((r) => [`${r.modelId}/${r.strategyId}/${r.scorerId}`, r]));
+}
+
+/** Per trial of a task, the values of two of its scorers (both scored): a judge's agreement with a metric. */
+export function pairedScorerValues(db: Db, taskId: number, scorerA: string, scorerB: string): { a: number; b: number; item: number }[] {
+  return db
+    .prepare(
+      `SELECT sa.value AS a, sb.value AS b, tr.item_id AS item
+       FROM trials tr
+       JOIN strategies st ON st.id = tr.strategy_id
+       JOIN scorers ca ON ca.task_id = st.task_id AND ca.name = ?
+       JOIN scorers cb ON cb.task_id = st.task_id AND cb.name = ?
+       JOIN scores sa ON sa.trial_id = tr.id AND sa.scorer_id = ca.id
+       JOIN scores sb ON sb.trial_id = tr.id AND sb.scorer_id = cb.id
+       WHERE st.task_id = ? AND sa.value IS NOT NULL AND sb.value IS NOT NULL
+       ORDER BY tr.id`,
+    )
+    .all(scorerA, scorerB, taskId) as { a: number; b: number; item: number }[];
+}
+
+/** The judge scorers of a run's tasks, with their stored specs (JSON `{name, args, label}`). */
+export function runJudgeScorers(db: Db, runId: number): { taskId: number; task: string; scorerId: number; name: string; args: string }[] {
+  return db
+    .prepare(
+      `SELECT tk.id AS taskId, tk.suite || '/' || tk.task AS task, sc.id AS scorerId, sc.name, sc.args
+       FROM scorers sc JOIN tasks tk ON tk.id = sc.task_id
+       WHERE tk.run_id = ? AND json_extract(sc.args, '$.name') = 'judge'
+       ORDER BY tk.id, sc.id`,
+    )
+    .all(runId) as { taskId: number; task: string; scorerId: number; name: string; args: string }[];
+}
