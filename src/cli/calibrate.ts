@@ -25,7 +25,13 @@ export function registerCalibrateCommand(program: Command, io: CliIo): void {
         import("./read-store.ts"),
       ]);
       await withReadOnlyStore(flags.db, (db) => {
-        const result = calibrateRun(db, { run: flags.run, scorer: flags.scorer, labels: flags.labels, seed: flags.seed, resamples: flags.resamples });
+        const result = calibrateRun(db, {
+          run: flags.run,
+          scorer: flags.scorer,
+          labels: flags.labels,
+          seed: flags.seed,
+          resamples: flags.resamples,
+        });
         io.out(flags.json ? JSON.stringify(result, null, 2) + "\n" : calibrationText(result, { width: io.width }) + "\n");
       });
     });
@@ -38,7 +44,9 @@ const interval = ([lo, hi]: [number, number]) => (Number.isFinite(lo) && Number.
 export function calibrationText(r: RunCalibration, options: { width?: number } = {}): string {
   const c = r.human_ceiling;
   const lines = [
-    terminalSafe(`run ${r.run}, scorer ${r.scorer} (scale: ${r.scale}): ${r.n} judge-human rating pairs on ${r.units} outputs of ${r.items} items`),
+    terminalSafe(
+      `run ${r.run}, scorer ${r.scorer} (scale: ${r.scale}): ${r.n} judge-human rating pairs on ${r.units} outputs of ${r.items} items`,
+    ),
   ];
   if (r.unscored > 0) lines.push(`${r.unscored} labelled outputs the judge left unscored (not in n)`);
   const rows: [string, (x: AgreementFigures) => [number, [number, number]]][] = [
@@ -61,10 +69,7 @@ export function calibrationText(r: RunCalibration, options: { width?: number } =
   lines.push("", "confusion (rows: judge, columns: human)", confusionText(r.confusion));
   if (c) lines.push("", "confusion between humans (rows: the rater first in name order)", confusionText(c.confusion));
   else lines.push("", "human ceiling: no output has two human ratings");
-  lines.push(
-    "",
-    `intervals: ${Math.round(r.confidence * 100)}% percentile bootstrap over items, ${r.resamples} resamples, seed ${r.seed}`,
-  );
+  lines.push("", `intervals: ${Math.round(r.confidence * 100)}% percentile bootstrap over items, ${r.resamples} resamples, seed ${r.seed}`);
   return lines.join("\n");
 }
 

@@ -20,7 +20,9 @@ const items = Array.from({ length: 12 }, (_, i) => ({ id: `q${i}`, a: i, b: 1, s
 const outputs = items.map((it, i) => ({ task: "add", item: it.id, output: i % 3 === 0 ? "no idea" : it.sum }));
 // ana agrees with exact-match except on q1; bo rates the first six, 1 on odd items, 0 on even ones.
 const ana = items.map((it, i) => ({ task: "add", item: it.id, rater: "ana", score: i % 3 === 0 || i === 1 ? 0 : 1 }));
-const bo = items.slice(0, 6).map((it, i) => ({ task: "qa/add", item: it.id, model: "replay:out.jsonl", strategy: "zero-shot", rater: "bo", score: i % 2 }));
+const bo = items
+  .slice(0, 6)
+  .map((it, i) => ({ task: "qa/add", item: it.id, model: "replay:out.jsonl", strategy: "zero-shot", rater: "bo", score: i % 2 }));
 
 describe("assay calibrate", () => {
   const dir = workspace({
@@ -28,13 +30,31 @@ describe("assay calibrate", () => {
     "suites/data/add.jsonl": jsonl(items),
     "out.jsonl": jsonl(outputs),
     "labels.jsonl": jsonl([...ana, ...bo]),
-    "bad.jsonl": jsonl([{ task: "add", item: "q1", rater: "ana", score: 2 }, { task: "add", item: "q99", rater: "ana", score: 1 }, { task: "add", item: "q2" }]),
+    "bad.jsonl": jsonl([
+      { task: "add", item: "q1", rater: "ana", score: 2 },
+      { task: "add", item: "q99", rater: "ana", score: 1 },
+      { task: "add", item: "q2" },
+    ]),
   });
   const ran = assay(dir, "run", "--model", "replay:out.jsonl");
 
   it("prints the figures as JSON, equal to calibrate() on the same ratings", () => {
     expect(ran.code, ran.stderr).toBe(0);
-    const r = assay(dir, "calibrate", "--run", "1", "--scorer", "exact-match", "--labels", "labels.jsonl", "--json", "--seed", "3", "--resamples", "300");
+    const r = assay(
+      dir,
+      "calibrate",
+      "--run",
+      "1",
+      "--scorer",
+      "exact-match",
+      "--labels",
+      "labels.jsonl",
+      "--json",
+      "--seed",
+      "3",
+      "--resamples",
+      "300",
+    );
     expect(r.code, r.stderr).toBe(0);
     const units: CalibrationUnit[] = items.map((it, i) => ({
       task: "qa/add",
@@ -47,7 +67,13 @@ describe("assay calibrate", () => {
     const expected = JSON.parse(JSON.stringify(calibrate(units, { points: [0, 1], seed: 3, resamples: 300 })));
     expect(JSON.parse(r.stdout)).toEqual({ run: 1, scorer: "exact-match", scale: "pass/fail, 0 or 1", labels: 18, ...expected });
     expect(expected.n).toBe(18);
-    expect(expected.confusion).toEqual({ labels: [0, 1], matrix: [[5, 1], [3, 9]] });
+    expect(expected.confusion).toEqual({
+      labels: [0, 1],
+      matrix: [
+        [5, 1],
+        [3, 9],
+      ],
+    });
     expect(expected.agreement).toBeCloseTo(14 / 18, 12);
     expect(expected.human_ceiling.agreement).toBeCloseTo(2 / 6, 12);
     expect(expected.human_ceiling.n).toBe(6);
@@ -56,7 +82,9 @@ describe("assay calibrate", () => {
   it("prints a table with intervals, the confusion matrices and the human ceiling", () => {
     const r = assay(dir, "calibrate", "--run", "1", "--scorer", "exact-match", "--labels", "labels.jsonl", "--resamples", "200");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("run 1, scorer exact-match (scale: pass/fail, 0 or 1): 18 judge-human rating pairs on 12 outputs of 12 items");
+    expect(r.stdout).toContain(
+      "run 1, scorer exact-match (scale: pass/fail, 0 or 1): 18 judge-human rating pairs on 12 outputs of 12 items",
+    );
     expect(r.stdout).toMatch(/^figure\s+judge vs humans\s+95% CI\s+humans vs humans\s+95% CI$/m);
     expect(r.stdout).toMatch(/^agreement\s+0\.778\s+\[0\.\d{3}, 0\.\d{3}\]\s+0\.333\s+\[\S+, \S+\]$/m);
     expect(r.stdout).toMatch(/^kendall tau-b\s+0\.\d{3}\s+\[/m);

@@ -55,7 +55,11 @@ export function calibrateRun(db: Db, options: CalibrateRunOptions): RunCalibrati
   const scales = new Map(scorers.map((s) => [s.task, scaleOfStoredScorer(s.args, s.binary === 1, s.task)]));
   const names = runNames(db, options.run);
   const problems = new ProblemList();
-  const resolveLabel = labelResolver({ run: options.run, scorer: options.scorer, tasks: names.tasks, models: names.models, scales }, shown, problems);
+  const resolveLabel = labelResolver(
+    { run: options.run, scorer: options.scorer, tasks: names.tasks, models: names.models, scales },
+    shown,
+    problems,
+  );
   const labels: ResolvedLabel[] = [];
   let lines = 0;
   for (const line of readLabels(resolve(options.cwd ?? process.cwd(), options.labels), shown, problems)) {
@@ -74,7 +78,12 @@ export function calibrateRun(db: Db, options: CalibrateRunOptions): RunCalibrati
   const units = judgedUnits(db, labels, scorers, scales, shown, options.run, problems);
   problems.throwIfAny();
   const scale = scales.get(labelledTasks[0])!;
-  const result = calibrate(units, { points: scalePoints(scale), seed: options.seed, resamples: options.resamples, confidence: options.confidence });
+  const result = calibrate(units, {
+    points: scalePoints(scale),
+    seed: options.seed,
+    resamples: options.resamples,
+    confidence: options.confidence,
+  });
   return { run: options.run, scorer: options.scorer, scale: describeScale(scale), labels: lines, ...result };
 }
 
@@ -122,7 +131,8 @@ function judgedUnits(
   run: number,
   problems: ProblemList,
 ): CalibrationUnit[] {
-  const unitKey = (u: { task: string; item: string; model: string; strategy: string }) => JSON.stringify([u.task, u.item, u.model, u.strategy]);
+  const unitKey = (u: { task: string; item: string; model: string; strategy: string }) =>
+    JSON.stringify([u.task, u.item, u.model, u.strategy]);
   const wanted = new Map<string, { labels: ResolvedLabel[]; sum: number; scored: number; found: boolean }>();
   for (const label of labels) {
     const key = unitKey(label);

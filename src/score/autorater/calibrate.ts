@@ -141,7 +141,8 @@ export function calibrate(units: readonly CalibrationUnit[], options: CalibrateO
   }
   const bootstrap = { seed, resamples, confidence };
   const judge = agreementFigures(sortedItems(judged), points, { ...bootstrap, seed: hashSeed(String(seed), "judge") });
-  const ceiling = rated.size > 0 ? agreementFigures(sortedItems(rated), points, { ...bootstrap, seed: hashSeed(String(seed), "humans") }) : null;
+  const ceiling =
+    rated.size > 0 ? agreementFigures(sortedItems(rated), points, { ...bootstrap, seed: hashSeed(String(seed), "humans") }) : null;
   return { ...judge, unscored, human_ceiling: ceiling, seed, resamples, confidence };
 }
 
@@ -190,17 +191,21 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 function checkedPoints(points: readonly number[]): number[] {
-  if (points.length === 0 || points.some((p) => !Number.isFinite(p))) throw new RangeError(`scale points must be finite numbers, got ${JSON.stringify(points)}`);
+  if (points.length === 0 || points.some((p) => !Number.isFinite(p)))
+    throw new RangeError(`scale points must be finite numbers, got ${JSON.stringify(points)}`);
   return [...new Set(points)].sort((a, b) => a - b);
 }
 
 function checkUnit(unit: CalibrationUnit, points: number[] | undefined): void {
   const what = `unit (${unit.task}, ${unit.item}, ${unit.model}, ${unit.strategy})`;
-  if (unit.judge !== null && !Number.isFinite(unit.judge)) throw new RangeError(`${what}: the judge's score ${unit.judge} is not a finite number`);
+  if (unit.judge !== null && !Number.isFinite(unit.judge))
+    throw new RangeError(`${what}: the judge's score ${unit.judge} is not a finite number`);
   const raters = new Set<string>();
   for (const h of unit.humans) {
     if (!Number.isFinite(h.score) || (points && !points.includes(h.score)))
-      throw new RangeError(`${what}: rater ${h.rater}'s score ${h.score} is not ${points ? `one of ${points.join(", ")}` : "a finite number"}`);
+      throw new RangeError(
+        `${what}: rater ${h.rater}'s score ${h.score} is not ${points ? `one of ${points.join(", ")}` : "a finite number"}`,
+      );
     if (raters.has(h.rater)) throw new RangeError(`${what}: rater ${h.rater} rated it twice`);
     raters.add(h.rater);
   }

@@ -144,7 +144,11 @@ export interface LabelTargets {
  * and score (on the judge's scale). A label that does not resolve (undefined) has its problems in
  * `problems` with the file's line and field; a rater labelling one output twice is one.
  */
-export function labelResolver(targets: LabelTargets, shown: string, problems: ProblemList): (label: LabelLine) => ResolvedLabel | undefined {
+export function labelResolver(
+  targets: LabelTargets,
+  shown: string,
+  problems: ProblemList,
+): (label: LabelLine) => ResolvedLabel | undefined {
   const byKey = new Map(targets.tasks.map((t) => [t.task, t]));
   const byId = new Map<string, string[]>();
   for (const t of targets.tasks) {
@@ -158,7 +162,8 @@ export function labelResolver(targets: LabelTargets, shown: string, problems: Pr
     const task = byKey.get(label.task) ?? (byId.get(label.task)?.length === 1 ? byKey.get(byId.get(label.task)![0]) : undefined);
     if (!task) {
       const several = byId.get(label.task);
-      if (several && several.length > 1) bad("task", `"${label.task}" is in several suites of run ${targets.run} (${several.join(", ")}); write suite/task`);
+      if (several && several.length > 1)
+        bad("task", `"${label.task}" is in several suites of run ${targets.run} (${several.join(", ")}); write suite/task`);
       else bad("task", `run ${targets.run} has no task "${label.task}"${didYouMean(label.task, [...byKey.keys(), ...byId.keys()])}`);
       return undefined;
     }
@@ -207,7 +212,9 @@ function scoreOnScale(score: number | string, scale: JudgeScale, bad: (message: 
   if (scale.kind === "choices") {
     if (typeof score === "string") {
       if (Object.hasOwn(scale.choices, score)) return scale.choices[score];
-      bad(`"${score}" is not one of the judge's choices (${Object.keys(scale.choices).join(", ")})${didYouMean(score, Object.keys(scale.choices))}`);
+      bad(
+        `"${score}" is not one of the judge's choices (${Object.keys(scale.choices).join(", ")})${didYouMean(score, Object.keys(scale.choices))}`,
+      );
       return undefined;
     }
     if (Object.values(scale.choices).includes(score)) return score;
@@ -225,7 +232,11 @@ function scoreOnScale(score: number | string, scale: JudgeScale, bad: (message: 
   }
   if (points && !points.includes(score)) {
     const inside = scale.kind === "scale" && score > scale.lo && score < scale.hi;
-    bad(inside ? `${score} is not a point of the judge's scale ${describeScale(scale)} (whole numbers only)` : `${score} is outside the judge's scale ${describeScale(scale)}`);
+    bad(
+      inside
+        ? `${score} is not a point of the judge's scale ${describeScale(scale)} (whole numbers only)`
+        : `${score} is outside the judge's scale ${describeScale(scale)}`,
+    );
     return undefined;
   }
   return score;

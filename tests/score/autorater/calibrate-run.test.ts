@@ -41,7 +41,10 @@ function judgedStore(values: Record<string, (number | null | "error")[]>): { db:
         { name: "exact-match", args: { name: "exact-match", args: {} }, binary: true, corpus: false },
       ],
     });
-    const itemIds = itemInserter(db)(ids.taskId, ["1", "2", "3", "4"].map((key) => ({ key, fields: {} })));
+    const itemIds = itemInserter(db)(
+      ids.taskId,
+      ["1", "2", "3", "4"].map((key) => ({ key, fields: {} })),
+    );
     const trials: TrialRecord[] = [];
     for (const [key, samples] of Object.entries(values)) {
       const [k, item, model, strategy] = key.split("|");
@@ -56,7 +59,13 @@ function judgedStore(values: Record<string, (number | null | "error")[]>): { db:
           output: "o",
           answer: "o",
           generations: [],
-          scores: value === "error" ? [] : [{ scorerId: ids.scorerIds.get("correctness")!, value }, { scorerId: ids.scorerIds.get("exact-match")!, value: 1 }],
+          scores:
+            value === "error"
+              ? []
+              : [
+                  { scorerId: ids.scorerIds.get("correctness")!, value },
+                  { scorerId: ids.scorerIds.get("exact-match")!, value: 1 },
+                ],
         }),
       );
     }
@@ -65,7 +74,13 @@ function judgedStore(values: Record<string, (number | null | "error")[]>): { db:
   return { db, dir };
 }
 
-const label = (task: string, item: string | number, rater: string, score: number | string, extra: object = {}) => ({ task, item, rater, score, ...extra });
+const label = (task: string, item: string | number, rater: string, score: number | string, extra: object = {}) => ({
+  task,
+  item,
+  rater,
+  score,
+  ...extra,
+});
 
 describe("calibrateRun", () => {
   it("puts stored values back on the judge's scale, averages samples, and resolves names", () => {
@@ -91,7 +106,17 @@ describe("calibrateRun", () => {
     const got = calibrateRun(db, { run: 1, scorer: "correctness", labels: file, resamples: 100 });
     const expected = calibrate(
       [
-        { task: "s/t", item: "1", model: "m1", strategy: "zero-shot", judge: 4, humans: [{ rater: "ana", score: 4 }, { rater: "bo", score: 5 }] },
+        {
+          task: "s/t",
+          item: "1",
+          model: "m1",
+          strategy: "zero-shot",
+          judge: 4,
+          humans: [
+            { rater: "ana", score: 4 },
+            { rater: "bo", score: 5 },
+          ],
+        },
         { task: "s/t", item: "2", model: "m1", strategy: "zero-shot", judge: 2.5, humans: [{ rater: "ana", score: 2 }] },
         { task: "s/t", item: "3", model: "m1", strategy: "zero-shot", judge: 5, humans: [{ rater: "ana", score: 5 }] },
         { task: "s/t", item: "4", model: "m1", strategy: "zero-shot", judge: null, humans: [{ rater: "ana", score: 1 }] },
@@ -124,11 +149,22 @@ describe("calibrateRun", () => {
     const file = join(dir, "labels.jsonl");
     writeFileSync(
       file,
-      jsonl([label("solo", 1, "ana", "correct", { model: "m1" }), label("solo", 2, "ana", 0.5, { model: "m1" }), label("solo", 3, "ana", "partly", { model: "m1" })]),
+      jsonl([
+        label("solo", 1, "ana", "correct", { model: "m1" }),
+        label("solo", 2, "ana", 0.5, { model: "m1" }),
+        label("solo", 3, "ana", "partly", { model: "m1" }),
+      ]),
     );
     const got = calibrateRun(db, { run: 1, scorer: "correctness", labels: file, resamples: 10 });
     expect(got.scale).toBe("choices correct = 1, partly = 0.5, incorrect = 0");
-    expect(got.confusion).toEqual({ labels: [0, 0.5, 1], matrix: [[0, 1, 0], [0, 1, 0], [0, 0, 1]] });
+    expect(got.confusion).toEqual({
+      labels: [0, 0.5, 1],
+      matrix: [
+        [0, 1, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+    });
     db.close();
   });
 
@@ -138,7 +174,13 @@ describe("calibrateRun", () => {
     writeFileSync(file, jsonl([label("solo", 1, "ana", 1, { model: "m1" }), label("solo", 2, "ana", 0, { model: "m1" })]));
     const got = calibrateRun(db, { run: 1, scorer: "exact-match", labels: file, resamples: 10 });
     expect(got.scale).toBe("pass/fail, 0 or 1");
-    expect(got.confusion).toEqual({ labels: [0, 1], matrix: [[0, 0], [1, 1]] });
+    expect(got.confusion).toEqual({
+      labels: [0, 1],
+      matrix: [
+        [0, 0],
+        [1, 1],
+      ],
+    });
     db.close();
   });
 

@@ -21,7 +21,8 @@ function table(x: number[], y: number[], rows: number[], cols: number[]): CrossT
   return { rows: rows.length, cols: cols.length, counts };
 }
 const distinct = (v: number[]) => [...new Set(v)].sort((a, b) => a - b);
-const close = (got: number, want: number) => (Number.isNaN(want) ? expect(got).toBeNaN() : expect(Math.abs(got - want)).toBeLessThan(1e-12));
+const close = (got: number, want: number) =>
+  Number.isNaN(want) ? expect(got).toBeNaN() : expect(Math.abs(got - want)).toBeLessThan(1e-12);
 
 describe("cross-table figures", () => {
   it("match scipy's spearmanr and kendalltau (tau-b) statistics to 1e-9", () => {
@@ -44,7 +45,8 @@ describe("cross-table figures", () => {
       const y = Array.from({ length: n }, (_, i) => (t % 13 === 0 ? 4 : Math.min(7, x[i] + r.int(4))));
       const square = table(x, y, labels, labels);
       close(agreementFromTable(square), percentAgreement(x, y));
-      for (const weights of ["none", "linear", "quadratic"] as const) close(kappaFromTable(square, weights), cohenKappa(x, y, { labels, weights }));
+      for (const weights of ["none", "linear", "quadratic"] as const)
+        close(kappaFromTable(square, weights), cohenKappa(x, y, { labels, weights }));
       let alpha = NaN;
       try {
         alpha = krippendorffAlpha([x, y], "ordinal");

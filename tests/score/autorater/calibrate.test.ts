@@ -23,7 +23,8 @@ const cases = loadFixture("calibrate.json") as unknown as {
 
 function expectFigures(got: AgreementFigures, want: Expected, where: string): void {
   expect(got.n, where).toBe(want.n);
-  for (const key of ["agreement", "kappa", "alpha", "spearman", "kendall"] as const) expectClose(got[key], want[key], 1e-9, `${where}.${key}`);
+  for (const key of ["agreement", "kappa", "alpha", "spearman", "kendall"] as const)
+    expectClose(got[key], want[key], 1e-9, `${where}.${key}`);
   expect(got.confusion, where).toEqual(want.confusion);
 }
 
@@ -99,8 +100,28 @@ describe("calibrate intervals", () => {
 
   it("leaves unscored units out of n and counts them; their ratings still count between humans", () => {
     const units: CalibrationUnit[] = [
-      { task: "s/t", item: "1", model: "m", strategy: "z", judge: null, humans: [{ rater: "a", score: 1 }, { rater: "b", score: 2 }] },
-      { task: "s/t", item: "2", model: "m", strategy: "z", judge: 2, humans: [{ rater: "a", score: 2 }, { rater: "b", score: 2 }] },
+      {
+        task: "s/t",
+        item: "1",
+        model: "m",
+        strategy: "z",
+        judge: null,
+        humans: [
+          { rater: "a", score: 1 },
+          { rater: "b", score: 2 },
+        ],
+      },
+      {
+        task: "s/t",
+        item: "2",
+        model: "m",
+        strategy: "z",
+        judge: 2,
+        humans: [
+          { rater: "a", score: 2 },
+          { rater: "b", score: 2 },
+        ],
+      },
       { task: "s/t", item: "3", model: "m", strategy: "z", judge: 1, humans: [{ rater: "a", score: 1 }] },
     ];
     const got = calibrate(units, { points: [1, 2], resamples: 20 });
@@ -109,11 +130,24 @@ describe("calibrate intervals", () => {
     expect(got.units).toBe(2);
     expect(got.human_ceiling!.n).toBe(2);
     expect(got.human_ceiling!.agreement).toBe(0.5);
-    expect(got.human_ceiling!.confusion).toEqual({ labels: [1, 2], matrix: [[0, 1], [0, 1]] });
+    expect(got.human_ceiling!.confusion).toEqual({
+      labels: [1, 2],
+      matrix: [
+        [0, 1],
+        [0, 1],
+      ],
+    });
   });
 
   it("human_ceiling is null without repeated ratings; JSON shows undefined figures as null", () => {
-    const units: CalibrationUnit[] = [1, 1, 1].map((s, i) => ({ task: "s/t", item: String(i), model: "m", strategy: "z", judge: 1, humans: [{ rater: "a", score: s }] }));
+    const units: CalibrationUnit[] = [1, 1, 1].map((s, i) => ({
+      task: "s/t",
+      item: String(i),
+      model: "m",
+      strategy: "z",
+      judge: 1,
+      humans: [{ rater: "a", score: s }],
+    }));
     const got = calibrate(units, { points: [1, 2, 3], resamples: 10 });
     expect(got.human_ceiling).toBeNull();
     const json = JSON.parse(JSON.stringify(got));
@@ -124,9 +158,23 @@ describe("calibrate intervals", () => {
   });
 
   it("refuses ratings off the scale, a rater twice on one unit, and non-finite scores", () => {
-    const unit = (humans: { rater: string; score: number }[], judge: number | null = 1): CalibrationUnit => ({ task: "s/t", item: "1", model: "m", strategy: "z", judge, humans });
+    const unit = (humans: { rater: string; score: number }[], judge: number | null = 1): CalibrationUnit => ({
+      task: "s/t",
+      item: "1",
+      model: "m",
+      strategy: "z",
+      judge,
+      humans,
+    });
     expect(() => calibrate([unit([{ rater: "a", score: 6 }])], { points: [1, 2, 3, 4, 5] })).toThrow(/not one of 1, 2, 3, 4, 5/);
-    expect(() => calibrate([unit([{ rater: "a", score: 1 }, { rater: "a", score: 2 }])])).toThrow(/rated it twice/);
+    expect(() =>
+      calibrate([
+        unit([
+          { rater: "a", score: 1 },
+          { rater: "a", score: 2 },
+        ]),
+      ]),
+    ).toThrow(/rated it twice/);
     expect(() => calibrate([unit([{ rater: "a", score: 1 }], NaN)])).toThrow(/not a finite number/);
   });
 });
