@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValidationError } from "../../../src/errors.ts";
+import * as api from "../../../src/index.ts";
 import { calibrate } from "../../../src/score/autorater/calibrate.ts";
 import { calibrateRun } from "../../../src/score/autorater/calibrate-run.ts";
 import { openStore, type Db } from "../../../src/store/db.ts";
@@ -83,6 +84,11 @@ const label = (task: string, item: string | number, rater: string, score: number
 });
 
 describe("calibrateRun", () => {
+  it("is the public API's, with calibrate() for ratings from elsewhere", () => {
+    expect(api.calibrateRun).toBe(calibrateRun);
+    expect(api.calibrate).toBe(calibrate);
+  });
+
   it("puts stored values back on the judge's scale, averages samples, and resolves names", () => {
     const { db, dir } = judgedStore({
       "s/t|1|m1|zero-shot": [0.75, 0.75], // 4
