@@ -6,23 +6,49 @@ import { ProviderError } from "../errors.ts";
 /** Integer ranges up to this many values become an enum the grammar can enforce. */
 const MAX_ENUM_RANGE = 1000;
 
+const TYPES = new Set(["string", "number", "integer", "boolean", "null", "object", "array"]);
+/** Keys whose values are schemas, or maps or lists of schemas. */
+const SCHEMA_KEYS = new Set(["items", "additionalProperties"]);
+const SCHEMA_MAP_KEYS = new Set(["properties", "$defs"]);
+const SCHEMA_LIST_KEYS = new Set(["oneOf", "prefixItems"]);
+
 /**
  * The schema as node-llama-cpp's grammar builder reads it. Its integer terminal ignores
  * `minimum`/`maximum`, so a bounded integer (a judge's scale) becomes the enum of its values:
- * the grammar then admits exactly the scale. Everything else passes through unchanged.
+ * the grammar then admits exactly the scale. `anyOf` becomes `oneOf` (for generation both are
+ * the union). The builder turns a node it does not know (no type, an unknown type, allOf) into
+ * `null` without a word, so those throw here instead, with the node's path. Constraints a
+ * grammar cannot hold (pattern, unbounded minimum) are not enforced: callers validate.
  */
-export function grammarSchema(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(grammarSchema);
-  if (!schema || typeof schema !== "object") return schema;
-  const node = schema as Record<string, unknown>;
+export function grammarSchema(schema: unknown, path = "#"): unknown {
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new Error(`${path} is not a schema object`);
+  const node = { ...(schema as Record<string, unknown>) };
+  if (node.anyOf !== undefined && node.oneOf === undefined) {
+    node.oneOf = node.anyOf;
+    delete node.anyOf;
+  }
+  if (node.allOf !== undefined || node.not !== undefined || node.if !== undefined)
+    throw new Error(
+      `${path} uses ${node.allOf !== undefined ? "allOf" : node.not !== undefined ? "not" : "if"}, which a llama.cpp grammar cannot express`,
+    );
+  const types = Array.isArray(node.type) ? node.type : node.type === undefined ? [] : [node.type];
+  const unknown = types.find((t) => typeof t !== "string" || !TYPES.has(t));
+  if (unknown !== undefined) throw new Error(`${path} has the unknown type ${JSON.stringify(unknown)}`);
+  if (!types.length && ["const", "enum", "oneOf", "$ref"].every((key) => node[key] === undefined))
+    throw new Error(`${path} has no type, const, enum, oneOf/anyOf or $ref: a llama.cpp grammar needs one`);
   const range = integerRange(node);
   if (range) {
     const { type: _type, minimum: _min, maximum: _max, exclusiveMinimum: _emin, exclusiveMaximum: _emax, ...rest } = node;
     return { ...rest, enum: Array.from({ length: range.hi - range.lo + 1 }, (_, i) => range.lo + i) };
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = key === "enum" || key === "const" ? value : grammarSchema(value);
-  return out;
+  for (const [key, value] of Object.entries(node)) {
+    if (SCHEMA_KEYS.has(key) && value && typeof value === "object") node[key] = grammarSchema(value, `${path}/${key}`);
+    else if (SCHEMA_MAP_KEYS.has(key) && value && typeof value === "object")
+      node[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, grammarSchema(sub, `${path}/${key}/${name}`)]));
+    else if (SCHEMA_LIST_KEYS.has(key) && Array.isArray(value))
+      node[key] = value.map((sub, i) => grammarSchema(sub, `${path}/${key}/${i}`));
+  }
+  return node;
 }
 
 function integerRange(node: Record<string, unknown>): { lo: number; hi: number } | undefined {
@@ -48,13 +74,15 @@ export class GrammarCache {
     if (!grammar) {
       // The schema is only known at run time; the builder's generic typing is for literal schemas.
       const create = this.llama.createGrammarForJsonSchema.bind(this.llama) as (schema: GbnfJsonSchema) => Promise<LlamaGrammar>;
-      grammar = create(grammarSchema(schema) as GbnfJsonSchema).catch((error: unknown) => {
-        this.grammars.delete(key);
-        throw new ProviderError(
-          `cannot build a llama.cpp grammar from the response schema: ${error instanceof Error ? error.message : String(error)}`,
-          { retryable: false, cause: error },
-        );
-      });
+      grammar = Promise.resolve()
+        .then(() => create(grammarSchema(schema) as GbnfJsonSchema))
+        .catch((error: unknown) => {
+          this.grammars.delete(key);
+          throw new ProviderError(
+            `cannot build a llama.cpp grammar from the response schema: ${error instanceof Error ? error.message : String(error)}`,
+            { retryable: false, cause: error },
+          );
+        });
       this.grammars.set(key, grammar);
     }
     return grammar;

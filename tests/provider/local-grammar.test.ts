@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type AjvModule from "ajv";
 import { getLlama, type Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ProviderError } from "../../src/errors.ts";
 import { GrammarCache, grammarSchema, topTokens } from "../../src/provider/local-grammar.ts";
 import { type LocalProvider, localProvider } from "../../src/provider/local.ts";
 import { writeTinyGguf } from "../fixtures/gguf-writer.ts";
@@ -99,6 +100,23 @@ describe("local provider: JSON-schema constrained output", () => {
       items: { enum: [-1, 0, 1] },
     });
     expect(grammarSchema(CHOICES)).toEqual(CHOICES);
+    expect(grammarSchema({ anyOf: [{ type: "string" }, { type: "null" }] })).toEqual({ oneOf: [{ type: "string" }, { type: "null" }] });
+  });
+
+  it("refuses, as a non-retryable error naming the node, a schema node-llama-cpp would silently turn into null", async () => {
+    expect(() => grammarSchema({ type: "object", properties: { verdict: {} } })).toThrow("#/properties/verdict has no type");
+    expect(() => grammarSchema({ type: "strnig" })).toThrow('# has the unknown type "strnig"');
+    expect(() => grammarSchema({ allOf: [{ type: "string" }] })).toThrow("allOf");
+    const error = await provider
+      .generate(
+        { text: "x" },
+        { temperature: 0, maxTokens: 5, responseSchema: { type: "object", properties: { v: { type: "foo" } } } },
+        call,
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ retryable: false });
+    expect((error as Error).message).toMatch(/cannot build a llama.cpp grammar.*#\/properties\/v has the unknown type "foo"/);
   });
 
   it("builds each schema's grammar once", async () => {
