@@ -43,5 +43,15 @@ export { showItems, itemsText, type ShowItemsOptions, type ItemsView } from "./r
 export { exportRun, type ExportFormat, type ExportRecord } from "./report/export.ts";
 export { compareRuns, type CompareSide, type ComparisonRow } from "./report/compare.ts";
 export { scorerFromStored } from "./report/stored-scorer.ts";
+export {
+  calibrate,
+  nearestPoint,
+  type CalibrationUnit,
+  type HumanRating,
+  type CalibrateOptions,
+  type Calibration,
+  type AgreementFigures,
+} from "./score/autorater/calibrate.ts";
+export { calibrateRun, type CalibrateRunOptions, type RunCalibration } from "./score/autorater/calibrate-run.ts";
 export { initProject, type InitResult } from "./init-project.ts";
 export { UserError, ValidationError, ProviderError } from "./errors.ts";

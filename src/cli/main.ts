@@ -5,6 +5,7 @@ import { UserError } from "../errors.ts";
 import { terminalSafe } from "../report/table.ts";
 import { storeError } from "../store/store-error.ts";
 import { assayVersion } from "../version.ts";
+import { registerCalibrateCommand } from "./calibrate.ts";
 import { registerCompareCommand } from "./compare.ts";
 import { registerExportCommand } from "./export.ts";
 import { registerInitCommand } from "./init.ts";
@@ -31,6 +32,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerRunsCommand(program, sink);
   registerExportCommand(program, sink);
   registerCompareCommand(program, sink);
+  registerCalibrateCommand(program, sink);
   registerMetricCommand(program, (text) => io.out(`${text}\n`));
   if (argv.length <= 2) {
     // Bare `assay`: what it can do, on stdout, and success (help is what was asked for).

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import {
   JinjaTemplateChatWrapper,
+  LlamaGrammarEvaluationState,
   resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
@@ -13,6 +14,7 @@ import {
 } from "node-llama-cpp";
 import { ProviderError, UserError } from "../errors.ts";
 import { packagePath } from "../package-paths.ts";
+import { GrammarCache, isCompleteJson, topTokens } from "./local-grammar.ts";
 import { loadLocalModel } from "./local-runtime.ts";
 import { commonPrefixLength, reusePrefix, SequencePool } from "./local-sequences.ts";
 import type { CallContext, GenerateParams, Generation, Prompt, Provider, ProviderFactory, TokenLogprob } from "./types.ts";
@@ -105,6 +107,7 @@ export class LocalProvider implements Provider {
   private readonly pool: SequencePool;
   private readonly chatWrapper?: ChatWrapper;
   private readonly counters: LocalProviderStats = { promptTokens: 0, prefillTokens: 0, generatedTokens: 0 };
+  private readonly grammars: GrammarCache;
 
   constructor(
     id: string,
@@ -127,6 +130,7 @@ export class LocalProvider implements Provider {
       }),
     );
     this.pool = new SequencePool(all);
+    this.grammars = new GrammarCache(model.llama);
     if (options.chat) {
       this.chatWrapper = chatTemplate ? new JinjaTemplateChatWrapper({ template: chatTemplate }) : resolveChatWrapper(model);
     }
@@ -149,11 +153,21 @@ export class LocalProvider implements Provider {
     return this.withBos(this.model.tokenize(text, false));
   }
 
+  /**
+   * Generate text. With `responseSchema`, a llama.cpp grammar from the schema constrains every
+   * token, so the text parses as JSON matching it unless cut by maxTokens (finishReason
+   * "length"); generation stops when the JSON value is complete. Log-probs (`logprobs`,
+   * `topLogprobs`) are those of the distribution sampled from: the grammar's allowed tokens,
+   * after temperature and top-k/top-p; at temperature 0, the full softmax over the allowed tokens.
+   */
   async generate(prompt: Prompt, params: GenerateParams, context: CallContext): Promise<Generation> {
     const started = performance.now();
     const chat = this.chatWrapper ? this.chatTokens(prompt) : undefined;
     const tokens = chat?.tokens ?? this.promptTokens(prompt);
     this.checkLength(tokens.length, tokens.length + 1);
+    const grammar = params.responseSchema ? await this.grammars.get(params.responseSchema) : undefined;
+    const topCount = params.topLogprobs ? Math.max(0, Math.trunc(params.topLogprobs)) : 0;
+    const wantLogprobs = params.logprobs === true || topCount > 0;
     const sequence = await this.pool.acquire(tokens);
     try {
       const reused = await reusePrefix(sequence, tokens, tokens.length - 1);
@@ -162,28 +176,38 @@ export class LocalProvider implements Provider {
       const stopTokenRuns = chat?.stopTokens ?? [];
       const output: Token[] = [];
       const logprobs: number[] = [];
+      const tops: { token: Token; logprob: number }[][] = [];
       let finishReason = "stop";
       let text: string | undefined;
       if (params.maxTokens <= 0) finishReason = "length";
       else {
+        // A fresh evaluation state per call: it tracks where in the grammar this output is.
+        const grammarEvaluationState = grammar ? new LlamaGrammarEvaluationState({ model: this.model, grammar }) : undefined;
         const iterator = sequence.evaluateWithMetadata(
           tokens.slice(reused),
-          { confidence: params.logprobs === true },
+          { confidence: wantLogprobs, probabilities: topCount > 0 },
           {
             temperature: greedy ? 0 : params.temperature,
             topK: params.topK ?? 0,
             topP: params.topP ?? 1,
             seed: params.seed === undefined ? undefined : Math.abs(Math.trunc(params.seed)),
+            grammarEvaluationState,
           },
         );
         for await (const next of iterator) {
           if (context.signal?.aborted) throw new ProviderError("aborted", { retryable: false });
           output.push(next.token);
-          if (params.logprobs) logprobs.push(Math.log((next as { confidence?: number }).confidence ?? Number.NaN));
+          // The chosen token's confidence and its entry in the probability map are the same float.
+          if (wantLogprobs) logprobs.push(Math.log((next as { confidence?: number }).confidence ?? Number.NaN));
+          if (topCount > 0) {
+            const map = (next as { probabilities?: Map<Token, number> }).probabilities;
+            tops.push(map ? topTokens(map, topCount) : []);
+          }
           const run = stopTokenRuns.find((stop) => stop.length > 0 && endsWith(output, stop));
           if (run) {
             output.splice(output.length - run.length);
             logprobs.splice(output.length);
+            tops.splice(output.length);
             text = undefined; // may have been detokenized with part of the end-of-turn run
             break;
           }
@@ -193,8 +217,14 @@ export class LocalProvider implements Provider {
             if (cut !== undefined) {
               text = text.slice(0, cut);
               logprobs.splice(this.tokensWithin(output, cut));
+              tops.splice(logprobs.length);
               break;
             }
+          }
+          if (grammar) {
+            text = this.model.detokenize(output);
+            // After a complete value the grammar admits only whitespace; stop rather than spend tokens on it.
+            if (isCompleteJson(text)) break;
           }
           if (output.length >= params.maxTokens || sequence.nextTokenIndex + 1 >= sequence.contextSize) {
             finishReason = "length";
@@ -211,13 +241,14 @@ export class LocalProvider implements Provider {
         outputTokens: output.length,
         latencyMs: performance.now() - started,
       };
-      if (params.logprobs)
-        generation.tokenLogprobs = logprobs.map(
-          (logprob, i): TokenLogprob => ({
-            token: this.model.detokenize([output[i]], false, output.slice(Math.max(0, i - 4), i)),
-            logprob,
-          }),
-        );
+      if (wantLogprobs) {
+        const tokenText = (token: Token, i: number) => this.model.detokenize([token], false, output.slice(Math.max(0, i - 4), i));
+        generation.tokenLogprobs = logprobs.map((logprob, i): TokenLogprob => {
+          const entry: TokenLogprob = { token: tokenText(output[i], i), logprob };
+          if (topCount > 0) entry.top = (tops[i] ?? []).map((t) => ({ token: tokenText(t.token, i), logprob: t.logprob }));
+          return entry;
+        });
+      }
       return generation;
     } catch (error) {
       throw this.asProviderError(error);

@@ -8,3 +8,4 @@ export * from "./reducers.ts";
 export * from "./paired.ts";
 export * from "./agreement.ts";
 export * from "./bradley-terry.ts";
+export * from "./cross-table.ts";
