@@ -27,7 +27,8 @@ export function recordProvenance(db: Db, runId: number, tasks: LoadedTask[]): vo
     templates.set(`task:${t.suite}/${t.id}:prompt`, sha256(t.prompt));
     if (t.target !== undefined) templates.set(`task:${t.suite}/${t.id}:target`, sha256(t.target));
     for (const s of t.strategies) {
-      const name = strategies[s.kind].template;
+      const strategy = strategies[s.kind];
+      const name = strategy.templateOf ? strategy.templateOf(s.options) : strategy.template;
       templates.set(name, bundledTemplate(name).sha256);
     }
   }

@@ -1,13 +1,14 @@
 // One trial's life: render the prompt, answer it from the response cache or the model (with
 // retries), extract the answer from each generation, vote (self-consistency), and score.
 import type { GenerateParams, Generation } from "../provider/types.ts";
-import type { GenerationRecord } from "../store/trials.ts";
+import type { GenerationRecord, TrialRecord } from "../store/trials.ts";
+import type { ScoreInput } from "../score/types.ts";
 import { hashSeed } from "../stats/random.ts";
 import { sha256 } from "../template/env.ts";
 import { loglikelihoodTrial } from "./loglikelihood-trial.ts";
 import { retried } from "./retry.ts";
 import { scoreTrial } from "./score-trial.ts";
-import type { PlannedTrial, PreparedStrategy, TrialOptions, TrialOutcome } from "./types.ts";
+import type { PlannedTrial, PreparedScorer, PreparedStrategy, TrialOptions, TrialOutcome } from "./types.ts";
 
 /**
  * Run one trial; undefined when the run was interrupted mid-call (the trial stays not done, for
@@ -116,21 +117,30 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions, gen
     });
     return { record: { ...base, status: "error", output: null, answer: null, error: trialError, scores: [] }, cacheEntries };
   }
-  const chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
-  const output = generations[chosen].output ?? "";
-  const answer = generations[chosen].answer;
   generated?.();
-  const scored = scoreTrial(task.scorers, {
-    answer,
-    output,
+  const common = {
     targets: planned.targets,
     item: item.fields,
     task: { id: task.task.id },
     itemKey: item.key,
     strategy: strategy.spec.label,
     prompt: task.needsPrompt ? task.templates.renderPrompt(item.fields) : undefined,
-  });
+  };
+  let chosen = strategy.strategy.reduce ? strategy.strategy.reduce(generations.map((g) => g.answer)) : 0;
+  let selected: TrialRecord["scores"][number] | undefined;
+  const select = (strategy.spec.options.select as { scorer?: string } | undefined)?.scorer;
+  if (select !== undefined) {
+    const selector = task.scorers.find((s) => s.name === select)!;
+    const picked = await selectBest(selector, generations, common, cacheEntries);
+    chosen = picked.index;
+    selected = picked.score;
+  }
+  const output = generations[chosen].output ?? "";
+  const answer = generations[chosen].answer;
+  const scorers = selected ? task.scorers.filter((s) => s.id !== selected.scorerId) : task.scorers;
+  const scored = scoreTrial(scorers, { answer, output, ...common });
   const scores = Array.isArray(scored) ? scored : await scored;
+  if (selected) scores.push(selected);
   // A judge call cut short by an interrupt: the trial stays not done (resume judges it again).
   if (task.needsPrompt && options.signal?.aborted) return undefined;
   for (const s of scores) if (s.cacheEntries) for (const e of s.cacheEntries) cacheEntries.push(e);
@@ -157,4 +167,29 @@ function greedyParams(strategy: PreparedStrategy): GenerateParams {
     greedyCache.set(strategy, params);
   }
   return params;
+}
+
+/**
+ * best-of-n: score every sample with the selecting scorer and pick the highest (unscored
+ * samples rank last; ties go to the sample drawn first). Each sample's score is recorded on its
+ * generation; the chosen sample's score row (with its judgments) is the trial's.
+ */
+async function selectBest(
+  selector: PreparedScorer,
+  generations: GenerationRecord[],
+  common: Omit<ScoreInput, "answer" | "output">,
+  cacheEntries: [string, string][],
+): Promise<{ index: number; score: TrialRecord["scores"][number] }> {
+  const rows: TrialRecord["scores"][number][] = [];
+  for (const g of generations) {
+    const scored = scoreTrial([selector], { ...common, answer: g.answer, output: g.output ?? "" });
+    const [row] = Array.isArray(scored) ? scored : await scored;
+    g.selection = row.value;
+    if (row.cacheEntries) for (const e of row.cacheEntries) cacheEntries.push(e);
+    row.cacheEntries = undefined;
+    rows.push(row);
+  }
+  let best = 0;
+  for (let i = 1; i < rows.length; i++) if ((rows[i].value ?? -Infinity) > (rows[best].value ?? -Infinity)) best = i;
+  return { index: best, score: rows[best] };
 }

@@ -21,6 +21,8 @@ export interface PreparedStrategy {
 /** A scorer of a task with its store id. */
 export interface PreparedScorer {
   id: number;
+  /** Its report name (the label). */
+  name: string;
   scorer: Scorer;
 }
 

@@ -17,6 +17,8 @@ export interface GenerationRecord {
   inputTokens?: number;
   outputTokens?: number;
   error?: string;
+  /** best-of-n: this sample's score under the selecting scorer. */
+  selection?: number | null;
 }
 
 export interface TrialRecord {
@@ -94,6 +96,7 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
     "input_tokens",
     "output_tokens",
     "error",
+    "selection",
   ]);
   const scoreInsert = multiRowInsert(db, "scores", ["trial_id", "scorer_id", "value", "explanation", "stats"]);
   const judgments = judgmentInserter(db);
@@ -165,6 +168,7 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
             g.inputTokens ?? null,
             g.outputTokens ?? null,
             g.error ?? null,
+            g.selection ?? null,
           );
         }
       }

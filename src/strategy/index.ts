@@ -1,4 +1,5 @@
 // The strategy registry: kind -> implementation.
+import { bestOfN } from "./best-of-n.ts";
 import { chainOfThought } from "./chain-of-thought.ts";
 import { fewShot } from "./few-shot.ts";
 import { selfConsistency } from "./self-consistency.ts";
@@ -12,4 +13,5 @@ export const strategies: Record<string, Strategy<any>> = {
   "few-shot": fewShot,
   "chain-of-thought": chainOfThought,
   "self-consistency": selfConsistency,
+  "best-of-n": bestOfN,
 };

@@ -26,6 +26,8 @@ export interface Strategy<Options = Record<string, unknown>> {
   options: z.ZodType<Options>;
   /** The bundled template it renders with (under prompts/), hashed into each run. */
   template: string;
+  /** The template these options render with, when it depends on them (best-of-n's base). */
+  templateOf?(options: Options): string;
   /** Generation defaults this strategy needs (self-consistency samples at temperature > 0). */
   defaultGeneration?: GenerationSettings;
   /** Provider calls per trial (self-consistency: its samples). */

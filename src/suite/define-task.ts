@@ -1,6 +1,6 @@
 // defineTask: declare a task in TypeScript instead of YAML, validated by the same schema.
 import { ValidationError } from "../errors.ts";
-import { pairwiseSpec, scorerSpecs, strategySpecs } from "./entries.ts";
+import { checkSelectors, pairwiseSpec, scorerSpecs, strategySpecs } from "./entries.ts";
 import { generationSchema } from "./schema.ts";
 import { templateProblem } from "./template-check.ts";
 import type { GenerationSettings, TaskDeclaration, TemplateSource } from "./types.ts";
@@ -50,6 +50,7 @@ export function defineTask(options: DefineTaskOptions): TaskDeclaration {
   });
   const scorersOut = scorerSpecs(options.scorers, at, problems);
   const pairwise = pairwiseSpec(options.pairwise, scorersOut, at, problems);
+  checkSelectors(strategiesOut, scorersOut, at, problems);
   const sources: Record<"prompt" | "target", TemplateSource> = {
     prompt: { file: where, field: "prompt" },
     target: { file: where, field: "target" },

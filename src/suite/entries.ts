@@ -133,3 +133,15 @@ export function pairwiseSpec(
   }
   return { label, swap: entry.swap ?? true, judge: judge.spec.args };
 }
+
+/** A best-of-n strategy's `select.scorer` must name one of the task's scorers (by its report name). */
+export function checkSelectors(strategies: StrategySpec[], scorers: ScorerSpec[], at: Where, problems: string[]): void {
+  const names = scorers.map((s) => s.label ?? (s.name === "judge" ? `judge:${String(s.args.rubric ?? "custom")}` : s.name));
+  strategies.forEach((s, i) => {
+    const select = (s.options.select as { scorer?: string } | undefined)?.scorer;
+    if (s.kind !== "best-of-n" || select === undefined || names.includes(select)) return;
+    problems.push(
+      `${at("strategies", i, "select", "scorer")}: "${select}" is not a scorer of this task${didYouMean(select, names)} (scorers: ${names.join(", ")})`,
+    );
+  });
+}

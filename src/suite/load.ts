@@ -5,7 +5,7 @@ import { isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visi
 import type { z } from "zod";
 import { didYouMean, UserError } from "../errors.ts";
 import { readTextFile } from "../text-file.ts";
-import { pairwiseSpec, scorerSpecs, strategySpecs } from "./entries.ts";
+import { checkSelectors, pairwiseSpec, scorerSpecs, strategySpecs } from "./entries.ts";
 import { SuiteFileError, type SelectableNames } from "./problems.ts";
 import { generationSchema, suiteSchema, taskSchema, type SuiteFile, type TaskEntry } from "./schema.ts";
 import { templateProblem } from "./template-check.ts";
@@ -144,6 +144,7 @@ function declareTask(
   const strategiesOut = strategySpecs(task.strategies, (...p) => at(...p), problems, { multipleChoice: byLikelihood });
   const scorersOut = scorerSpecs(task.scorers, (...p) => at(...p), problems, base);
   const pairwise = pairwiseSpec(task.pairwise, scorersOut, (...p) => at(...p), problems, base);
+  checkSelectors(strategiesOut, scorersOut, (...p) => at(...p), problems);
   const exemplars = task.exemplars;
   return {
     suite: suite.suite,

@@ -10,7 +10,7 @@ export interface GenerationSettings {
   seed?: number;
 }
 
-export type StrategyKind = "zero-shot" | "few-shot" | "chain-of-thought" | "self-consistency";
+export type StrategyKind = "zero-shot" | "few-shot" | "chain-of-thought" | "self-consistency" | "best-of-n";
 
 /** One strategy of a task, with its options. `label` is unique within the task and names it in reports. */
 export interface StrategySpec {

@@ -338,3 +338,72 @@ describe("a pairwise judge", () => {
     store.close();
   });
 });
+
+describe("best-of-n", () => {
+  it("scores every sample with the named judge and keeps the best; all samples and their scores are stored", async () => {
+    const db = freshDb();
+    // Sampled answers are right when the seed is divisible by 3, else off by 10.
+    const sampler: Provider = {
+      id: "test:sampler",
+      async generate(prompt, params) {
+        const m = /(\d+) \+ (\d+)/.exec(prompt.text)!;
+        const right = (params.seed ?? 0) % 3 === 0;
+        return { text: ` ${Number(m[1]) + Number(m[2]) + (right ? 0 : 10)}`, finishReason: "stop", latencyMs: 1 };
+      },
+    };
+    const task = defineTask({
+      suite: "t",
+      id: "add",
+      items: Array.from({ length: 8 }, (_, i) => ({ id: `i${i}`, a: i, b: 2 * i, answer: String(3 * i) })),
+      prompt: "Q: {{a}} + {{b}}?\nA:",
+      target: "{{answer}}",
+      strategies: ["zero-shot", { name: "best-of-n", n: 5, select: { scorer: "correctness" } }],
+      scorers: ["exact-match", { name: "judge", label: "correctness", model: "judge", rubric: "correctness" }],
+    });
+    const judge = fakeJudge();
+    const result = await runEval({ db, tasks: [task], models: [sampler], judgeModel: judge });
+    // zero-shot (greedy, no seed: seed 0 counts as right) 8 judgments; best-of-n 8 x 5.
+    expect(judge.calls).toHaveLength(48);
+    const store = sql(db);
+    const gens = store
+      .prepare(
+        `SELECT g.trial_id AS trial, g.idx, g.output, g.selection, t.output AS chosen FROM generations g JOIN trials t ON t.id = g.trial_id ORDER BY g.trial_id, g.idx`,
+      )
+      .all() as { trial: number; idx: number; output: string; selection: number | null; chosen: string }[];
+    expect(gens).toHaveLength(40);
+    const byTrial = new Map<number, typeof gens>();
+    for (const g of gens) byTrial.set(g.trial, [...(byTrial.get(g.trial) ?? []), g]);
+    let anyRight = 0;
+    for (const samples of byTrial.values()) {
+      const best = Math.max(...samples.map((s) => s.selection ?? -1));
+      expect(samples[0].chosen).toBe(samples.find((s) => s.selection === best)!.output);
+      if (best === 1) anyRight++;
+    }
+    const bestOfN = result.results.find((r) => r.strategy === "best-of-n" && r.metric === "exact-match")!;
+    expect(bestOfN.value).toBe(anyRight / 8);
+    expect(anyRight).toBeGreaterThan(0);
+    // The chosen sample's judgment is stored with the trial's score.
+    expect(
+      store
+        .prepare(
+          "SELECT COUNT(*) FROM judgments j JOIN trials t ON t.id = j.trial_id JOIN strategies s ON s.id = t.strategy_id WHERE s.name = 'best-of-n'",
+        )
+        .pluck()
+        .get(),
+    ).toBe(8);
+    store.close();
+  });
+
+  it("names a select scorer the task lacks at load, with a suggestion", () => {
+    expect(() =>
+      defineTask({
+        id: "x",
+        items: [{ a: 1 }],
+        prompt: "{{a}}",
+        target: "{{a}}",
+        strategies: [{ name: "best-of-n", select: { scorer: "corectness" } }],
+        scorers: [{ name: "judge", label: "correctness", model: "judge", rubric: "correctness" }],
+      }),
+    ).toThrow(/strategies\[0\]\.select\.scorer: "corectness" is not a scorer of this task; did you mean "correctness"/);
+  });
+});

@@ -66,3 +66,6 @@ CREATE TABLE pair_judgments (
   cost_usd      REAL,
   PRIMARY KEY (scorer_id, trial_a, trial_b, sample)
 ) WITHOUT ROWID;
+
+-- best-of-n: each sample's score under the selecting scorer (NULL: unscored, or not best-of-n).
+ALTER TABLE generations ADD COLUMN selection REAL;
