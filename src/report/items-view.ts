@@ -81,6 +81,15 @@ export function itemText(row: TrialRow): string {
   if (row.generations && row.generations.length > 1) out.push(field("votes", row.generations.map((g) => g.answer ?? "(none)").join(" | ")));
   if (row.targets !== null) out.push(field(row.targets.length === 1 ? "target" : "targets", row.targets.join(" | ")));
   if (row.scores.length) out.push(field("scores", row.scores.map(score).join("  ·  ")));
+  for (const s of row.scores)
+    for (const j of s.judgments ?? []) {
+      const verdict =
+        j.status === "ok"
+          ? `verdict ${j.verdict}${j.weighting === "logprobs" ? ` (weighted ${j.score?.toFixed(3)})` : ""}`
+          : `${j.status}: ${j.error ?? ""}`;
+      const sample = (s.judgments?.length ?? 0) > 1 ? ` #${j.sample}` : "";
+      out.push(field("judge", `${s.metric}${sample}: ${verdict}${j.reasoning ? `\n${j.reasoning}` : ""}`));
+    }
   return out.join("\n");
 }
 

@@ -27,6 +27,20 @@ export interface TrialScore {
   /** Null: unscored (the scorer could not score; `explanation` says why). */
   value: number | null;
   explanation: string | null;
+  /** A judge's calls behind the score: why the output got it. */
+  judgments?: TrialJudgment[];
+}
+
+/** One judge call as `show --items` and exports give it. */
+export interface TrialJudgment {
+  sample: number;
+  verdict: string | null;
+  score: number | null;
+  reasoning: string | null;
+  status: string;
+  error: string | null;
+  weighting: string | null;
+  distribution: Record<string, number> | null;
 }
 
 export interface TrialGeneration {
@@ -119,6 +133,13 @@ export function* trialRows(
   const targets = version >= 2 ? "it.targets" : "NULL";
   // From schema 3 a trial's single call may live on the trial row: `calls` gives every call.
   const calls = version >= 3 ? "calls" : "generations";
+  // From schema 4 a judge's score carries its judgments.
+  const judgments =
+    version >= 4
+      ? `, 'judgments', json((SELECT json_group_array(json_object('sample', j.sample, 'verdict', j.verdict, 'score', j.score, 'reasoning', j.reasoning,
+          'status', j.status, 'error', j.error, 'weighting', j.weighting, 'distribution', json(j.distribution)) ORDER BY j.sample)
+          FROM judgments j WHERE j.trial_id = s.trial_id AND j.scorer_id = s.scorer_id))`
+      : "";
   const generations = options.generations
     ? `, (SELECT json_group_array(json_object('idx', g.idx, 'output', g.output, 'answer', g.answer, 'finish_reason', g.finish_reason, 'seed', g.seed,
           'cached', g.cached, 'attempts', g.attempts, 'latency_ms', g.latency_ms, 'input_tokens', g.input_tokens, 'output_tokens', g.output_tokens,
@@ -129,7 +150,7 @@ export function* trialRows(
             m.spec AS model, st.name AS strategy, tr.sample, tr.status, tr.output, tr.answer, tr.error,
             tr.latency_ms AS latencyMs, tr.input_tokens AS inputTokens, tr.output_tokens AS outputTokens, tr.cost_usd AS costUsd,
             p.text AS prompt, p.system,
-            (SELECT json_group_array(json_object('metric', sc.name, 'value', s.value, 'explanation', s.explanation) ORDER BY sc.id)
+            (SELECT json_group_array(json_object('metric', sc.name, 'value', s.value, 'explanation', s.explanation${judgments}) ORDER BY sc.id)
              FROM scores s JOIN scorers sc ON sc.id = s.scorer_id WHERE s.trial_id = tr.id AND (@metric IS NULL OR sc.name = @metric)) AS scores
             ${generations}
      ${joins}
@@ -147,7 +168,9 @@ export function* trialRows(
       ...(r as unknown as TrialRow),
       fields: JSON.parse(r.fields as string) as Record<string, unknown>,
       targets: r.targets === null ? null : (JSON.parse(r.targets as string) as string[]),
-      scores: JSON.parse(r.scores as string) as TrialScore[],
+      scores: (JSON.parse(r.scores as string) as TrialScore[]).map((x) =>
+        x.judgments?.length ? x : { metric: x.metric, value: x.value, explanation: x.explanation },
+      ),
       generations: options.generations ? (JSON.parse(r.generations as string) as TrialGeneration[]) : undefined,
     };
   }

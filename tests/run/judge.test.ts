@@ -407,3 +407,20 @@ describe("best-of-n", () => {
     ).toThrow(/strategies\[0\]\.select\.scorer: "corectness" is not a scorer of this task; did you mean "correctness"/);
   });
 });
+
+describe("why an output got its score", () => {
+  it("show --items gives each judge score its judgments: verdict, reasoning, status", async () => {
+    const db = freshDb();
+    await runEval({ db, tasks: [judgedTask(2)], models: [candidate()], judgeModel: fakeJudge() });
+    const { openStore } = await import("../../src/store/db.ts");
+    const { showItems, itemText } = await import("../../src/report/items-view.ts");
+    const store = openStore(db, { readonly: true });
+    const [first, second] = [...showItems(store, 1).rows];
+    expect(first.scores.find((s) => s.metric === "exact-match")!.judgments).toBeUndefined();
+    expect(first.scores.find((s) => s.metric === "correctness")!.judgments).toEqual([
+      { sample: 0, verdict: "5", score: 5, reasoning: "compared 0 with 0", status: "ok", error: null, weighting: null, distribution: null },
+    ]);
+    expect(itemText(second)).toMatch(/judge\s+correctness: verdict 1\n\s+compared 4 with 3/);
+    store.close();
+  });
+});
