@@ -25,6 +25,7 @@ import { countTrials, planTrials, type StoredTrialCheck } from "./plan.ts";
 import { cacheIdentity, recordProvenance, weightsIdentity, type HashMemo } from "./provenance.ts";
 import { bindJudge, judgeModelSpecs, prepareJudgeModels } from "./judges.ts";
 import { judgePairs } from "./pairwise-phase.ts";
+import { rejudgeFailed } from "./rejudge.ts";
 import { itemRegistrar, registerModels, registerTask } from "./register.ts";
 import type { Reporter } from "./reporter.ts";
 import { reopenRun, resumableRun } from "./resume.ts";
@@ -285,6 +286,7 @@ async function execute(
       [...judgeModels.values()].reduce((n, m) => n + m.concurrency, 0),
     );
     sink.flush(); // the pairwise judges read the trials back
+    if (resuming) await rejudgeFailed(db, runId, tasks, { cache: cache !== undefined, signal: options.signal });
     await judgePairs(db, tasks, { seed: options.seed, cache: cache !== undefined, signal: options.signal });
   } catch (error) {
     failure = { error };

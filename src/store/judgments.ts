@@ -157,3 +157,52 @@ export function runJudgeScorers(db: Db, runId: number): { taskId: number; task: 
     )
     .all(runId) as { taskId: number; task: string; scorerId: number; name: string; args: string }[];
 }
+
+/** A judge score of a run whose every judgment failed (the judge model was down): resume judges it again. */
+export interface FailedJudgeScore {
+  trialId: number;
+  scorerId: number;
+  taskId: number;
+  itemKey: string;
+  fields: string;
+  targets: string | null;
+  strategy: string;
+  output: string;
+  answer: string | null;
+}
+
+/** Judge scores of a run left unscored because every judge call failed after its retries. */
+export function failedJudgeScores(db: Db, runId: number): FailedJudgeScore[] {
+  return db
+    .prepare(
+      `SELECT s.trial_id AS trialId, s.scorer_id AS scorerId, st.task_id AS taskId, it.item_key AS itemKey, it.fields, it.targets,
+              st.name AS strategy, tr.output, tr.answer
+       FROM scores s
+       JOIN trials tr ON tr.id = s.trial_id JOIN items it ON it.id = tr.item_id JOIN strategies st ON st.id = tr.strategy_id
+       JOIN models m ON m.id = tr.model_id
+       WHERE m.run_id = ? AND s.value IS NULL
+         AND EXISTS (SELECT 1 FROM judgments j WHERE j.trial_id = s.trial_id AND j.scorer_id = s.scorer_id)
+         AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.trial_id = s.trial_id AND j.scorer_id = s.scorer_id AND j.status <> 'error')
+       ORDER BY s.trial_id, s.scorer_id`,
+    )
+    .all(runId) as FailedJudgeScore[];
+}
+
+/** Replace a judge score and its judgments (a failed judgment judged again), in one transaction. */
+export function judgedAgainWriter(
+  db: Db,
+): (rows: { trialId: number; scorerId: number; value: number | null; explanation?: string; judgments: JudgmentRecord[] }[]) => void {
+  const score = db.prepare("UPDATE scores SET value = ?, explanation = ? WHERE trial_id = ? AND scorer_id = ?");
+  const drop = db.prepare("DELETE FROM judgments WHERE trial_id = ? AND scorer_id = ?");
+  const judgments = judgmentInserter(db);
+  return db.transaction(
+    (rows: { trialId: number; scorerId: number; value: number | null; explanation?: string; judgments: JudgmentRecord[] }[]) => {
+      for (const r of rows) {
+        score.run(r.value, r.explanation ?? null, r.trialId, r.scorerId);
+        drop.run(r.trialId, r.scorerId);
+        for (const j of r.judgments) judgments.add(r.trialId, r.scorerId, j);
+      }
+      judgments.flush();
+    },
+  ).immediate;
+}

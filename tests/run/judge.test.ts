@@ -135,6 +135,23 @@ describe("a judge as a scorer", () => {
     store.close();
   });
 
+  it("--resume judges again only the scores whose judge failed, keeping the outputs", async () => {
+    const db = freshDb();
+    const first = await runEval({ db, tasks: [judgedTask(4)], models: [candidate()], judgeModel: failingJudge(), retryBaseDelayMs: 1 });
+    expect(first.results.find((r) => r.metric === "correctness")).toMatchObject({ unscored: 4 });
+    const judge = fakeJudge();
+    const resumed = await runEval({ db, tasks: [judgedTask(4)], models: [candidate()], judgeModel: judge, resume: first.runId });
+    expect(judge.calls).toHaveLength(4);
+    expect(resumed.results.find((r) => r.metric === "correctness")).toMatchObject({ unscored: 0, n: 4, value: 0.5 });
+    expect(resumed.trials).toBe(4);
+    const store = sql(db);
+    expect(store.prepare("SELECT status, COUNT(*) AS n FROM judgments GROUP BY status").all()).toEqual([{ status: "ok", n: 4 }]);
+    store.close();
+    // Nothing is left to judge: resuming again calls nobody.
+    await runEval({ db, tasks: [judgedTask(4)], models: [candidate()], judgeModel: judge, resume: first.runId });
+    expect(judge.calls).toHaveLength(4);
+  });
+
   it("answers a repeated judgment from the response cache, whatever boundary its call used", async () => {
     const db = freshDb();
     const judge = fakeJudge();
