@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.ts";
@@ -255,6 +255,10 @@ describe("rubric names and files", () => {
   it("a directory or a file that is not UTF-8 is refused with its location", () => {
     const dir = workspace({ "d.hbs/x": "" });
     expect(userError(() => resolveRubric({ rubric: "d.hbs" }, dir)).message).toMatch(/d\.hbs: rubric template is a directory/);
+    writeFileSync(join(dir, "latin1.hbs"), Buffer.from("{{output}}\ncaf\xe9\n", "latin1"));
+    expect(userError(() => resolveRubric({ rubric: "latin1.hbs" }, dir)).message).toMatch(
+      /latin1\.hbs:2: rubric template is not valid UTF-8/,
+    );
   });
 
   const bad: [string, string, RegExp][] = [
