@@ -107,5 +107,6 @@ export function runJson(result: Pick<RunResult, "runId" | "db" | "results" | "ju
     agreements: result.judges.agreements,
     pairwise: result.judges.pairwise,
     rankings: result.judges.rankings,
+    ...(result.judges.robustness ? { robustness: result.judges.robustness } : {}),
   };
 }

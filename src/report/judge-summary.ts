@@ -7,6 +7,7 @@ import { bootstrapStatistic } from "../stats/bootstrap.ts";
 import type { Db } from "../store/db.ts";
 import { judgmentCounts, pairedScorerValues, runJudgeScorers } from "../store/judgments.ts";
 import { type PairwiseRow, pairwiseSummary, type RankingRow } from "./pairwise-summary.ts";
+import { judgeRobustness, type Robustness } from "./robustness.ts";
 
 /** A judge metric's extras in a summary row. */
 export interface JudgeDetails {
@@ -109,9 +110,15 @@ export interface JudgeReport {
   agreements: JudgeAgreement[];
   pairwise: PairwiseRow[];
   rankings: RankingRow[];
+  /** The judge-robustness figures, when the run judged probe items (suites/judge-robustness). */
+  robustness?: Robustness;
 }
 
 /** The judge agreements, pairwise tallies and rankings of a run. */
 export function judgeReport(db: Db, runId: number, options: { seed?: number } = {}): JudgeReport {
-  return { agreements: judgeAgreements(db, runId, options), ...pairwiseSummary(db, runId, options) };
+  return {
+    agreements: judgeAgreements(db, runId, options),
+    ...pairwiseSummary(db, runId, options),
+    robustness: judgeRobustness(db, runId),
+  };
 }

@@ -3,6 +3,7 @@
 // Bradley-Terry rankings.
 import type { JudgeReport } from "./judge-summary.ts";
 import type { SummaryResult } from "./summary.ts";
+import { robustnessText } from "./robustness.ts";
 import { columns } from "./table.ts";
 
 const f = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? "-" : x.toFixed(digits));
@@ -70,5 +71,6 @@ export function judgeTables(results: SummaryResult[], report: JudgeReport, optio
         { rightAligned: [4], rule: true, width: options.width },
       )}`,
     );
+  if (report.robustness) blocks.push(robustnessText(report.robustness));
   return blocks.join("\n\n");
 }

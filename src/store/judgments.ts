@@ -206,3 +206,20 @@ export function judgedAgainWriter(
     },
   ).immediate;
 }
+
+/** Judge scores of a run's items that carry a `probe` field (the judge-robustness suite), with the item's fields. */
+export function probeScores(
+  db: Db,
+  runId: number,
+): { task: string; item: string; fields: string; strategy: string; value: number | null }[] {
+  return db
+    .prepare(
+      `SELECT tk.task, it.item_key AS item, it.fields, st.name AS strategy, s.value
+       FROM scores s
+       JOIN scorers sc ON sc.id = s.scorer_id JOIN trials tr ON tr.id = s.trial_id
+       JOIN items it ON it.id = tr.item_id JOIN strategies st ON st.id = tr.strategy_id JOIN tasks tk ON tk.id = st.task_id
+       WHERE tk.run_id = ? AND json_extract(sc.args, '$.name') = 'judge' AND json_extract(it.fields, '$.probe') IS NOT NULL
+       ORDER BY tr.id`,
+    )
+    .all(runId) as { task: string; item: string; fields: string; strategy: string; value: number | null }[];
+}

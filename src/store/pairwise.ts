@@ -86,6 +86,8 @@ export interface StoredPairVerdict {
   task: string;
   swap: number;
   itemId: number;
+  /** The item's fields (JSON). */
+  fields: string;
   sample: number;
   verdict: "A" | "B" | "tie" | null;
   trialA: number;
@@ -101,12 +103,12 @@ export function runPairVerdicts(db: Db, runId: number): StoredPairVerdict[] {
   return db
     .prepare(
       `SELECT pj.scorer_id AS scorerId, sc.name AS label, tk.suite || '/' || tk.task AS task,
-              COALESCE(json_extract(sc.args, '$.swap'), 1) AS swap, ta.item_id AS itemId, pj.sample, pj.verdict,
+              COALESCE(json_extract(sc.args, '$.swap'), 1) AS swap, ta.item_id AS itemId, it.fields, pj.sample, pj.verdict,
               pj.trial_a AS trialA, pj.trial_b AS trialB,
               ma.spec AS modelA, sa.name AS strategyA, mb.spec AS modelB, sb.name AS strategyB
        FROM pair_judgments pj
        JOIN scorers sc ON sc.id = pj.scorer_id JOIN tasks tk ON tk.id = sc.task_id
-       JOIN trials ta ON ta.id = pj.trial_a JOIN trials tb ON tb.id = pj.trial_b
+       JOIN trials ta ON ta.id = pj.trial_a JOIN trials tb ON tb.id = pj.trial_b JOIN items it ON it.id = ta.item_id
        JOIN models ma ON ma.id = ta.model_id JOIN strategies sa ON sa.id = ta.strategy_id
        JOIN models mb ON mb.id = tb.model_id JOIN strategies sb ON sb.id = tb.strategy_id
        WHERE tk.run_id = ?

@@ -172,6 +172,7 @@ function declareTask(
     file,
     suiteVersion: String(suite.version),
     suiteDescription: suite.description,
+    ...(suite.explicit ? { explicit: true } : {}),
     sources: {
       prompt: promptSource,
       target: task.target === undefined ? undefined : targetSource,

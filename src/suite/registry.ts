@@ -59,7 +59,7 @@ export class Registry {
    * such as `arith*`, or `tag:NAME`; none selects everything). A broken file whose names
    * or tags a selector could match makes its problems errors; the other broken files only
    * warn. A selector that matches neither a task nor a broken file is a UserError naming
-   * the closest task.
+   * the closest task. No selectors select every task but those of `explicit` suites.
    */
   resolve(selectors: string[]): Selection {
     const blocking = new Set(selectors.length === 0 ? this.broken : this.broken.filter((b) => selectors.some((s) => couldSelect(b, s))));
@@ -73,7 +73,8 @@ export class Registry {
       for (const m of matches) chosen.add(m);
     }
     return {
-      tasks: selectors.length === 0 ? this.tasks : this.tasks.filter((t) => chosen.has(t)),
+      // A suite marked `explicit` (it needs a judge model or a replay file) runs only when named.
+      tasks: selectors.length === 0 ? this.tasks.filter((t) => !t.explicit) : this.tasks.filter((t) => chosen.has(t)),
       errors: this.broken.filter((b) => blocking.has(b)).flatMap((b) => b.problems),
       warnings: [...this.broken.filter((b) => !blocking.has(b)).flatMap((b) => b.problems), ...this.skipped],
     };

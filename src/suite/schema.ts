@@ -67,6 +67,8 @@ export const suiteSchema = z
     version: z.union([z.string(), z.number()]).default(1),
     defaults: z.object({ generation: generationSchema.optional() }).strict().optional(),
     tags: z.array(z.string()).default([]),
+    /** Run only when a selector names the suite or its tasks (not by a bare `assay run`). */
+    explicit: z.boolean().default(false),
     tasks: z.array(taskSchema).min(1),
   })
   .strict();

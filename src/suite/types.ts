@@ -86,6 +86,8 @@ export interface TaskDeclaration {
   file?: string;
   suiteVersion: string;
   suiteDescription?: string;
+  /** From an `explicit` suite: runs only when a selector names it. */
+  explicit?: boolean;
   /** Where the prompt and target templates were written, so their errors point at their own lines. */
   sources?: {
     prompt?: TemplateSource;

@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { scorerFactories } from "../../src/score/metrics/index.ts";
+import { scorerFactories } from "../../src/score/scorers.ts";
 import { bundledSuitesDir, loadRegistry } from "../../src/suite/registry.ts";
 import { assay } from "../helpers/cli.ts";
 import { workspace } from "../helpers/workspace.ts";
