@@ -4,7 +4,7 @@
 // task's trials, with a bootstrap interval that resamples items.
 import { cohenKappa } from "../stats/agreement.ts";
 import { bootstrapStatistic } from "../stats/bootstrap.ts";
-import type { Db } from "../store/db.ts";
+import { type Db, schemaVersion } from "../store/db.ts";
 import { judgmentCounts, pairedScorerValues, runJudgeScorers } from "../store/judgments.ts";
 import { type PairwiseRow, pairwiseSummary, type RankingRow } from "./pairwise-summary.ts";
 import { judgeRobustness, type Robustness } from "./robustness.ts";
@@ -116,6 +116,8 @@ export interface JudgeReport {
 
 /** The judge agreements, pairwise tallies and rankings of a run. */
 export function judgeReport(db: Db, runId: number, options: { seed?: number } = {}): JudgeReport {
+  // A store from before schema 4 has no judges (read as it is: readers never upgrade it).
+  if (schemaVersion(db) < 4) return { agreements: [], pairwise: [], rankings: [] };
   return {
     agreements: judgeAgreements(db, runId, options),
     ...pairwiseSummary(db, runId, options),
