@@ -102,7 +102,10 @@ export function registerTask(
     taskId: ids.taskId,
     templates: taskTemplates(task),
     strategies: strategySpecs.map((s) => ({ ...s, id: ids.strategyIds.get(s.spec.label)! })),
-    scorers: scorers.map((s) => ({ id: ids.scorerIds.get(s.name)!, name: s.name, scorer: s.scorer })),
+    scorers: scorers.map((s) => {
+      const only = s.scorer instanceof JudgeScorer ? s.scorer.config.args.strategies : undefined;
+      return { id: ids.scorerIds.get(s.name)!, name: s.name, scorer: s.scorer, strategies: only && new Set(only) };
+    }),
     needsPrompt: scorers.some((s) => s.scorer instanceof JudgeScorer),
     pairwise: pairwise && { scorerId: ids.scorerIds.get(pairwise.spec.label)!, judge: pairwise.judge, swap: pairwise.spec.swap },
   };

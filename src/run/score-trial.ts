@@ -15,6 +15,7 @@ export function scoreTrial(scorers: PreparedScorer[], input: ScoreInput): Scores
   const scores: Scores = [];
   for (let i = 0; i < scorers.length; i++) {
     const { id, scorer } = scorers[i];
+    if (skips(scorers[i], input)) continue;
     try {
       const result = scorer.score(input);
       if (result instanceof Promise) return scoreRest(scorers, input, scores, i, result);
@@ -36,6 +37,7 @@ async function scoreRest(
 ): Promise<Scores> {
   for (let i = from; i < scorers.length; i++) {
     const { id, scorer } = scorers[i];
+    if (i !== from && skips(scorers[i], input)) continue;
     try {
       scores.push(scoreRow(id, i === from ? await pending : await scorer.score(input)));
     } catch (error) {
@@ -43,6 +45,11 @@ async function scoreRest(
     }
   }
   return scores;
+}
+
+/** A scorer limited to some strategies (a judge's `strategies:`) does not score the others' trials. */
+function skips(scorer: PreparedScorer, input: ScoreInput): boolean {
+  return scorer.strategies !== undefined && !scorer.strategies.has(input.strategy ?? "");
 }
 
 function scoreRow(scorerId: number, result: ScoreResult & Partial<JudgedResult>): Scores[number] {

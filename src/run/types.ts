@@ -23,6 +23,8 @@ export interface PreparedScorer {
   id: number;
   /** Its report name (the label). */
   name: string;
+  /** Score only the trials of these strategies (a judge's `strategies:`); undefined: all. */
+  strategies?: Set<string>;
   scorer: Scorer;
 }
 

@@ -134,7 +134,7 @@ export function pairwiseSpec(
   return { label, swap: entry.swap ?? true, judge: judge.spec.args };
 }
 
-/** A best-of-n strategy's `select.scorer` must name one of the task's scorers (by its report name). */
+/** A best-of-n strategy's `select.scorer` must name one of the task's scorers (by its report name); a judge's `strategies:` its strategies. */
 export function checkSelectors(strategies: StrategySpec[], scorers: ScorerSpec[], at: Where, problems: string[]): void {
   const names = scorers.map((s) => s.label ?? (s.name === "judge" ? `judge:${String(s.args.rubric ?? "custom")}` : s.name));
   strategies.forEach((s, i) => {
@@ -143,5 +143,15 @@ export function checkSelectors(strategies: StrategySpec[], scorers: ScorerSpec[]
     problems.push(
       `${at("strategies", i, "select", "scorer")}: "${select}" is not a scorer of this task${didYouMean(select, names)} (scorers: ${names.join(", ")})`,
     );
+  }); // A judge's `strategies:` must name strategies of the task.
+  const labels = strategies.map((s) => s.label);
+  scorers.forEach((s, i) => {
+    const only = s.name === "judge" ? (s.args.strategies as string[] | undefined) : undefined;
+    (only ?? []).forEach((label, j) => {
+      if (!labels.includes(label))
+        problems.push(
+          `${at("scorers", i, "strategies", j)}: "${label}" is not a strategy of this task${didYouMean(label, labels)} (strategies: ${labels.join(", ")})`,
+        );
+    });
   });
 }

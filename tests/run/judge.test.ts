@@ -441,3 +441,31 @@ describe("why an output got its score", () => {
     store.close();
   });
 });
+
+describe("a judge limited to some strategies", () => {
+  it("judges only those strategies' trials; a strategy the task lacks is a load error", async () => {
+    const db = freshDb();
+    const judge = fakeJudge();
+    const task = defineTask({
+      suite: "t",
+      id: "add",
+      items: Array.from({ length: 3 }, (_, i) => ({ id: `i${i}`, a: i, b: 2 * i, answer: String(3 * i) })),
+      prompt: "Q: {{a}} + {{b}}?\nA:",
+      target: "{{answer}}",
+      strategies: ["zero-shot", "chain-of-thought"],
+      scorers: ["exact-match", { name: "judge", label: "correctness", model: "judge", rubric: "correctness", strategies: ["zero-shot"] }],
+    });
+    const result = await runEval({ db, tasks: [task], models: [candidate()], judgeModel: judge });
+    expect(judge.calls).toHaveLength(3);
+    expect(result.results.filter((r) => r.metric === "correctness").map((r) => r.strategy)).toEqual(["zero-shot"]);
+    expect(() =>
+      defineTask({
+        id: "x",
+        items: [{ a: 1 }],
+        prompt: "{{a}}",
+        target: "{{a}}",
+        scorers: [{ name: "judge", model: "judge", rubric: "correctness", strategies: ["zero-shoot"] }],
+      }),
+    ).toThrow(/scorers\[0\]\.strategies\[0\]: "zero-shoot" is not a strategy of this task; did you mean "zero-shot"/);
+  });
+});

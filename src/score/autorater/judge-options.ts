@@ -31,6 +31,8 @@ const optionsSchema = z.strictObject({
   method: z.enum(["generate", "likelihood"]).optional(),
   system: z.string().optional(),
   concurrency: z.int().min(1).optional(),
+  /** Judge only the trials of these strategies (by label); the others get no score from this judge. */
+  strategies: z.array(z.string().min(1)).min(1).optional(),
   /** Another scorer of the task (e.g. exact-match) the summary reports this judge's agreement with. */
   agreement_with: z.string().min(1).optional(),
   generation: generationSchema.optional(),
