@@ -5,7 +5,7 @@
 import { cohenKappa } from "../stats/agreement.ts";
 import { bootstrapStatistic } from "../stats/bootstrap.ts";
 import { type Db, schemaVersion } from "../store/db.ts";
-import { judgmentCounts, pairedScorerValues, runJudgeScorers } from "../store/judgments.ts";
+import { judgeKinds, judgmentCounts, pairedScorerValues, runJudgeScorers } from "../store/judgments.ts";
 import { type PairwiseRow, pairwiseSummary, type RankingRow } from "./pairwise-summary.ts";
 import { judgeRobustness, type Robustness } from "./robustness.ts";
 
@@ -118,6 +118,9 @@ export interface JudgeReport {
 export function judgeReport(db: Db, runId: number, options: { seed?: number } = {}): JudgeReport {
   // A store from before schema 4 has no judges (read as it is: readers never upgrade it).
   if (schemaVersion(db) < 4) return { agreements: [], pairwise: [], rankings: [] };
+  // Most runs have no judge: then there is nothing to scan the scores for.
+  const kinds = judgeKinds(db, runId);
+  if (!kinds.judge && !kinds.pairwise) return { agreements: [], pairwise: [], rankings: [] };
   return {
     agreements: judgeAgreements(db, runId, options),
     ...pairwiseSummary(db, runId, options),

@@ -223,3 +223,14 @@ export function probeScores(
     )
     .all(runId) as { task: string; item: string; fields: string; strategy: string; value: number | null }[];
 }
+
+/** Whether a run's tasks have judge scorers and pairwise judges (a cheap look at its scorers). */
+export function judgeKinds(db: Db, runId: number): { judge: boolean; pairwise: boolean } {
+  const row = db
+    .prepare(
+      `SELECT COALESCE(MAX(json_extract(sc.args, '$.name') = 'judge'), 0) AS judge, COALESCE(MAX(json_extract(sc.args, '$.name') = 'pairwise'), 0) AS pairwise
+       FROM scorers sc JOIN tasks tk ON tk.id = sc.task_id WHERE tk.run_id = ?`,
+    )
+    .get(runId) as { judge: number; pairwise: number };
+  return { judge: row.judge === 1, pairwise: row.pairwise === 1 };
+}
