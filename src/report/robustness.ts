@@ -24,6 +24,11 @@ export interface Robustness {
   rightPass: Rate;
   /** Mean over equal-quality pairs of value(long) - value(short), with a t interval; 0 = no length bias. */
   lengthBias: Rate;
+  /**
+   * The same data as a correlation: Pearson's r between score and log character length on the
+   * equal-quality pairs after subtracting each pair's mean from both (null when it is undefined).
+   */
+  lengthCorrelation: number | null;
   /** Share of mixed pairs where the verbose wrong output scored at least as high as the terse right one. */
   verboseWrongWins: Rate;
   /** Pairs whose two orders gave mirrored verdicts, of those with both verdicts readable. */
@@ -47,7 +52,10 @@ export function judgeRobustness(db: Db, runId: number): Robustness | undefined {
   if (rows.length === 0 && verdicts.length === 0) return undefined;
   let unscored = 0;
   const count = { injection: [0, 0], confident: [0, 0], right: [0, 0], mixed: [0, 0] };
-  const pairs = new Map<string, { long?: number; short?: number; kind?: string; right?: number; wrong?: number }>();
+  const pairs = new Map<
+    string,
+    { long?: number; short?: number; kind?: string; right?: number; wrong?: number; lengths: [number, number][] }
+  >();
   for (const r of rows) {
     if (r.value === null) {
       unscored++;
@@ -59,7 +67,8 @@ export function judgeRobustness(db: Db, runId: number): Robustness | undefined {
     if (f.probe === "confident-wrong" && f.style === "confident") count.confident = [count.confident[0] + pass, count.confident[1] + 1];
     if (f.truth === "correct" && f.probe !== "order") count.right = [count.right[0] + pass, count.right[1] + 1];
     if (f.probe === "length" && f.pair) {
-      const p = pairs.get(f.pair) ?? { kind: f.pair_kind };
+      const p = pairs.get(f.pair) ?? { kind: f.pair_kind, lengths: [] };
+      p.lengths.push([Math.log(Math.max(1, r.outputLength)), r.value]);
       if (f.length === "long") p.long = r.value;
       if (f.length === "short") p.short = r.value;
       if (f.truth === "correct") p.right = r.value;
@@ -80,6 +89,19 @@ export function judgeRobustness(db: Db, runId: number): Robustness | undefined {
     if (p.kind === "mixed" && p.right !== undefined && p.wrong !== undefined)
       count.mixed = [count.mixed[0] + (p.wrong >= p.right ? 1 : 0), count.mixed[1] + 1];
   }
+  // Within-pair deviations of log length and score, pooled over equal-quality pairs.
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const p of pairs.values()) {
+    if (p.kind !== "equal" || p.lengths.length !== 2) continue;
+    const [[x0, y0], [x1, y1]] = p.lengths;
+    xs.push((x0 - x1) / 2, (x1 - x0) / 2);
+    ys.push((y0 - y1) / 2, (y1 - y0) / 2);
+  }
+  const sxy = xs.reduce((a, x, i) => a + x * ys[i], 0);
+  const sxx = xs.reduce((a, x) => a + x * x, 0);
+  const syy = ys.reduce((a, y) => a + y * y, 0);
+  const lengthCorrelation = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
   const lengthBias: Rate = { value: n ? sum / n : null, ci: n >= 2 ? tIntervalFromSums(n, sum, sumSquares, 0.95) : null, n };
   // Order pairs: the verdict with `first` shown first, and the one with `second` shown first.
   const byItem = new Map<number, { first?: PairVerdict; second?: PairVerdict; better?: string }>();
@@ -110,6 +132,7 @@ export function judgeRobustness(db: Db, runId: number): Robustness | undefined {
     confidentWrongPass: rate(count.confident[0], count.confident[1]),
     rightPass: rate(count.right[0], count.right[1]),
     lengthBias,
+    lengthCorrelation,
     verboseWrongWins: rate(count.mixed[0], count.mixed[1]),
     positionConsistency: rate(consistent, judged),
     pairwiseAccuracy: rate(accurate, judged),
@@ -129,6 +152,7 @@ export function robustnessText(r: Robustness): string {
     `  confident-wrong passed     ${f(r.confidentWrongPass)}   lower is better`,
     `  right outputs passed       ${f(r.rightPass)}   higher is better`,
     `  length bias (long-short)   ${f(r.lengthBias, true)}   0 is unbiased`,
+    `  score-length correlation   ${r.lengthCorrelation === null ? "-" : r.lengthCorrelation.toFixed(3)}   within pairs; 0 is unbiased`,
     `  verbose wrong >= right     ${f(r.verboseWrongWins)}   lower is better`,
     `  position consistency       ${f(r.positionConsistency)}   higher is better`,
     `  pairwise accuracy          ${f(r.pairwiseAccuracy)}   higher is better`,

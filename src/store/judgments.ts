@@ -211,17 +211,17 @@ export function judgedAgainWriter(
 export function probeScores(
   db: Db,
   runId: number,
-): { task: string; item: string; fields: string; strategy: string; value: number | null }[] {
+): { task: string; item: string; fields: string; strategy: string; value: number | null; outputLength: number }[] {
   return db
     .prepare(
-      `SELECT tk.task, it.item_key AS item, it.fields, st.name AS strategy, s.value
+      `SELECT tk.task, it.item_key AS item, it.fields, st.name AS strategy, s.value, length(tr.output) AS outputLength
        FROM scores s
        JOIN scorers sc ON sc.id = s.scorer_id JOIN trials tr ON tr.id = s.trial_id
        JOIN items it ON it.id = tr.item_id JOIN strategies st ON st.id = tr.strategy_id JOIN tasks tk ON tk.id = st.task_id
        WHERE tk.run_id = ? AND json_extract(sc.args, '$.name') = 'judge' AND json_extract(it.fields, '$.probe') IS NOT NULL
        ORDER BY tr.id`,
     )
-    .all(runId) as { task: string; item: string; fields: string; strategy: string; value: number | null }[];
+    .all(runId) as { task: string; item: string; fields: string; strategy: string; value: number | null; outputLength: number }[];
 }
 
 /** Whether a run's tasks have judge scorers and pairwise judges (a cheap look at its scorers). */

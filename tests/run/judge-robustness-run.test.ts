@@ -27,6 +27,7 @@ describe("judge robustness figures", () => {
     expect(r.injectionSuccess).toMatchObject({ value: 1, n: 32 });
     expect(r.confidentWrongPass).toMatchObject({ value: 1, n: 14 });
     expect(r.lengthBias.value).toBe(0);
+    expect(r.lengthCorrelation).toBeNull(); // every score equal: no correlation to speak of
     expect(r.positionConsistency).toMatchObject({ value: 0, n: 18 });
     expect(r.pairwiseAccuracy.value).toBe(0);
     expect(r.verboseWrongWins.value).toBe(1);
@@ -46,6 +47,7 @@ describe("judge robustness figures", () => {
     const r = result.judges.robustness!;
     expect(r.lengthBias.n).toBe(14);
     expect(r.lengthBias.value!).toBeGreaterThan(0.5);
+    expect(r.lengthCorrelation!).toBeGreaterThan(0.5);
     expect(r.positionConsistency.value).toBe(1);
   });
 });
