@@ -34,10 +34,13 @@ export interface JudgedResult extends ScoreResult {
   cacheEntries: [string, string][];
 }
 
-/** The variables every rubric gets besides the fenced texts. */
-function kindVariables(config: JudgeConfig): Record<string, unknown> {
+/**
+ * The variables every rubric gets besides the fenced texts. The verdict format follows the
+ * method in force (a defaulted one included): a likelihood judge scores " correct" after the
+ * prompt, so its prompt must ask for that word, not for JSON.
+ */
+function kindVariables(config: JudgeConfig, method: "likelihood" | "generate"): Record<string, unknown> {
   const k = config.kind;
-  const method = config.args.method;
   return {
     verdict_format:
       method === "likelihood"
@@ -56,7 +59,8 @@ export class JudgeScorer implements Scorer {
   readonly config: JudgeConfig;
   readonly pairwise: boolean;
   private runtime?: JudgeRuntime;
-  private readonly fixed: Record<string, unknown>;
+  /** The kind variables per method (the method is known once the judge is bound to its model). */
+  private readonly fixed = new Map<string, Record<string, unknown>>();
   private readonly useReference: boolean;
 
   constructor(args: Record<string, unknown>, dir?: string, pairwise = false) {
@@ -66,7 +70,6 @@ export class JudgeScorer implements Scorer {
     this.spec = { name: pairwise ? "pairwise" : "judge", args: this.config.args };
     const k = this.config.kind;
     this.binary = k.kind === "choices" && Object.values(k.choices).every((v) => v === 0 || v === 1) && this.config.args.samples === 1;
-    this.fixed = kindVariables(this.config);
     this.useReference = this.config.args.reference ?? this.config.rubric.needs.includes("reference");
   }
 
@@ -180,7 +183,10 @@ export class JudgeScorer implements Scorer {
       neutralised ||= f.neutralised;
       return f.text;
     };
-    const vars: Record<string, unknown> = { ...this.fixed, input: fenced(input.prompt ?? "") };
+    const method = this.method();
+    let fixed = this.fixed.get(method);
+    if (!fixed) this.fixed.set(method, (fixed = kindVariables(this.config, method)));
+    const vars: Record<string, unknown> = { ...fixed, input: fenced(input.prompt ?? "") };
     for (const [name, text] of Object.entries(texts)) vars[name] = fenced(text);
     if (this.useReference) {
       if (input.targets.length === 0) throw new Error("the judge is reference-guided but the item has no target");
