@@ -185,7 +185,10 @@ export class JudgeScorer implements Scorer {
     };
     const method = this.method();
     let fixed = this.fixed.get(method);
-    if (!fixed) this.fixed.set(method, (fixed = kindVariables(this.config, method)));
+    if (!fixed) {
+      fixed = kindVariables(this.config, method);
+      this.fixed.set(method, fixed);
+    }
     const vars: Record<string, unknown> = { ...fixed, input: fenced(input.prompt ?? "") };
     for (const [name, text] of Object.entries(texts)) vars[name] = fenced(text);
     if (this.useReference) {
