@@ -63,32 +63,35 @@ if (process.argv[2] === "one") {
   const n = Number(process.env.BENCH_JUDGE_N ?? 10_000);
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   const one = (mode: Mode, latency: number) =>
-    (
-      JSON.parse(
-        execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", import.meta.filename, "one", String(n), mode, String(latency)], {
-          encoding: "utf8",
-        })
-          .trim()
-          .split("\n")
-          .pop()!,
-      ) as { seconds: number }
-    ).seconds;
+    JSON.parse(
+      execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", import.meta.filename, "one", String(n), mode, String(latency)], {
+        encoding: "utf8",
+      })
+        .trim()
+        .split("\n")
+        .pop()!,
+    ) as { seconds: number; cpuSeconds: number };
   const slow: number[] = [];
-  const instant: number[] = [];
-  const bare: number[] = [];
+  const instant: { seconds: number; cpuSeconds: number }[] = [];
+  const bare: { seconds: number; cpuSeconds: number }[] = [];
   // Alternated, so that a change in the machine's load falls on all three alike.
   for (let r = 0; r < repeats; r++) {
-    slow.push(one("judge", 100));
+    slow.push(one("judge", 100).seconds);
     instant.push(one("judge", 0));
     bare.push(one("none", 0));
   }
   const rates = slow.map((s) => n / s);
   const rate = median(rates);
-  const overheads = instant.map((s, i) => ((s - bare[i]) * 1000) / n);
+  // Per judgment, in ms: wall time (what a user waits; on a loaded machine it includes waiting
+  // for a core) and CPU time (user + system, the work itself).
+  const overheads = instant.map((s, i) => ((s.seconds - bare[i].seconds) * 1000) / n);
+  const cpuOverheads = instant.map((s, i) => ((s.cpuSeconds - bare[i].cpuSeconds) * 1000) / n);
+  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(", ");
   console.log(
     `judges, ${n} echo outputs, correctness rubric, fake judge 100 ms at concurrency 50, ${repeats} runs each in fresh processes, medians: ` +
       `${rate.toFixed(0)} judgments/s (${(rate / 5).toFixed(1)}% of the 500/s bound; runs ${rates.map((x) => x.toFixed(0)).join(", ")}); ` +
-      `overhead per judgment ${median(overheads).toFixed(3)} ms (0 ms judge ${median(instant).toFixed(2)} s minus no judge ${median(bare).toFixed(2)} s, ` +
-      `over ${n}; runs ${overheads.map((x) => x.toFixed(3)).join(", ")})`,
+      `overhead per judgment ${median(overheads).toFixed(3)} ms wall, ${median(cpuOverheads).toFixed(3)} ms CPU ` +
+      `(0 ms judge ${median(instant.map((x) => x.seconds)).toFixed(2)} s minus no judge ${median(bare.map((x) => x.seconds)).toFixed(2)} s, over ${n}; ` +
+      `runs wall ${fmt(overheads)}, CPU ${fmt(cpuOverheads)})`,
   );
 }
