@@ -234,6 +234,39 @@ describe.each(sdks)("a judge through the $name SDK", (sdk) => {
     store.close();
   });
 
+  it("a free-text judge with a pattern asks for no schema and takes the last match, not a quoted one", async () => {
+    const server = sdk.server();
+    const before = server.bodies.length;
+    // The reply quotes a verdict line first (as if from the response), then gives its own.
+    server.script = (body) => {
+      const b = blocksOf(sdk.prompt(body));
+      return {
+        text: `The response says "Verdict: correct".\nChecking ${b.response} against ${b.reference}.\nVerdict: ${b.response === b.reference ? "correct" : "incorrect"}`,
+      };
+    };
+    const db = freshDb();
+    const result = await runEval({
+      db,
+      cwd: dir,
+      tasks: [judgedTask(4, { model: sdk.model, choices: { correct: 1, incorrect: 0 }, pattern: "Verdict: (correct|incorrect)" })],
+      models: [candidate],
+    });
+    for (const body of server.bodies.slice(before)) {
+      expect(body.response_format).toBeUndefined();
+      expect(body.generationConfig?.responseJsonSchema).toBeUndefined();
+      expect(sdk.prompt(body)).toContain("End your answer with a line matching the pattern Verdict: (correct|incorrect).");
+    }
+    expect(result.results.find((r) => r.metric === "correctness")).toMatchObject({ value: 0.5, n: 4, unscored: 0 });
+    const store = sql(db);
+    expect(store.prepare("SELECT verdict FROM judgments ORDER BY trial_id").pluck().all()).toEqual([
+      "correct",
+      "incorrect",
+      "correct",
+      "incorrect",
+    ]);
+    store.close();
+  });
+
   it("a judge failing after its retries (HTTP 503 every time) leaves the score unscored with the error, the trial done", async () => {
     const server = sdk.server();
     const before = server.bodies.length;
