@@ -343,6 +343,20 @@ describe("a pairwise judge through the openai SDK", () => {
     expect(result.judges.rankings[0].model).toBe("test:good");
   });
 
+  it("an unreadable verdict in either order leaves that item unscored, not a win or a tie", async () => {
+    openai.script = (body) => {
+      const [prompt, reference, a, b] = fencedBlocks(body.messages.at(-1).content).map((x) => x.body.trim());
+      // Item 0 (0 + 0): not JSON when the good response is shown first; item 1: out of the enum in both orders.
+      if (prompt.startsWith("Q: 0 +") && a === reference) return { text: "A is better" };
+      if (prompt.startsWith("Q: 1 +")) return { text: JSON.stringify({ reasoning: "r", verdict: "both" }) };
+      return { text: JSON.stringify({ reasoning: "r", verdict: a === reference ? "A" : "B" }) };
+    };
+    const result = await run();
+    expect(result.judges.pairwise).toEqual([
+      expect.objectContaining({ a_wins: 0, b_wins: 3, ties: 0, inconsistent: 0, unscored: 2, n: 3, consistency: 1 }),
+    ]);
+  });
+
   it("a judge that always picks the response shown first is inconsistent on every item", async () => {
     openai.script = () => ({ text: JSON.stringify({ reasoning: "the first is better", verdict: "A" }) });
     const result = await run();
