@@ -4,7 +4,7 @@
 // task's trials, with a bootstrap interval that resamples items.
 import { cohenKappa } from "../stats/agreement.ts";
 import { bootstrapStatistic } from "../stats/bootstrap.ts";
-import type { Db } from "../store/db.ts";
+import { type Db, schemaVersion } from "../store/db.ts";
 import { judgmentCounts, pairedScorerValues, runJudgeScorers } from "../store/judgments.ts";
 import { type PairwiseRow, pairwiseSummary, type RankingRow } from "./pairwise-summary.ts";
 
@@ -111,7 +111,12 @@ export interface JudgeReport {
   rankings: RankingRow[];
 }
 
+/** The schema that added judges, judgments and pair_judgments (004-judgments.sql). */
+const judgesSchema = 4;
+
 /** The judge agreements, pairwise tallies and rankings of a run. */
 export function judgeReport(db: Db, runId: number, options: { seed?: number } = {}): JudgeReport {
+  // An older store, read as it is (never upgraded), has no judge tables and no judges to report.
+  if (schemaVersion(db) < judgesSchema) return { agreements: [], pairwise: [], rankings: [] };
   return { agreements: judgeAgreements(db, runId, options), ...pairwiseSummary(db, runId, options) };
 }

@@ -345,7 +345,7 @@ describe("a pairwise judge through the openai SDK", () => {
 
   it("an unreadable verdict in either order leaves that item unscored, not a win or a tie", async () => {
     openai.script = (body) => {
-      const [prompt, reference, a, b] = fencedBlocks(body.messages.at(-1).content).map((x) => x.body.trim());
+      const [prompt, reference, a] = fencedBlocks(body.messages.at(-1).content).map((x) => x.body.trim());
       // Item 0 (0 + 0): not JSON when the good response is shown first; item 1: out of the enum in both orders.
       if (prompt.startsWith("Q: 0 +") && a === reference) return { text: "A is better" };
       if (prompt.startsWith("Q: 1 +")) return { text: JSON.stringify({ reasoning: "r", verdict: "both" }) };
