@@ -128,6 +128,44 @@ describe("a local judge on the tiny GGUF", () => {
     expect(row.judge).toMatchObject({ judgments: 4, unreadable: 4, failed: 0 });
   });
 
+  it("a choices judge by likelihood and the same judge told to generate are two judges, each named by its own hash", async () => {
+    const dir = workspace({
+      "suites/local.yaml": `suite: local
+tasks:
+  - id: add
+    dataset: data/add.jsonl
+    prompt: "Q: {{a}} + {{b}}?"
+    target: "{{sum}}"
+    scorers:
+      - { name: judge, label: by-likelihood, model: "local:${model}", rubric: short.hbs, reference: true, choices: { correct: 1, incorrect: 0 } }
+      - { name: judge, label: by-reply, model: "local:${model}", rubric: short.hbs, reference: true, choices: { correct: 1, incorrect: 0 }, method: generate }
+`,
+      "suites/short.hbs": rubric,
+      "suites/data/add.jsonl": jsonl(items.slice(0, 1)),
+    });
+    const db = join(dir, "assay.db");
+    await runEval({ db, cwd: dir, models: [candidate] });
+    const store = new Database(db, { readonly: true });
+    const judges = store.prepare("SELECT id, sha256, params FROM judges ORDER BY id").all() as {
+      id: number;
+      sha256: string;
+      params: string;
+    }[];
+    expect(judges.map((j) => JSON.parse(j.params).method)).toEqual(["likelihood", "generate"]);
+    expect(new Set(judges.map((j) => j.sha256)).size).toBe(2);
+    // Each scorer's judgments point to its own judge.
+    const byLabel = store
+      .prepare(
+        "SELECT c.name AS label, j.judge_id AS judge, j.weighting FROM judgments j JOIN scorers c ON c.id = j.scorer_id ORDER BY c.name",
+      )
+      .all();
+    expect(byLabel).toEqual([
+      { label: "by-likelihood", judge: judges[0].id, weighting: "likelihood" },
+      { label: "by-reply", judge: judges[1].id, weighting: null },
+    ]);
+    store.close();
+  });
+
   it("a choices judge by likelihood: nothing parsed, the verdict the argmax of the choices' own log-likelihoods", async () => {
     const dir = workspace({
       "suites/local.yaml": suite(`model: "local:${model}", choices: { correct: 1, incorrect: 0 }`),

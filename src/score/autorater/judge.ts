@@ -110,8 +110,12 @@ export class JudgeScorer implements Scorer {
     return params;
   }
 
-  /** What names this judge exactly: rubric template, model identity and parameters. */
-  identity(modelCacheId: string): string {
+  /**
+   * What names this judge exactly: rubric template, model identity and parameters. `provider`
+   * is the judge model's: the method a judge defaults to depends on it (likelihood for a local
+   * choices judge), and before binding nothing else tells.
+   */
+  identity(modelCacheId: string, provider?: Provider): string {
     const a = this.config.args;
     const defining = {
       template: this.config.rubric.sha256,
@@ -121,7 +125,7 @@ export class JudgeScorer implements Scorer {
       samples: a.samples,
       reduce: this.config.reduce,
       weighting: a.weighting,
-      method: this.method(),
+      method: this.method(provider),
       pattern: a.pattern ?? null,
       system: a.system ?? null,
       reference: this.useReference,
