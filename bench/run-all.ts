@@ -55,3 +55,10 @@ if (process.env.BENCH_METRICS !== "0") {
     }),
   );
 }
+
+// Judges (bench/judges.ts): 10,000 outputs judged by a fake judge with 100 ms latency at
+// concurrency 50 against the 500/s bound, and the judge's own cost per judgment.
+if (process.env.BENCH_JUDGES !== "0") {
+  console.log("\njudges (bench/judges.ts):");
+  console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "judges.ts")], { encoding: "utf8" }));
+}

@@ -114,10 +114,13 @@ export interface JudgeReport {
   robustness?: Robustness;
 }
 
+/** The schema that added judges, judgments and pair_judgments (004-judgments.sql). */
+const judgesSchema = 4;
+
 /** The judge agreements, pairwise tallies and rankings of a run. */
 export function judgeReport(db: Db, runId: number, options: { seed?: number } = {}): JudgeReport {
   // A store from before schema 4 has no judges (read as it is: readers never upgrade it).
-  if (schemaVersion(db) < 4) return { agreements: [], pairwise: [], rankings: [] };
+  if (schemaVersion(db) < judgesSchema) return { agreements: [], pairwise: [], rankings: [] };
   // Most runs have no judge: then there is nothing to scan the scores for.
   const kinds = judgeKinds(db, runId);
   if (!kinds.judge && !kinds.pairwise) return { agreements: [], pairwise: [], rankings: [] };

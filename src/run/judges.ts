@@ -75,7 +75,7 @@ export async function prepareJudgeModels(
 /** Bind a run's judge scorer to its model and register the judge (its exact identity) in the store. */
 export function bindJudge(scorer: JudgeScorer, override: string | undefined, context: JudgeContext): void {
   const model = context.models.get(override ?? scorer.model)!;
-  const sha256 = scorer.identity(model.cacheId);
+  const sha256 = scorer.identity(model.cacheId, model.provider);
   const judgeId = upsertJudge(context.db, context.runId, {
     sha256,
     model: model.spec,
