@@ -77,7 +77,7 @@ async function main(argv: string[]) {
     let same = 0;
     const rows = JSON.parse(readFileSync(ref, "utf8")) as { prompt: string; output: string }[];
     for (const row of rows) {
-      const out = await generate(row.prompt, 96);
+      const out = await generate(row.prompt, 160);
       const ok = out === row.output;
       same += ok ? 1 : 0;
       if (!ok)

@@ -93,7 +93,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--corpus", required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--steps", type=int, default=5600)
+    p.add_argument("--steps", type=int, default=4000)
     p.add_argument("--tokens-per-batch", type=int, default=4096)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--warmup", type=int, default=100)

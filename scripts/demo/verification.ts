@@ -1,22 +1,50 @@
-// The verification format: a question, a proposed answer and a verdict, so the demo model
-// can act as a (weak) autorater of arithmetic answers.
+// The judge format: the demo model verifies a proposed answer to an arithmetic question by
+// writing the scratchpad first, then comparing, then its verdict (suites/demo/verify.hbs).
+import { fence } from "../../src/score/autorater/fence.ts";
+import { arithmeticItem, arithmeticPrompt, arithmeticRationale, type ArithmeticItem, type ArithmeticOp } from "./arithmetic.ts";
 import { intBetween, pick, type Random } from "./rng.ts";
-import { arithmeticItem, type ArithmeticOp } from "./arithmetic.ts";
 
-/** One verification item: `verdict` is "correct" or "incorrect". */
+/** One verification item of the demo-verification suite (the judge format with a fixed boundary). */
 export interface VerificationItem {
   id?: string;
-  question: string;
+  a: number;
+  op: ArithmeticOp;
+  b: number;
   proposed: string;
+  boundary: string;
   verdict: "correct" | "incorrect";
 }
 
-/** The task prompt, identical to the suite's `prompt:` template. */
-export function verificationPrompt(item: { question: string; proposed: string }): string {
-  return `Question: ${item.question}\nProposed answer: ${item.proposed}\nVerdict:`;
+/**
+ * The judge prompt exactly as assay renders suites/demo/verify.hbs
+ * ("Verify: {{input}}\nProposed answer: {{answer}}\nCheck:"), both texts fenced with one boundary.
+ */
+export function judgePrompt(taskPrompt: string, answer: string, boundary: string): string {
+  return `Verify: ${fence(taskPrompt, boundary).text}\nProposed answer: ${fence(answer, boundary).text}\nCheck:`;
 }
 
-/** A plausible wrong answer: off by 1, 2, 10 or 100, or two digits swapped. */
+/** The verdict of exact match, which the judge is trained to reproduce. */
+export const verdictOf = (answer: string, proposed: string): "correct" | "incorrect" =>
+  proposed === answer ? "correct" : "incorrect";
+
+/**
+ * What the judge writes after "Check:": the chain-of-thought scratchpad, the proposed answer
+ * copied beside the computed one, and the verdict, e.g.
+ * " 357+715: 7+5=12, 2. ... 1072. The answer is 1072. Proposed 1111. Verdict: incorrect\n".
+ * An empty proposed answer is written "nothing".
+ */
+export function judgeCompletion(op: ArithmeticOp, item: ArithmeticItem, proposed: string): string {
+  const shown = proposed === "" ? "nothing" : proposed;
+  return ` ${arithmeticRationale(op, item)} The answer is ${item.answer}. Proposed ${shown}. Verdict: ${verdictOf(item.answer, proposed)}\n`;
+}
+
+/** 16 hex digits from the seeded stream, shaped like src/score/autorater/fence.ts's newBoundary(). */
+export function seededBoundary(r: Random): string {
+  const word = () => Math.floor(r() * 2 ** 32).toString(16).padStart(8, "0");
+  return word() + word();
+}
+
+/** A plausible wrong answer: off by 1, 2, 10 or 100, or two digits swapped (CoT slips look like this). */
 function nearMiss(r: Random, answer: number): number {
   for (;;) {
     const digits = String(answer).split("");
@@ -32,16 +60,50 @@ function nearMiss(r: Random, answer: number): number {
   }
 }
 
-/** An arithmetic question with operands of the given digit counts, proposed answer right half the time. */
+/**
+ * A wrong answer shaped like the demo model's direct (zero-shot) answers: the leading digit or
+ * two roughly right, the rest a repeated digit pattern (" 1111" for 357 + 715, " 322" for
+ * 710 - 413) or random digits, usually of the right length.
+ */
+function zeroShotLike(r: Random, answer: string): string {
+  for (;;) {
+    const length = Math.max(1, answer.length + pick(r, [0, 0, 0, 0, 0, -1, 1]));
+    let s = answer.slice(0, Math.min(length, intBetween(r, 0, 2)));
+    if (s !== "" && r() < 0.3) s = String(Math.min(9, Math.max(1, Number(s[0]) + pick(r, [1, -1])))) + s.slice(1);
+    const fill = r() < 0.65 ? pick(r, ["1", "2", "11", "22", "12", "21", "72", "86", "0"]) : "";
+    while (s.length < length) s += fill === "" ? String(intBetween(r, 0, 9)) : fill;
+    s = s.slice(0, length);
+    if (s !== answer && !(s.length > 1 && s[0] === "0")) return s;
+  }
+}
+
+/** A proposed answer as the demo model's zero-shot and chain-of-thought answers look: right, near, far or empty. */
+export function proposedAnswer(r: Random, answer: string): string {
+  const u = r();
+  if (u < 0.45) return answer;
+  if (u < 0.5) return "";
+  if (u < 0.7) return String(nearMiss(r, Number(answer)));
+  return zeroShotLike(r, answer);
+}
+
+/** A verification item: an arithmetic question with the given operand digit counts, a proposed answer and a boundary. */
 export function verificationItem(r: Random, digitsA: number, digitsB: number): VerificationItem & { key: string } {
   const op: ArithmeticOp = r() < 0.5 ? "+" : "-";
   const item = arithmeticItem(r, op, digitsA, digitsB);
-  const correct = r() < 0.5;
-  const proposed = correct ? item.answer : String(nearMiss(r, Number(item.answer)));
+  const proposed = proposedAnswer(r, item.answer);
   return {
-    question: `What is ${item.a} ${op} ${item.b}?`,
+    a: item.a,
+    op,
+    b: item.b,
     proposed,
-    verdict: correct ? "correct" : "incorrect",
+    boundary: seededBoundary(r),
+    verdict: verdictOf(item.answer, proposed),
     key: `${item.a}${op}${item.b}`,
   };
+}
+
+/** The rendered judge prompt and the judge's line for an item. */
+export function verificationShot(v: VerificationItem): { prompt: string; target: string } {
+  const item = { a: v.a, b: v.b, answer: String(v.op === "+" ? v.a + v.b : v.a - v.b) };
+  return { prompt: judgePrompt(arithmeticPrompt(v.op, item), v.proposed, v.boundary), target: judgeCompletion(v.op, item, v.proposed) };
 }
