@@ -57,7 +57,6 @@ function main(argv: string[]): void {
   jsonl(join(data, "translate.test.jsonl"), sets.translation.test);
   jsonl(join(data, "translate.exemplars.jsonl"), sets.translation.pool);
   jsonl(join(data, "verify.test.jsonl"), sets.verification.test);
-  jsonl(join(data, "verify.exemplars.jsonl"), sets.verification.pool);
   // Reference verdicts computed from the generator's ground truth (no human rated these);
   // they stand in for human labels in autorater calibration demos.
   jsonl(
