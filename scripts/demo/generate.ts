@@ -8,8 +8,8 @@ import { stringRules } from "./strings.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Number of training documents `npm run train:demo` generates (about 37M characters). */
-export const defaultDocuments = 250_000;
+/** Number of training documents `npm run train:demo` generates (about 14M characters; 1,200 steps read a third of them). */
+export const defaultDocuments = 100_000;
 
 function jsonl(path: string, rows: object[]): void {
   mkdirSync(dirname(path), { recursive: true });

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getLlama, LlamaCompletion, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import { fence } from "../../src/score/autorater/fence.ts";
 
 const modelPath = join(import.meta.dirname, "../../models/demo.gguf");
 
@@ -76,8 +77,7 @@ describe("models/demo.gguf through node-llama-cpp", () => {
     expect(direct).toBeLessThanOrEqual(1);
   });
 
-  it("answers in the trained formats: a verdict word, a scratchpad, Zorbish words", async () => {
-    expect(["correct", "incorrect"]).toContain((await complete("Question: What is 120 + 45?\nProposed answer: 165\nVerdict:")).trim());
+  it("answers in the trained formats: a scratchpad, Zorbish words", async () => {
     expect(await complete("Q: What is 204 + 130?\nA: Let's think step by step.")).toMatch(/^ \d+\+\d+: \d\+\d/);
     const zorbish = (await complete("English: a small cat eats the fish\nZorbish:")).trim().split(" ");
     const lexicon = new Set(
@@ -86,5 +86,40 @@ describe("models/demo.gguf through node-llama-cpp", () => {
       ),
     );
     expect(zorbish.filter((w) => lexicon.has(w)).length).toBeGreaterThanOrEqual(zorbish.length - 1);
+  });
+
+  // The judge prompt of suites/demo/verify.hbs, fenced as assay fences it. For held-out items
+  // the model works the sum, copies the proposed answer and ends in the exact-match verdict:
+  // for the right answer, for its own direct (zero-shot) answer, and for near misses.
+  it("verifies proposed answers to held-out items as a judge, working first", async () => {
+    const judge = async (question: string, proposed: string, boundary: string) => {
+      const line = await complete(
+        `Verify: ${fence(`${question}\nA:`, boundary).text}\nProposed answer: ${fence(proposed, boundary).text}\nCheck:`,
+        200,
+      );
+      return { line, verdict: [...line.matchAll(/Verdict: (correct|incorrect)/g)].pop()?.[1] };
+    };
+    const cases: { question: string; proposed: string; expected: string }[] = [];
+    for (const [file, op] of [["add", "+"], ["sub", "-"]] as const) {
+      const items = readFileSync(join(import.meta.dirname, `../../suites/demo/data/${file}.test.jsonl`), "utf8")
+        .trim()
+        .split("\n")
+        .slice(0, 4)
+        .map((line) => JSON.parse(line) as { a: number; b: number; answer: string });
+      for (const { a, b, answer } of items) {
+        const question = `Q: What is ${a} ${op} ${b}?`;
+        const direct = (await complete(`${question}\nA:`)).trim();
+        cases.push({ question, proposed: answer, expected: "correct" });
+        cases.push({ question, proposed: direct, expected: direct === answer ? "correct" : "incorrect" });
+        cases.push({ question, proposed: String(Number(answer) + 10), expected: "incorrect" });
+      }
+    }
+    expect(cases.filter((c) => c.expected === "incorrect").length).toBeGreaterThanOrEqual(12);
+    let i = 0;
+    for (const c of cases) {
+      const boundary = (0x3f9a1c07d2e4b5a0n + BigInt(i++)).toString(16);
+      const { line, verdict } = await judge(c.question, c.proposed, boundary);
+      expect(verdict, `${c.question} proposed ${JSON.stringify(c.proposed)}: ${line}`).toBe(c.expected);
+    }
   });
 });

@@ -42,21 +42,24 @@ describe("local:demo", () => {
     expect(value("zero-shot")).toBeLessThanOrEqual(1 / 12);
   });
 
-  it("scores a verification task run through runEval (the verdicts the model gives)", async () => {
+  it("scores a judge-format verification task through runEval (the verdicts the model gives)", async () => {
+    const fields = { a: 932, op: "-", b: 236, proposed: "696", boundary: "3f9a1c07d2e4b5a6" };
     const task = defineTask({
       suite: "demo-check",
       id: "verify",
+      // The judge-format prompt and regex target of suites/demo/verification.yaml.
       items: [
-        { id: "v1", question: "What is 932 - 236?", proposed: "696", verdict: "correct" },
-        { id: "v2", question: "What is 932 - 236?", proposed: "696", verdict: "incorrect" },
+        { id: "v1", ...fields, verdict: "correct" },
+        { id: "v2", ...fields, verdict: "incorrect" },
       ],
-      prompt: "Question: {{question}}\nProposed answer: {{proposed}}\nVerdict:",
-      target: "{{verdict}}",
-      generation: { max_tokens: 12, stop: ["\n"] },
-      scorers: ["exact-match"],
+      prompt:
+        "Verify: <<<BEGIN {{boundary}}>>>\nQ: What is {{a}} {{op}} {{b}}?\nA:\n<<<END {{boundary}}>>>\nProposed answer: <<<BEGIN {{boundary}}>>>\n{{proposed}}\n<<<END {{boundary}}>>>\nCheck:",
+      target: "Verdict: {{verdict}}\\s*$",
+      generation: { max_tokens: 160, stop: ["\n"] },
+      scorers: ["regex"],
     });
     const result = await runEval({ db: join(workspace(), "demo.db"), tasks: [task], models: [demo] });
-    // The model says "incorrect" to this prompt: one item passes, one fails.
+    // 932 - 236 = 696: the model says "correct", so the item labelled correct passes and the other fails.
     expect(result.results[0]).toMatchObject({ model: "local:demo", value: 0.5, n: 2, errors: 0 });
   });
 });
