@@ -81,6 +81,8 @@ export function agreementReport(judgments: Judgment[]): string {
   }
   const wrong = judgments.filter((j) => j.verdict !== j.truth).slice(0, 6);
   if (wrong.length > 0)
-    lines.push(`  disagreements, e.g.: ${wrong.map((j) => `${j.task}/${j.strategy} answer ${JSON.stringify(j.answer)} truth ${j.truth} verdict ${j.verdict}`).join("; ")}`);
+    lines.push(
+      `  disagreements, e.g.: ${wrong.map((j) => `${j.task}/${j.strategy} answer ${JSON.stringify(j.answer)} truth ${j.truth} verdict ${j.verdict}`).join("; ")}`,
+    );
   return lines.join("\n");
 }

@@ -24,8 +24,7 @@ export function judgePrompt(taskPrompt: string, answer: string, boundary: string
 }
 
 /** The verdict of exact match, which the judge is trained to reproduce. */
-export const verdictOf = (answer: string, proposed: string): "correct" | "incorrect" =>
-  proposed === answer ? "correct" : "incorrect";
+export const verdictOf = (answer: string, proposed: string): "correct" | "incorrect" => (proposed === answer ? "correct" : "incorrect");
 
 /**
  * What the judge writes after "Check:": the chain-of-thought scratchpad, the proposed answer
@@ -40,7 +39,10 @@ export function judgeCompletion(op: ArithmeticOp, item: ArithmeticItem, proposed
 
 /** 16 hex digits from the seeded stream, shaped like src/score/autorater/fence.ts's newBoundary(). */
 export function seededBoundary(r: Random): string {
-  const word = () => Math.floor(r() * 2 ** 32).toString(16).padStart(8, "0");
+  const word = () =>
+    Math.floor(r() * 2 ** 32)
+      .toString(16)
+      .padStart(8, "0");
   return word() + word();
 }
 

@@ -100,7 +100,10 @@ describe("models/demo.gguf through node-llama-cpp", () => {
       return { line, verdict: [...line.matchAll(/Verdict: (correct|incorrect)/g)].pop()?.[1] };
     };
     const cases: { question: string; proposed: string; expected: string }[] = [];
-    for (const [file, op] of [["add", "+"], ["sub", "-"]] as const) {
+    for (const [file, op] of [
+      ["add", "+"],
+      ["sub", "-"],
+    ] as const) {
       const items = readFileSync(join(import.meta.dirname, `../../suites/demo/data/${file}.test.jsonl`), "utf8")
         .trim()
         .split("\n")

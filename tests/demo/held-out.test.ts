@@ -76,7 +76,8 @@ describe("demo suites are held out from the training corpus", () => {
       }
       // The verification task is judged zero-shot: it has no exemplar pool.
       const evalPrompts = new Set(prompts);
-      for (const exemplar of task.exemplars ? readJsonl(join(suites, task.exemplars)) : []) expect(evalPrompts.has(render(exemplar))).toBe(false);
+      for (const exemplar of task.exemplars ? readJsonl(join(suites, task.exemplars)) : [])
+        expect(evalPrompts.has(render(exemplar))).toBe(false);
     });
   }
 

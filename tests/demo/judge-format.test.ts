@@ -25,7 +25,8 @@ describe("the demo judge format", () => {
   });
 
   it("the demo-verification suite renders each item as the judge prompt, and its target matches the judge's line", () => {
-    const task = (parse(readFileSync(join(suites, "verification.yaml"), "utf8")) as { tasks: { prompt: string; target: string }[] }).tasks[0];
+    const task = (parse(readFileSync(join(suites, "verification.yaml"), "utf8")) as { tasks: { prompt: string; target: string }[] })
+      .tasks[0];
     const prompt = compileTemplate(task.prompt);
     const target = compileTemplate(task.target);
     const items = readFileSync(join(suites, "data/verify.test.jsonl"), "utf8")
