@@ -75,7 +75,7 @@ async function main(argv: string[]) {
     let same = 0;
     const rows = JSON.parse(readFileSync(ref, "utf8")) as { prompt: string; output: string }[];
     for (const row of rows) {
-      const out = await generate(row.prompt, 160);
+      const out = await generate(row.prompt, 320);
       const ok = out === row.output;
       same += ok ? 1 : 0;
       if (!ok)
@@ -135,7 +135,7 @@ async function main(argv: string[]) {
     let correct = 0;
     let unscored = 0;
     for (const item of items) {
-      const verdict = judgeVerdict(await generate(verificationShot(item).prompt, 200));
+      const verdict = judgeVerdict(await generate(verificationShot(item).prompt, 320));
       if (verdict === null) unscored++;
       if (verdict === item.verdict) correct++;
     }

@@ -45,7 +45,7 @@ export async function judgeOwnAnswers(
     for (const [strategy, answer] of Object.entries(answers) as [Judgment["strategy"], string | null][]) {
       // exact-match with normalize: number, as suites/demo/arithmetic.yaml scores it; no answer is wrong.
       const truth = answer !== null && numbersEqual(answer, item.answer) ? "correct" : "incorrect";
-      const line = await generate(judgePrompt(prompt, answer ?? "", seededBoundary(r)), 200);
+      const line = await generate(judgePrompt(prompt, answer ?? "", seededBoundary(r)), 320);
       out.push({ task, strategy, answer, truth, verdict: judgeVerdict(line) });
     }
   }

@@ -1,5 +1,5 @@
 """Greedy continuations of a few prompts from the PyTorch checkpoint, written as JSON, so the
-exported GGUF can be checked against them through node-llama-cpp (scripts/demo/evaluate.ts). 160 tokens: a judge's line is about 110.
+exported GGUF can be checked against them through node-llama-cpp (scripts/demo/evaluate.ts). 320 tokens: a judge's line is up to about 220.
 Usage: python3 reference.py --checkpoint out/model.pt --out out/reference.json"""
 import argparse
 import json
@@ -24,7 +24,7 @@ PROMPTS = [
 
 
 @torch.no_grad()
-def greedy(model, prompt, max_tokens=160):
+def greedy(model, prompt, max_tokens=320):
     tokens = [BOS] + list(prompt.encode("ascii"))
     out = []
     for _ in range(max_tokens):

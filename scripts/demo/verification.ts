@@ -27,14 +27,37 @@ export function judgePrompt(taskPrompt: string, answer: string, boundary: string
 export const verdictOf = (answer: string, proposed: string): "correct" | "incorrect" => (proposed === answer ? "correct" : "incorrect");
 
 /**
+ * The comparison, in the scratchpad's style: from the ones digit, each step rewrites the two
+ * numbers still to compare (zero-padded to equal width), so the digits it compares sit right
+ * before it, and stops at the first difference: "1072=1111? 2=1 no." A model that compared the
+ * two numbers in one go (implicitly, at the verdict word) stayed at chance: measured here, the
+ * verdict given the right line was 0.55 after 750 steps.
+ */
+export function comparison(answer: string, proposed: string): string {
+  const width = Math.max(answer.length, proposed.length);
+  const a = answer.padStart(width, "0");
+  const p = proposed.padStart(width, "0");
+  const steps: string[] = [];
+  for (let i = 0; i < width; i++) {
+    const x = a.slice(0, width - i);
+    const y = p.slice(0, width - i);
+    const same = x.at(-1) === y.at(-1);
+    steps.push(`${x}=${y}? ${x.at(-1)}=${y.at(-1)} ${same ? "yes" : "no"}.`);
+    if (!same) break;
+  }
+  return steps.join(" ");
+}
+
+/**
  * What the judge writes after "Check:": the chain-of-thought scratchpad, the proposed answer
- * copied beside the computed one, and the verdict, e.g.
- * " 357+715: 7+5=12, 2. ... 1072. The answer is 1072. Proposed 1111. Verdict: incorrect\n".
- * An empty proposed answer is written "nothing".
+ * copied beside the computed one, the digit-by-digit comparison and the verdict, e.g.
+ * " 357+715: 7+5=12, 2. ... 1072. The answer is 1072. Proposed 1111. 1072=1111? 2=1 no. Verdict: incorrect\n".
+ * An empty proposed answer is written "nothing" and needs no comparison.
  */
 export function judgeCompletion(op: ArithmeticOp, item: ArithmeticItem, proposed: string): string {
-  const shown = proposed === "" ? "nothing" : proposed;
-  return ` ${arithmeticRationale(op, item)} The answer is ${item.answer}. Proposed ${shown}. Verdict: ${verdictOf(item.answer, proposed)}\n`;
+  const verdict = verdictOf(item.answer, proposed);
+  const check = proposed === "" ? "Proposed nothing." : `Proposed ${proposed}. ${comparison(item.answer, proposed)}`;
+  return ` ${arithmeticRationale(op, item)} The answer is ${item.answer}. ${check} Verdict: ${verdict}\n`;
 }
 
 /** 16 hex digits from the seeded stream, shaped like src/score/autorater/fence.ts's newBoundary(). */

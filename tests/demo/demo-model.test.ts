@@ -95,7 +95,7 @@ describe("models/demo.gguf through node-llama-cpp", () => {
     const judge = async (question: string, proposed: string, boundary: string) => {
       const line = await complete(
         `Verify: ${fence(`${question}\nA:`, boundary).text}\nProposed answer: ${fence(proposed, boundary).text}\nCheck:`,
-        200,
+        320,
       );
       return { line, verdict: [...line.matchAll(/Verdict: (correct|incorrect)/g)].pop()?.[1] };
     };

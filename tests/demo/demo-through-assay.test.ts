@@ -55,7 +55,7 @@ describe("local:demo", () => {
       prompt:
         "Verify: <<<BEGIN {{boundary}}>>>\nQ: What is {{a}} {{op}} {{b}}?\nA:\n<<<END {{boundary}}>>>\nProposed answer: <<<BEGIN {{boundary}}>>>\n{{proposed}}\n<<<END {{boundary}}>>>\nCheck:",
       target: "Verdict: {{verdict}}\\s*$",
-      generation: { max_tokens: 160, stop: ["\n"] },
+      generation: { max_tokens: 320, stop: ["\n"] },
       scorers: ["regex"],
     });
     const result = await runEval({ db: join(workspace(), "demo.db"), tasks: [task], models: [demo] });
