@@ -34,7 +34,7 @@ echo "== 1/4 data: suites/demo/data/*.jsonl and $OUT/corpus.jsonl"
 npx tsx scripts/demo/generate.ts --out "$OUT"
 echo "== 2/4 train (log: $OUT/train.log)"
 ( cd scripts/demo && "$PYTHON" train.py --corpus out/corpus.jsonl --probe out/probe.jsonl --out out/model.pt \
-    --init out/base.gguf --steps 1400 --lr 1e-3 --warmup 50 "$@" ) | tee "$OUT/train.log"
+    --init out/base.gguf --steps 1600 --lr 1e-3 --warmup 50 "$@" ) | tee "$OUT/train.log"
 echo "== 3/4 export models/demo.gguf"
 ( cd scripts/demo && "$PYTHON" export_gguf.py --checkpoint out/model.pt --out ../../models/demo.gguf )
 ( cd scripts/demo && "$PYTHON" reference.py --checkpoint out/model.pt --out out/reference.json )

@@ -49,15 +49,19 @@ export function comparison(answer: string, proposed: string): string {
 }
 
 /**
- * What the judge writes after "Check:": the chain-of-thought scratchpad, the proposed answer
- * copied beside the computed one, the digit-by-digit comparison and the verdict, e.g.
- * " 357+715: 7+5=12, 2. ... 1072. The answer is 1072. Proposed 1111. 1072=1111? 2=1 no. Verdict: incorrect\n".
- * An empty proposed answer is written "nothing" and needs no comparison.
+ * What the judge writes after "Check:": the proposed answer copied out of its fence first,
+ * then the chain-of-thought scratchpad, the digit-by-digit comparison and the verdict, e.g.
+ * " Proposed 1111. 357+715: 7+5=12, 2. ... 1072. The answer is 1072. 1072=1111? 2=1 no. Verdict: incorrect\n".
+ * An empty proposed answer is written "nothing" and needs no comparison. The copy comes first
+ * because written after the computed answer, the model learned to copy that answer instead of
+ * the fenced one (measured on 16 suite items: 11 copies were not the proposed answer, 9 of
+ * them the model's own, e.g. "Proposed 696." for a proposed 692, so it judged almost all correct).
  */
 export function judgeCompletion(op: ArithmeticOp, item: ArithmeticItem, proposed: string): string {
   const verdict = verdictOf(item.answer, proposed);
-  const check = proposed === "" ? "Proposed nothing." : `Proposed ${proposed}. ${comparison(item.answer, proposed)}`;
-  return ` ${arithmeticRationale(op, item)} The answer is ${item.answer}. ${check} Verdict: ${verdict}\n`;
+  const shown = proposed === "" ? "nothing" : proposed;
+  const check = proposed === "" ? "" : ` ${comparison(item.answer, proposed)}`;
+  return ` Proposed ${shown}. ${arithmeticRationale(op, item)} The answer is ${item.answer}.${check} Verdict: ${verdict}\n`;
 }
 
 /** 16 hex digits from the seeded stream, shaped like src/score/autorater/fence.ts's newBoundary(). */

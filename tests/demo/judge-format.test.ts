@@ -51,16 +51,18 @@ describe("the demo judge format", () => {
     }
   });
 
-  it("the judge writes the scratchpad, the proposed answer, the digit-wise comparison, then the exact-match verdict", () => {
+  it("the judge copies the proposed answer, writes the scratchpad, compares digit by digit, then gives the exact-match verdict", () => {
     const item = { a: 357, b: 715, answer: "1072" };
     expect(judgeCompletion("+", item, "1072")).toBe(
-      " 357+715: 7+5=12, 2. 35+71: 5+1+1=7, 72. 3+7: 3+7=10, 1072. The answer is 1072. Proposed 1072." +
+      " Proposed 1072. 357+715: 7+5=12, 2. 35+71: 5+1+1=7, 72. 3+7: 3+7=10, 1072. The answer is 1072." +
         " 1072=1072? 2=2 yes. 107=107? 7=7 yes. 10=10? 0=0 yes. 1=1? 1=1 yes. Verdict: correct\n",
     );
-    expect(judgeCompletion("+", item, "1111")).toMatch(/ The answer is 1072\. Proposed 1111\. 1072=1111\? 2=1 no\. Verdict: incorrect\n$/);
+    expect(judgeCompletion("+", item, "1111")).toMatch(
+      /^ Proposed 1111\. 357\+715: .* The answer is 1072\. 1072=1111\? 2=1 no\. Verdict: incorrect\n$/,
+    );
     // Shorter answers are zero-padded as the scratchpad pads operands; the first difference ends it.
     expect(judgeCompletion("+", item, "972")).toMatch(/ 1072=0972\? 2=2 yes\. 107=097\? 7=7 yes\. 10=09\? 0=9 no\. Verdict: incorrect\n$/);
-    expect(judgeCompletion("+", item, "")).toMatch(/ Proposed nothing\. Verdict: incorrect\n$/);
+    expect(judgeCompletion("+", item, "")).toMatch(/^ Proposed nothing\. 357\+715: .* The answer is 1072\. Verdict: incorrect\n$/);
   });
 
   it("the comparison says yes to every digit exactly when the numbers are equal", () => {
