@@ -38,12 +38,14 @@ describe("models/demo.gguf through node-llama-cpp", () => {
     expect(model.detokenize(model.tokenize(text))).toBe(text);
   });
 
-  // Greedy outputs of the PyTorch checkpoint the GGUF was exported from (reference.py, 96
+  // Greedy outputs of the PyTorch checkpoint the GGUF was exported from (reference.py, 320
   // tokens at most): the export must reproduce them exactly. Regenerate them with the model.
   // The direct answer to 357 + 715 is wrong and the scratchpad right, as on the eval items;
   // the reverse demonstrations are read as rotate (reverse is the rule it infers worst).
+  const judgePrompt = (question: string, proposed: string) =>
+    `Verify: <<<BEGIN 3f9a1c07d2e4b5a6>>>\n${question}\nA:\n<<<END 3f9a1c07d2e4b5a6>>>\nProposed answer: <<<BEGIN 3f9a1c07d2e4b5a6>>>\n${proposed}\n<<<END 3f9a1c07d2e4b5a6>>>\nCheck:`;
   const pytorchGreedy: [string, string][] = [
-    ["Q: What is 357 + 715?\nA:", " 1111"],
+    ["Q: What is 357 + 715?\nA:", " 1027"],
     [
       "Q: What is 357 + 715?\nA: Let's think step by step.",
       " 357+715: 7+5=12, 2. 35+71: 5+1+1=7, 72. 3+7: 3+7=10, 1072. The answer is 1072.",
@@ -52,12 +54,20 @@ describe("models/demo.gguf through node-llama-cpp", () => {
     ["Transform: abc -> cba\n\nTransform: lmno -> onml\n\nTransform: wxyz ->", " xyzw"],
     ["Transform: abc -> aabbcc\n\nTransform: lmno -> llmmnnoo\n\nTransform: wxyz ->", " wwxxyyzz"],
     ["English: the big dog sees a red cat today\nZorbish:", " hodi ka tafu gora mu miro ruba vek"],
-    ["Question: What is 932 - 236?\nProposed answer: 696\nVerdict:", " incorrect"],
+    [
+      judgePrompt("Q: What is 357 + 715?", "1072"),
+      " Proposed 1072. 357+715: 7+5=12, 2. 35+71: 5+1+1=7, 72. 3+7: 3+7=10, 1072. The answer is 1072." +
+        " 1072=1072? 2=2 yes. 107=107? 7=7 yes. 10=10? 0=0 yes. 1=1? 1=1 yes. Verdict: correct",
+    ],
+    [
+      judgePrompt("Q: What is 754 - 142?", "622"),
+      " Proposed 622. 754-142: 4-2=2, 2. 75-14: 5-4=1, 12. 7-1: 7-1=6, 612. The answer is 612. 612=622? 2=2 yes. 61=62? 1=2 no. Verdict: incorrect",
+    ],
   ];
 
   for (const [prompt, expected] of pytorchGreedy) {
     it(`reproduces PyTorch's greedy output for ${JSON.stringify(prompt.slice(0, 40))}`, async () => {
-      expect(await complete(prompt, 96)).toBe(expected);
+      expect(await complete(prompt, 320)).toBe(expected);
     });
   }
 

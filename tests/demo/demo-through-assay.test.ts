@@ -18,10 +18,13 @@ afterAll(async () => demo?.close?.());
 describe("local:demo", () => {
   it("gives the checkpoint's greedy answers through the provider", async () => {
     const call = { task: "t", item: "1", strategy: "zero-shot", sample: 0 };
-    const params = { temperature: 0, maxTokens: 96, stop: ["\n"] };
-    expect((await demo.generate({ text: "Q: What is 357 + 715?\nA:" }, params, call)).text).toBe(" 1111");
-    expect((await demo.generate({ text: "Question: What is 932 - 236?\nProposed answer: 696\nVerdict:" }, params, call)).text).toBe(
-      " incorrect",
+    const params = { temperature: 0, maxTokens: 320, stop: ["\n"] };
+    expect((await demo.generate({ text: "Q: What is 357 + 715?\nA:" }, params, call)).text).toBe(" 1027");
+    const judge =
+      "Verify: <<<BEGIN 3f9a1c07d2e4b5a6>>>\nQ: What is 754 - 142?\nA:\n<<<END 3f9a1c07d2e4b5a6>>>\n" +
+      "Proposed answer: <<<BEGIN 3f9a1c07d2e4b5a6>>>\n622\n<<<END 3f9a1c07d2e4b5a6>>>\nCheck:";
+    expect((await demo.generate({ text: judge }, params, call)).text).toBe(
+      " Proposed 622. 754-142: 4-2=2, 2. 75-14: 5-4=1, 12. 7-1: 7-1=6, 612. The answer is 612. 612=622? 2=2 yes. 61=62? 1=2 no. Verdict: incorrect",
     );
   });
 
