@@ -12,7 +12,7 @@ import {
 import { intBetween, pick, seededStream, type Random } from "./rng.ts";
 import { stringItem, stringPrompt, stringRules, type StringItem, type StringRule } from "./strings.ts";
 import { translationItem, translationPrompt, type TranslationItem } from "./translation.ts";
-import { verificationItem, verificationPrompt, type VerificationItem } from "./verification.ts";
+import { verificationItem, verificationShot, type VerificationItem } from "./verification.ts";
 
 /** The seed every stream derives from; bump it to get a different (equally valid) demo. */
 export const demoSeed = "assay-demo-v1";
@@ -175,13 +175,23 @@ function unseenTranslation(r: Random, heldOut: Set<string>): Shot {
 }
 
 /** `digits` is called once per draw (training draws fresh operand sizes on every retry). */
-function unseenVerification(r: Random, heldOut: Set<string>, digits: () => [number, number]): Shot {
-  const item = unseen(
+function unseenVerification(r: Random, heldOut: Set<string>, digits: () => [number, number]): VerificationItem {
+  return unseen(
     () => verificationItem(r, ...digits()),
     (x) => x.key,
     heldOut,
   );
-  return { prompt: verificationPrompt(item), target: item.verdict };
+}
+
+/** A judge document: the fenced prompt, then the scratchpad and comparison, then the verdict (its own segment for the probes). */
+function judgeDocument(item: VerificationItem): Document {
+  const { prompt, target } = verificationShot(item);
+  const cut = target.lastIndexOf(" Verdict:") + " Verdict:".length;
+  return [
+    { text: prompt, train: false },
+    { text: target.slice(0, cut), train: true },
+    { text: target.slice(cut), train: true },
+  ];
 }
 
 function arithmeticDocument(r: Random, heldOut: Set<string>): Document {
@@ -220,19 +230,19 @@ function translationDocument(r: Random, heldOut: Set<string>): Document {
   return fewShotDocument(shots, draw());
 }
 
+/** Judge calls are single prompts: no demonstrations. */
 function verificationDocument(r: Random, heldOut: Set<string>): Document {
-  const draw = () => unseenVerification(r, heldOut, () => trainingDigits(r));
-  const k = pick(r, [0, 0, 0, 1, 2]);
-  const shots = Array.from({ length: k }, draw);
-  return fewShotDocument(shots, draw());
+  return judgeDocument(unseenVerification(r, heldOut, () => trainingDigits(r)));
 }
 
 /** Family mixture of the training corpus, by document. */
 const mixture: [number, (r: Random, heldOut: Set<string>) => Document][] = [
-  [0.4, arithmeticDocument],
-  [0.3, stringDocument],
+  [0.38, arithmeticDocument],
+  [0.28, stringDocument],
   [0.12, translationDocument],
-  [0.18, verificationDocument],
+  // Judge documents are about 285 characters (the fences), twice the others: 22% of the
+  // documents is almost half of the tokens, the rest keeps the other families from fading.
+  [0.22, verificationDocument],
 ];
 
 /** The training corpus: `count` documents from the fixed seed, none containing an eval question. */
@@ -291,7 +301,9 @@ export function probeDocuments(perLabel = 40, heldOut: Set<string> = evalSets().
   }
   for (let i = 0; i < perLabel; i++) {
     out.push({ label: "translate/zero-shot", doc: zeroShot(unseenTranslation(r, heldOut)) });
-    out.push({ label: "verify/zero-shot", doc: zeroShot(unseenVerification(r, heldOut, () => [evalDigits, evalDigits])) });
+    const judge = judgeDocument(unseenVerification(r, heldOut, () => [evalDigits, evalDigits]));
+    out.push({ label: "judge/line", doc: [judge[0], { text: judge[1].text + judge[2].text, train: true }] });
+    out.push({ label: "judge/verdict", doc: judge });
   }
   // Only the final answer counts: earlier demonstrations are context.
   for (const p of out) p.doc = p.doc.map((s, i) => (i === p.doc.length - 1 ? s : { ...s, train: false }));

@@ -1,11 +1,16 @@
 // Measures the demo model on the demo suites' data through node-llama-cpp, the way assay's
 // strategies render prompts, and checks the GGUF against the PyTorch reference outputs.
+// Then the model as a judge: the demo-verification suite's items, and its own zero-shot and
+// chain-of-thought answers to add/sub judged in the suites/demo/verify.hbs format (Cohen's kappa).
 // Usage: npx tsx scripts/demo/evaluate.ts [--model models/demo.gguf] [--reference out/reference.json] [--limit N] [--sc]
+//        [--tasks add,sub,...,verify,judge]
 import { readFileSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getLlama, LlamaCompletion, type LlamaContextSequence } from "node-llama-cpp";
 import { seededStream } from "./rng.ts";
+import { agreementReport, judgeOwnAnswers, judgeVerdict } from "./judge-eval.ts";
+import { verificationShot, type VerificationItem } from "./verification.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 type Item = Record<string, unknown> & { id: string };
@@ -29,13 +34,6 @@ const tasks: Task[] = [
     cot: false,
   })),
   { name: "translate", file: "translate", prompt: (x) => `English: ${x.english}\nZorbish:`, target: (x) => String(x.zorbish), cot: false },
-  {
-    name: "verify",
-    file: "verify",
-    prompt: (x) => `Question: ${x.question}\nProposed answer: ${x.proposed}\nVerdict:`,
-    target: (x) => String(x.verdict),
-    cot: false,
-  },
 ];
 
 /** The text after the last "answer is", without a trailing period (as assay's extractor). */
@@ -77,7 +75,7 @@ async function main(argv: string[]) {
     let same = 0;
     const rows = JSON.parse(readFileSync(ref, "utf8")) as { prompt: string; output: string }[];
     for (const row of rows) {
-      const out = await generate(row.prompt, 96);
+      const out = await generate(row.prompt, 320);
       const ok = out === row.output;
       same += ok ? 1 : 0;
       if (!ok)
@@ -131,6 +129,29 @@ async function main(argv: string[]) {
         `${task.name.padEnd(10)} ${name.padEnd(17)} ${(correct / items.length).toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}] n=${items.length}  e.g. ${examples.join("; ")}`,
       );
     }
+  }
+  if (!only || only.includes("verify")) {
+    const items = read("verify.test.jsonl").slice(0, limit) as unknown as VerificationItem[];
+    let correct = 0;
+    let unscored = 0;
+    for (const item of items) {
+      const verdict = judgeVerdict(await generate(verificationShot(item).prompt, 320));
+      if (verdict === null) unscored++;
+      if (verdict === item.verdict) correct++;
+    }
+    const [lo, hi] = wilson(correct, items.length);
+    const share = items.filter((x) => x.verdict === "incorrect").length / items.length;
+    console.log(
+      `${"verify".padEnd(10)} ${"judge format".padEnd(17)} ${(correct / items.length).toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}] n=${items.length}  ${(100 * share).toFixed(0)}% "incorrect", ${unscored} unscored`,
+    );
+  }
+  if (!only || only.includes("judge")) {
+    const generateLine = (text: string, maxTokens: number) => generate(text, maxTokens);
+    const judgments = [
+      ...(await judgeOwnAnswers(generateLine, "add", "+", read("add.test.jsonl").slice(0, limit) as never)),
+      ...(await judgeOwnAnswers(generateLine, "sub", "-", read("sub.test.jsonl").slice(0, limit) as never)),
+    ];
+    console.log(agreementReport(judgments));
   }
   const secs = (Date.now() - t0) / 1000;
   console.log(`${generated} tokens generated in ${secs.toFixed(1)} s (${(generated / secs).toFixed(0)} tokens/s incl. prompts)`);

@@ -127,6 +127,66 @@ def export(checkpoint_path, out_path, dtype="f32"):
     return len(header) + offset
 
 
+def read_gguf_state(path, cfg):
+    """The model state (torch names) of an F32 GGUF this module wrote: the inverse of
+    tensors_of, for warm-starting training from a shipped model."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:4] == b"GGUF", path
+    _, n_tensors, n_kv = struct.unpack_from("<IQQ", data, 4)
+    pos = 24
+
+    def string():
+        nonlocal pos
+        (n,) = struct.unpack_from("<Q", data, pos)
+        pos += 8 + n
+        return data[pos - n:pos].decode("utf-8")
+
+    sizes = {U32: 4, I32: 4, F32: 4, BOOL: 1}
+
+    def skip(kind):
+        nonlocal pos
+        if kind == STRING:
+            string()
+        elif kind == ARRAY:
+            elem, count = struct.unpack_from("<IQ", data, pos)
+            pos += 12
+            for _ in range(count):
+                skip(elem)
+        else:
+            pos += sizes[kind]
+
+    for _ in range(n_kv):
+        string()
+        (kind,) = struct.unpack_from("<I", data, pos)
+        pos += 4
+        skip(kind)
+    infos = []
+    for _ in range(n_tensors):
+        name = string()
+        (ndim,) = struct.unpack_from("<I", data, pos)
+        dims = struct.unpack_from(f"<{ndim}Q", data, pos + 4)
+        kind, offset = struct.unpack_from("<IQ", data, pos + 4 + 8 * ndim)
+        pos += 4 + 8 * ndim + 12
+        assert kind == GGML_F32, f"{name}: only F32 files can be read back"
+        infos.append((name, tuple(reversed(dims)), offset))
+    start = pos + (-pos % ALIGN)
+    by_name = {}
+    for name, shape, offset in infos:
+        count = int(np.prod(shape))
+        by_name[name] = torch.from_numpy(np.frombuffer(data, np.float32, count, start + offset).reshape(shape).copy())
+    torch_names = {}
+    torch_names["token_embd.weight"] = "embed.weight"
+    for i in range(cfg["n_layer"]):
+        for ours, theirs in [("attn_norm", "attn_norm"), ("attn_q", "wq"), ("attn_k", "wk"), ("attn_v", "wv"),
+                             ("attn_output", "wo"), ("ffn_norm", "ffn_norm"), ("ffn_gate", "w_gate"),
+                             ("ffn_up", "w_up"), ("ffn_down", "w_down")]:
+            torch_names[f"blk.{i}.{ours}.weight"] = f"blocks.{i}.{theirs}.weight"
+    torch_names["output_norm.weight"] = "norm.weight"
+    torch_names["output.weight"] = "output.weight"
+    return {torch_names[name]: tensor for name, tensor in by_name.items()}
+
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--checkpoint", required=True)

@@ -8,8 +8,8 @@ import { stringRules } from "./strings.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Number of training documents `npm run train:demo` generates (about 37M characters). */
-export const defaultDocuments = 250_000;
+/** Number of training documents `npm run train:demo` generates (about 14M characters; 1,200 steps read a third of them). */
+export const defaultDocuments = 100_000;
 
 function jsonl(path: string, rows: object[]): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -57,7 +57,6 @@ function main(argv: string[]): void {
   jsonl(join(data, "translate.test.jsonl"), sets.translation.test);
   jsonl(join(data, "translate.exemplars.jsonl"), sets.translation.pool);
   jsonl(join(data, "verify.test.jsonl"), sets.verification.test);
-  jsonl(join(data, "verify.exemplars.jsonl"), sets.verification.pool);
   // Reference verdicts computed from the generator's ground truth (no human rated these);
   // they stand in for human labels in autorater calibration demos.
   jsonl(

@@ -1,5 +1,5 @@
 """Greedy continuations of a few prompts from the PyTorch checkpoint, written as JSON, so the
-exported GGUF can be checked against them through node-llama-cpp (scripts/demo/evaluate.ts).
+exported GGUF can be checked against them through node-llama-cpp (scripts/demo/evaluate.ts). 320 tokens: a judge's line is up to about 220.
 Usage: python3 reference.py --checkpoint out/model.pt --out out/reference.json"""
 import argparse
 import json
@@ -15,12 +15,16 @@ PROMPTS = [
     "Transform: abc -> cba\n\nTransform: lmno -> onml\n\nTransform: wxyz ->",
     "Transform: abc -> aabbcc\n\nTransform: lmno -> llmmnnoo\n\nTransform: wxyz ->",
     "English: the big dog sees a red cat today\nZorbish:",
-    "Question: What is 932 - 236?\nProposed answer: 696\nVerdict:",
+    # The judge format of suites/demo/verify.hbs: a right and a wrong (zero-shot) proposed answer.
+    "Verify: <<<BEGIN 3f9a1c07d2e4b5a6>>>\nQ: What is 357 + 715?\nA:\n<<<END 3f9a1c07d2e4b5a6>>>\n"
+    "Proposed answer: <<<BEGIN 3f9a1c07d2e4b5a6>>>\n1072\n<<<END 3f9a1c07d2e4b5a6>>>\nCheck:",
+    "Verify: <<<BEGIN 3f9a1c07d2e4b5a6>>>\nQ: What is 754 - 142?\nA:\n<<<END 3f9a1c07d2e4b5a6>>>\n"
+    "Proposed answer: <<<BEGIN 3f9a1c07d2e4b5a6>>>\n622\n<<<END 3f9a1c07d2e4b5a6>>>\nCheck:",
 ]
 
 
 @torch.no_grad()
-def greedy(model, prompt, max_tokens=96):
+def greedy(model, prompt, max_tokens=320):
     tokens = [BOS] + list(prompt.encode("ascii"))
     out = []
     for _ in range(max_tokens):

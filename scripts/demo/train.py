@@ -93,7 +93,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--corpus", required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--steps", type=int, default=5600)
+    p.add_argument("--steps", type=int, default=4000)
     p.add_argument("--tokens-per-batch", type=int, default=4096)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--warmup", type=int, default=100)
@@ -109,6 +109,8 @@ def main():
     p.add_argument("--probe", default=None, help="probe.jsonl from generate.ts: greedy exact match per layout")
     p.add_argument("--probe-every", type=int, default=250)
     p.add_argument("--save-every", type=int, default=100)
+    p.add_argument("--init", default=None,
+                   help="start from the weights of this F32 GGUF (export_gguf.py's layout) instead of a fresh model")
     p.add_argument("--stop-after", type=int, default=None,
                    help="stop (and save) after this step; the learning-rate schedule still spans --steps")
     args = p.parse_args()
@@ -119,6 +121,10 @@ def main():
     cfg = Config(n_embd=args.n_embd, n_layer=args.n_layer, n_head=args.n_head,
                  n_kv_head=args.n_kv_head, n_ff=args.n_ff)
     model = Llama(cfg)
+    if args.init:
+        from export_gguf import read_gguf_state
+        model.load_state_dict(read_gguf_state(args.init, cfg.to_dict()))
+        print(f"initialised from {args.init}", flush=True)
     docs = load_corpus(args.corpus, args.prompt_weight)
     probe = load_probe(args.probe) if args.probe else None
     print(f"{model.param_count():,} parameters, {len(docs):,} documents", flush=True)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the demo suites' data and the demo model from the fixed seed:
-#   npm run train:demo        (about 30 minutes on 2 shared cores; see scripts/demo/README.md)
+#   npm run train:demo        (about 20 minutes on 2 quiet cores; see scripts/demo/README.md)
 # Installs nothing. Needs Debian's python3 with python3-torch and libopenblas0-pthread.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,10 +20,21 @@ fi
 
 OUT=scripts/demo/out
 mkdir -p "$OUT" models
+# Stage 2 of the demo model: it starts from the 0.1.0 demo model (trained from scratch by this
+# script at commit bfdf9b3 in 54 min; read here from git history by its blob, checked by its
+# SHA-256) and learns the judge format. See models/README.md.
+BASE_BLOB=b01dc28948bcba6e0a7f46d141d7d8405535bbd0
+BASE_SHA256=26b14fe1b32130cc3c326057a18bd0043d7675f10ab90ebd949ec39c1ed3e4f4
+if ! git cat-file blob "$BASE_BLOB" > "$OUT/base.gguf" 2>/dev/null || ! echo "$BASE_SHA256  $OUT/base.gguf" | sha256sum -c --quiet 2>/dev/null; then
+  echo "train:demo starts from the 0.1.0 demo model (git blob $BASE_BLOB, models/demo.gguf at commit bfdf9b3)," >&2
+  echo "which this clone lacks; fetch the history (git fetch --unshallow) and retry" >&2
+  exit 1
+fi
 echo "== 1/4 data: suites/demo/data/*.jsonl and $OUT/corpus.jsonl"
 npx tsx scripts/demo/generate.ts --out "$OUT"
 echo "== 2/4 train (log: $OUT/train.log)"
-( cd scripts/demo && "$PYTHON" train.py --corpus out/corpus.jsonl --probe out/probe.jsonl --out out/model.pt "$@" ) | tee "$OUT/train.log"
+( cd scripts/demo && "$PYTHON" train.py --corpus out/corpus.jsonl --probe out/probe.jsonl --out out/model.pt \
+    --init out/base.gguf --steps 1600 --lr 1e-3 --warmup 50 "$@" ) | tee "$OUT/train.log"
 echo "== 3/4 export models/demo.gguf"
 ( cd scripts/demo && "$PYTHON" export_gguf.py --checkpoint out/model.pt --out ../../models/demo.gguf )
 ( cd scripts/demo && "$PYTHON" reference.py --checkpoint out/model.pt --out out/reference.json )

@@ -10,7 +10,7 @@ import { defaultDocuments } from "../../scripts/demo/generate.ts";
 import { stringRules } from "../../scripts/demo/strings.ts";
 
 const suites = join(import.meta.dirname, "../../suites/demo");
-type Task = { id: string; dataset: string; exemplars: string; prompt: string };
+type Task = { id: string; dataset: string; exemplars?: string; prompt: string };
 const readJsonl = (path: string): Record<string, unknown>[] =>
   readFileSync(path, "utf8")
     .trim()
@@ -36,7 +36,7 @@ describe("demo suites are held out from the training corpus", () => {
       for (const pattern of questionPatterns) for (const m of text.matchAll(pattern)) corpusQuestions.add(m[0]);
       // Every demonstration or query in a document starts after a blank line.
       for (const unit of text.split("\n\n")) {
-        for (const end of ["?\nA:", " ->", "\nZorbish:", "\nVerdict:"]) {
+        for (const end of ["?\nA:", " ->", "\nZorbish:", "\nCheck:"]) {
           const i = unit.indexOf(end);
           if (i >= 0) corpusPrompts.add(unit.slice(0, i + end.length));
         }
@@ -74,8 +74,10 @@ describe("demo suites are held out from the training corpus", () => {
           for (const m of `${prompt}\n`.matchAll(pattern)) expect(corpusQuestions.has(m[0]), m[0]).toBe(false);
         }
       }
+      // The verification task is judged zero-shot: it has no exemplar pool.
       const evalPrompts = new Set(prompts);
-      for (const exemplar of readJsonl(join(suites, task.exemplars))) expect(evalPrompts.has(render(exemplar))).toBe(false);
+      for (const exemplar of task.exemplars ? readJsonl(join(suites, task.exemplars)) : [])
+        expect(evalPrompts.has(render(exemplar))).toBe(false);
     });
   }
 
@@ -84,7 +86,7 @@ describe("demo suites are held out from the training corpus", () => {
       .map((s) => s.text)
       .join("");
     const firstUnit = doc.split("\n\n")[0];
-    const prompt = ["?\nA:", " ->", "\nZorbish:", "\nVerdict:"]
+    const prompt = ["?\nA:", " ->", "\nZorbish:", "\nCheck:"]
       .map((end) => (firstUnit.includes(end) ? firstUnit.slice(0, firstUnit.indexOf(end) + end.length) : ""))
       .find((p) => p !== "");
     expect(corpusPrompts.has(prompt!)).toBe(true);
