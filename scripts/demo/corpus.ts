@@ -240,8 +240,9 @@ const mixture: [number, (r: Random, heldOut: Set<string>) => Document][] = [
   [0.38, arithmeticDocument],
   [0.28, stringDocument],
   [0.12, translationDocument],
-  // Judge documents are about 285 characters (the fences), twice the others: 22% of the
-  // documents is almost half of the tokens, the rest keeps the other families from fading.
+  // Judge documents are about 320 characters (fences, scratchpad, comparison), more than twice
+  // the others: 22% of the documents is half of the characters; the rest keeps the other
+  // families from fading.
   [0.22, verificationDocument],
 ];
 

@@ -147,9 +147,13 @@ async function main(argv: string[]) {
   }
   if (!only || only.includes("judge")) {
     const generateLine = (text: string, maxTokens: number) => generate(text, maxTokens);
+    const arithmetic = (file: string) =>
+      read(file)
+        .slice(0, limit)
+        .map((x) => ({ id: x.id, a: Number(x.a), b: Number(x.b), answer: String(x.answer) }));
     const judgments = [
-      ...(await judgeOwnAnswers(generateLine, "add", "+", read("add.test.jsonl").slice(0, limit) as never)),
-      ...(await judgeOwnAnswers(generateLine, "sub", "-", read("sub.test.jsonl").slice(0, limit) as never)),
+      ...(await judgeOwnAnswers(generateLine, "add", "+", arithmetic("add.test.jsonl"))),
+      ...(await judgeOwnAnswers(generateLine, "sub", "-", arithmetic("sub.test.jsonl"))),
     ];
     console.log(agreementReport(judgments));
   }

@@ -8,7 +8,7 @@ import { stringRules } from "./strings.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Number of training documents `npm run train:demo` generates (about 14M characters; 1,200 steps read a third of them). */
+/** Number of training documents `npm run train:demo` generates (about 15M characters; 1,600 steps read less than half of them). */
 export const defaultDocuments = 100_000;
 
 function jsonl(path: string, rows: object[]): void {
