@@ -70,7 +70,12 @@ export class JudgeScorer implements Scorer {
     this.name = `${pairwise ? "pairwise" : "judge"}:${this.config.rubric.name}`;
     this.spec = { name: pairwise ? "pairwise" : "judge", args: this.config.args };
     const k = this.config.kind;
-    this.binary = k.kind === "choices" && Object.values(k.choices).every((v) => v === 0 || v === 1) && this.config.args.samples === 1;
+    // Pass/fail (a Wilson interval) only when every value is 0 or 1: one sample, 0/1 choices, no log-prob weighting.
+    this.binary =
+      k.kind === "choices" &&
+      Object.values(k.choices).every((v) => v === 0 || v === 1) &&
+      this.config.args.samples === 1 &&
+      this.config.args.weighting !== "logprobs";
     this.useReference = this.config.args.reference ?? this.config.rubric.needs.includes("reference");
   }
 

@@ -71,3 +71,15 @@ describe("reading a free-text verdict", () => {
     expect(readPatternVerdict("Score: 3", "length", /Score: (\d+)/, scale).status).toBe("truncated");
   });
 });
+
+describe("which judges are pass/fail", () => {
+  it("only a single-sample 0/1 choice judge without log-prob weighting (its values are then exactly 0 or 1)", async () => {
+    const { judgeScorer } = await import("../../../src/score/autorater/judge.ts");
+    const base = { model: "m", rubric: "correctness", choices: { correct: 1, incorrect: 0 } };
+    expect(judgeScorer(base).binary).toBe(true);
+    expect(judgeScorer({ ...base, weighting: "logprobs" }).binary).toBe(false);
+    expect(judgeScorer({ ...base, samples: 3 }).binary).toBe(false);
+    expect(judgeScorer({ ...base, choices: { correct: 1, partly: 0.5, incorrect: 0 } }).binary).toBe(false);
+    expect(judgeScorer({ model: "m", rubric: "correctness" }).binary).toBe(false);
+  });
+});
