@@ -53,8 +53,8 @@ export class RateWindow {
   }
 }
 
-/** Counts calls in flight and queues the rest. */
-class Semaphore {
+/** Counts calls in flight and queues the rest (also a run's judge models' slots). */
+export class Semaphore {
   private active = 0;
   private readonly waiters: (() => void)[] = [];
   constructor(private readonly size: number) {}

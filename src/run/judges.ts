@@ -1,6 +1,7 @@
 // The judges of a run: which models they name (after a --judge-model override), each judge
 // model identified like a candidate model (a local one by its weights' hash) and given its
 // own concurrency, and each judge registered in the store and bound to its model.
+import { Semaphore } from "../provider/limits.ts";
 import type { Provider } from "../provider/types.ts";
 import type { JudgeScorer } from "../score/autorater/judge.ts";
 import type { Db } from "../store/db.ts";
@@ -67,7 +68,8 @@ export async function prepareJudgeModels(
     const provider = providers.get(spec)!;
     const weights = provider.weightsFile ? await weightsIdentity(provider.weightsFile, memo) : undefined;
     const concurrency = Math.max(1, asked ?? provider.concurrency ?? 4);
-    out.set(spec, { spec, provider, cacheId: cacheIdentity(provider, weights), concurrency, limit: slots(concurrency) });
+    const semaphore = new Semaphore(concurrency);
+    out.set(spec, { spec, provider, cacheId: cacheIdentity(provider, weights), concurrency, limit: (call) => semaphore.run(call) });
   }
   return out;
 }
@@ -93,21 +95,4 @@ export function bindJudge(scorer: JudgeScorer, override: string | undefined, con
     retryBaseDelayMs: context.retryBaseDelayMs,
     limit: model.limit,
   });
-}
-
-/** At most `size` calls at once; the rest wait in order. */
-function slots(size: number): <T>(call: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (call) => {
-    if (active >= size) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active++;
-    try {
-      return await call();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }

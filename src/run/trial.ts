@@ -118,7 +118,9 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions, gen
     return { record: { ...base, status: "error", output: null, answer: null, error: trialError, scores: [] }, cacheEntries };
   }
   generated?.();
-  const common = {
+  const input: ScoreInput = {
+    answer: null,
+    output: "",
     targets: planned.targets,
     item: item.fields,
     task: { id: task.task.id },
@@ -131,14 +133,16 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions, gen
   const select = (strategy.spec.options.select as { scorer?: string } | undefined)?.scorer;
   if (select !== undefined) {
     const selector = task.scorers.find((s) => s.name === select)!;
-    const picked = await selectBest(selector, generations, common, cacheEntries);
+    const picked = await selectBest(selector, generations, input, cacheEntries);
     chosen = picked.index;
     selected = picked.score;
   }
   const output = generations[chosen].output ?? "";
   const answer = generations[chosen].answer;
+  input.output = output;
+  input.answer = answer;
   const scorers = selected ? task.scorers.filter((s) => s.id !== selected.scorerId) : task.scorers;
-  const scored = scoreTrial(scorers, { answer, output, ...common });
+  const scored = scoreTrial(scorers, input);
   const scores = Array.isArray(scored) ? scored : await scored;
   if (selected) scores.push(selected);
   // A judge call cut short by an interrupt: the trial stays not done (resume judges it again).
@@ -177,12 +181,12 @@ function greedyParams(strategy: PreparedStrategy): GenerateParams {
 async function selectBest(
   selector: PreparedScorer,
   generations: GenerationRecord[],
-  common: Omit<ScoreInput, "answer" | "output">,
+  input: ScoreInput,
   cacheEntries: [string, string][],
 ): Promise<{ index: number; score: TrialRecord["scores"][number] }> {
   const rows: TrialRecord["scores"][number][] = [];
   for (const g of generations) {
-    const scored = scoreTrial([selector], { ...common, answer: g.answer, output: g.output ?? "" });
+    const scored = scoreTrial([selector], { ...input, answer: g.answer, output: g.output ?? "" });
     const [row] = Array.isArray(scored) ? scored : await scored;
     g.selection = row.value;
     if (row.cacheEntries) for (const e of row.cacheEntries) cacheEntries.push(e);

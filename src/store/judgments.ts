@@ -52,9 +52,8 @@ export function upsertJudge(db: Db, runId: number, judge: JudgeRecord): number {
   return db.prepare("SELECT id FROM judges WHERE run_id = ? AND sha256 = ?").pluck().get(runId, judge.sha256) as number;
 }
 
-const judgmentColumns = [
-  "trial_id",
-  "scorer_id",
+/** The columns a pointwise and a pairwise judgment share: one judge call and how its reply was read. */
+export const judgeCallColumns = [
   "sample",
   "judge_id",
   "prompt",
@@ -62,10 +61,7 @@ const judgmentColumns = [
   "reply",
   "finish_reason",
   "verdict",
-  "score",
   "reasoning",
-  "distribution",
-  "weighting",
   "status",
   "error",
   "neutralised",
@@ -77,35 +73,42 @@ const judgmentColumns = [
   "cost_usd",
 ];
 
+/** A judgment's values for judgeCallColumns, in order. */
+export function judgeCallValues(j: JudgmentRecord): unknown[] {
+  return [
+    j.sample,
+    j.judgeId,
+    j.prompt,
+    j.system ?? null,
+    j.reply,
+    j.finishReason ?? null,
+    j.verdict,
+    j.reasoning,
+    j.status,
+    j.error ?? null,
+    j.neutralised ? 1 : 0,
+    j.cached ? 1 : 0,
+    j.attempts,
+    j.latencyMs ?? null,
+    j.inputTokens ?? null,
+    j.outputTokens ?? null,
+    j.costUsd ?? null,
+  ];
+}
+
 /** Inserts judgments of trials inside the caller's transaction: push rows with `add`, then `flush`. */
 export function judgmentInserter(db: Db): { add(trialId: number, scorerId: number, j: JudgmentRecord): void; flush(): void } {
-  const insert = multiRowInsert(db, "judgments", judgmentColumns);
+  const insert = multiRowInsert(db, "judgments", ["trial_id", "scorer_id", ...judgeCallColumns, "score", "distribution", "weighting"]);
   let rows: unknown[] = [];
   return {
     add(trialId, scorerId, j) {
       rows.push(
         trialId,
         scorerId,
-        j.sample,
-        j.judgeId,
-        j.prompt,
-        j.system ?? null,
-        j.reply,
-        j.finishReason ?? null,
-        j.verdict,
+        ...judgeCallValues(j),
         j.score,
-        j.reasoning,
         j.distribution ? JSON.stringify(j.distribution) : null,
         j.weighting ?? null,
-        j.status,
-        j.error ?? null,
-        j.neutralised ? 1 : 0,
-        j.cached ? 1 : 0,
-        j.attempts,
-        j.latencyMs ?? null,
-        j.inputTokens ?? null,
-        j.outputTokens ?? null,
-        j.costUsd ?? null,
       );
     },
     flush() {

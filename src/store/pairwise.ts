@@ -2,7 +2,7 @@
 // already judged (resume judges only what is missing or failed), writing them, and reading
 // them back for a summary.
 import type { Db } from "./db.ts";
-import type { JudgmentRecord } from "./judgments.ts";
+import { judgeCallColumns, judgeCallValues, type JudgmentRecord } from "./judgments.ts";
 
 /** One contestant's trial of an item: sample 0 of a (model, strategy), done. */
 export interface ContestantTrial {
@@ -47,35 +47,10 @@ export function judgedPairs(db: Db, scorerId: number, samples: number): Set<stri
 export function pairJudgmentWriter(
   db: Db,
 ): (rows: { scorerId: number; trialA: number; trialB: number; judgment: JudgmentRecord }[]) => void {
-  const insert = db.prepare(
-    `INSERT OR REPLACE INTO pair_judgments (scorer_id, trial_a, trial_b, sample, judge_id, prompt, system, reply, finish_reason, verdict,
-       reasoning, status, error, neutralised, cached, attempts, latency_ms, input_tokens, output_tokens, cost_usd)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const columns = ["scorer_id", "trial_a", "trial_b", ...judgeCallColumns];
+  const insert = db.prepare(`INSERT OR REPLACE INTO pair_judgments (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
   return db.transaction((rows: { scorerId: number; trialA: number; trialB: number; judgment: JudgmentRecord }[]) => {
-    for (const { scorerId, trialA, trialB, judgment: j } of rows)
-      insert.run(
-        scorerId,
-        trialA,
-        trialB,
-        j.sample,
-        j.judgeId,
-        j.prompt,
-        j.system ?? null,
-        j.reply,
-        j.finishReason ?? null,
-        j.verdict,
-        j.reasoning,
-        j.status,
-        j.error ?? null,
-        j.neutralised ? 1 : 0,
-        j.cached ? 1 : 0,
-        j.attempts,
-        j.latencyMs ?? null,
-        j.inputTokens ?? null,
-        j.outputTokens ?? null,
-        j.costUsd ?? null,
-      );
+    for (const { scorerId, trialA, trialB, judgment } of rows) insert.run(scorerId, trialA, trialB, ...judgeCallValues(judgment));
   }).immediate;
 }
 
