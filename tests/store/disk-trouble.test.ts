@@ -49,7 +49,7 @@ describe.skipIf(!canMount)("a store on a read-only file system", () => {
 
 describe.skipIf(!canMount)("a disk that fills up during a run", () => {
   it("fails with a clear E_DB_FULL, keeps every committed batch, and the run's status can be set once space is freed", () => {
-    const fs = mount("400k");
+    const fs = mount("480k");
     const path = join(fs.dir, "assay.db");
     // Ballast, removed later to free space as a user would.
     writeFileSync(join(fs.dir, "ballast"), Buffer.alloc(96 * 1024));
