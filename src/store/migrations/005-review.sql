@@ -30,6 +30,7 @@ CREATE TABLE review_queues (
   options         TEXT NOT NULL,        -- how it was made: selectors, policy, limit, seed, gold file and its sha256 (JSON)
   seed            TEXT NOT NULL,        -- orders the queue and the pairwise sides per rater
   items           INTEGER NOT NULL,     -- queue items that are not gold
+  rated           INTEGER NOT NULL DEFAULT 0,  -- current ratings of items that are not gold (kept in step by every write)
   created_at      TEXT NOT NULL
 );
 
