@@ -99,7 +99,9 @@ describe("store", () => {
     for (const readonly of [false, true]) {
       const e = refusal(path, { readonly });
       expect(e.code).toBe("E_DB_VERSION");
-      expect(e.message).toBe(`${path}: database schema version ${latestSchemaVersion() + 1} is newer than this assay (${latestSchemaVersion()}); upgrade assay`);
+      expect(e.message).toBe(
+        `${path}: database schema version ${latestSchemaVersion() + 1} is newer than this assay (${latestSchemaVersion()}); upgrade assay`,
+      );
     }
     expect(digest(path)).toBe(before);
     expect(existsSync(`${path}-wal`)).toBe(false);
