@@ -271,7 +271,18 @@ export function humanTables(report: HumanReport, options: { width?: number } = {
     blocks.push(
       `human ratings (mean rating normalised to [0, 1]; t interval over outputs, each output's raters averaged first)\n${columns(
         ["queue", "task", "model", "strategy", "metric", "value", "95% CI", "n", "ratings", "raters"],
-        rows.map((r) => [r.queue, r.task, r.model, r.strategy, r.metric, f(r.value), interval(r.ci), String(r.n), String(r.ratings), String(r.raters)]),
+        rows.map((r) => [
+          r.queue,
+          r.task,
+          r.model,
+          r.strategy,
+          r.metric,
+          f(r.value),
+          interval(r.ci),
+          String(r.n),
+          String(r.ratings),
+          String(r.raters),
+        ]),
         { rightAligned: [5, 7, 8, 9], rule: true, width: options.width },
       )}`,
     );

@@ -14,9 +14,7 @@ export interface StoredReviewQueue {
 
 /** The review queues made on run `runId`, oldest first (none on most runs: one look at a small table). */
 export function runReviewQueues(db: Db, runId: number): StoredReviewQueue[] {
-  return db
-    .prepare("SELECT id, name, mode, rubric FROM review_queues WHERE run_id = ? ORDER BY id")
-    .all(runId) as StoredReviewQueue[];
+  return db.prepare("SELECT id, name, mode, rubric FROM review_queues WHERE run_id = ? ORDER BY id").all(runId) as StoredReviewQueue[];
 }
 
 // Ratings are append-only: an edit or an undo is a newer row of the same rater on the same item,

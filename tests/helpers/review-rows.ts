@@ -6,7 +6,10 @@ import { openStore, type Db } from "../../src/store/db.ts";
 import { additionTask, arithmeticProvider } from "../run/fixtures/counting-provider.ts";
 
 /** A stored run of the addition task (items i0..i{n-1}) by models test:x and test:y, zero-shot and chain-of-thought. */
-export async function reviewedRun(dir: string, n = 4): Promise<{ path: string; db: Db; runId: number; trial(item: string, model: string, strategy: string): number }> {
+export async function reviewedRun(
+  dir: string,
+  n = 4,
+): Promise<{ path: string; db: Db; runId: number; trial(item: string, model: string, strategy: string): number }> {
   const result = await runEval({
     db: join(dir, "assay.db"),
     tasks: [additionTask(n, ["zero-shot", "chain-of-thought"])],
@@ -28,9 +31,8 @@ export async function reviewedRun(dir: string, n = 4): Promise<{ path: string; d
 /** A rater (the token hash is any unique text here: nothing signs in). */
 export function addRater(db: Db, name: string): number {
   return Number(
-    db
-      .prepare("INSERT INTO review_raters (name, token_sha256, created_at) VALUES (?, ?, '2026-01-01T00:00:00Z')")
-      .run(name, `sha-${name}`).lastInsertRowid,
+    db.prepare("INSERT INTO review_raters (name, token_sha256, created_at) VALUES (?, ?, '2026-01-01T00:00:00Z')").run(name, `sha-${name}`)
+      .lastInsertRowid,
   );
 }
 
@@ -88,8 +90,13 @@ export function rate(
   rater: number,
   rating: { score?: number; preference?: "A" | "B" | "tie"; swapped?: boolean; retraction?: boolean },
 ): number {
-  const previous = db.prepare("SELECT MAX(id) FROM review_ratings WHERE item_id = ? AND rater_id = ?").pluck().get(item, rater) as number | null;
-  const pair = db.prepare("SELECT trial_a, trial_b FROM review_items WHERE id = ?").get(item) as { trial_a: number; trial_b: number | null };
+  const previous = db.prepare("SELECT MAX(id) FROM review_ratings WHERE item_id = ? AND rater_id = ?").pluck().get(item, rater) as
+    | number
+    | null;
+  const pair = db.prepare("SELECT trial_a, trial_b FROM review_items WHERE id = ?").get(item) as {
+    trial_a: number;
+    trial_b: number | null;
+  };
   const pairwise = pair.trial_b !== null;
   return Number(
     db
