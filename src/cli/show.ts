@@ -53,8 +53,9 @@ export function registerShowCommands(program: Command, io: CliIo): void {
       );
       if (!flags.items && itemFlags.length) throw new UserError(`--${itemFlags[0]} needs --items`, { code: "E_OPTION" });
       if (flags.failed && flags.passed) throw new UserError("--failed and --passed exclude each other", { code: "E_OPTION" });
-      const [{ showRun }, { listRuns }, { withReadOnlyStore }] = await Promise.all([
+      const [{ showRun }, { humanTables }, { listRuns }, { withReadOnlyStore }] = await Promise.all([
         import("../report/show-run.ts"),
+        import("../report/human-summary.ts"),
         import("../store/runs.ts"),
         import("./read-store.ts"),
       ]);
@@ -75,6 +76,7 @@ export function registerShowCommands(program: Command, io: CliIo): void {
                 status: run.status,
                 state: liveness.state,
                 partial,
+                human: report.human,
               },
               null,
               2,
@@ -86,6 +88,8 @@ export function registerShowCommands(program: Command, io: CliIo): void {
           );
           const judges = judgeTables(report.results, report.judges, { width: io.width });
           if (judges) io.out(`\n${judges}\n`);
+          const human = humanTables(report.human, { width: io.width });
+          if (human) io.out(`\n${human}\n`);
         }
       });
     });

@@ -5,6 +5,7 @@ import { storePath, type Db } from "../store/db.ts";
 import { livenessOf, type RunLiveness } from "../store/run-owner.ts";
 import { runProgress, type RunProgress } from "../store/run-progress.ts";
 import { getRun, listRuns, type RunRow } from "../store/runs.ts";
+import { type HumanReport, humanReport } from "./human-summary.ts";
 import type { JudgeReport } from "./judge-summary.ts";
 import { countOf } from "./plural.ts";
 import { runSummary, type SummaryResult } from "./summary.ts";
@@ -17,6 +18,8 @@ export interface RunReport {
   results: SummaryResult[];
   /** Judge agreements, pairwise tallies and rankings. */
   judges: JudgeReport;
+  /** Human ratings from the run's review queues (none: `queues` is empty). */
+  human: HumanReport;
   /** Set when the numbers are partial: says why, and how far the run got. */
   warning?: string;
 }
@@ -33,7 +36,15 @@ export function showRun(db: Db, runId?: number): RunReport {
   const liveness = livenessOf(run);
   const progress = runProgress(db, run.id).get(run.id)!;
   const summary = runSummary(db, run.id, { seed: run.seed });
-  return { run, liveness, progress, results: summary.results, judges: summary.judges, warning: partialWarning(run.id, liveness, progress) };
+  return {
+    run,
+    liveness,
+    progress,
+    results: summary.results,
+    judges: summary.judges,
+    human: humanReport(db, run.id, { seed: run.seed }),
+    warning: partialWarning(run.id, liveness, progress),
+  };
 }
 
 /** Why a run's numbers are partial, or undefined for a finished run. */
