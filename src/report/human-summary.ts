@@ -2,11 +2,11 @@
 // each (task, model, strategy) with a t interval over outputs, and for pairwise queues the win
 // rates of each pair of contestants and their Bradley-Terry ratings; and the terminal blocks.
 import type { ReviewRubric } from "../score/human/types.ts";
-import { type BradleyTerryBootstrap, bradleyTerryBootstrap, type PairwiseJudgment } from "../stats/bradley-terry.ts";
+import type { PairwiseJudgment } from "../stats/bradley-terry.ts";
 import { tInterval, wilsonInterval } from "../stats/intervals.ts";
 import { type Db, schemaVersion } from "../store/db.ts";
 import { pairwisePreferences, pointwiseOutputs, pointwiseRaters, type RatedOutput, runReviewQueues } from "../store/human-summary.ts";
-import type { Contestant } from "./pairwise-summary.ts";
+import { type Contestant, fitRatings } from "./pairwise-summary.ts";
 import { columns } from "./table.ts";
 
 /** A (task, model, strategy)'s human rating in one pointwise queue. */
@@ -238,22 +238,6 @@ function pairwiseRows(
     rankings.push(...ranked);
   }
   return { pairwise, rankings };
-}
-
-// The same fallback as report/pairwise-summary.ts's (private) fitRatings: the maximum-likelihood
-// fit, else one virtual tie per pair when a contestant won or lost every game.
-function fitRatings(
-  games: PairwiseJudgment[],
-  options: { seed?: number; iterations?: number },
-): { boot: BradleyTerryBootstrap; prior: number } | undefined {
-  for (const prior of [0, 1]) {
-    try {
-      return { boot: bradleyTerryBootstrap(games, { seed: options.seed ?? 0, iterations: options.iterations ?? 1000, prior }), prior };
-    } catch (error) {
-      if ((error as { code?: string }).code !== "E_BRADLEY_TERRY_NO_MLE") throw error;
-    }
-  }
-  return undefined;
 }
 
 function name(c: Contestant): string {

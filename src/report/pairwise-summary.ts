@@ -105,7 +105,8 @@ export function pairwiseSummary(
   return { pairwise, rankings };
 }
 
-function fitRatings(
+/** Bradley-Terry with bootstrap intervals: the maximum-likelihood fit, else one virtual tie per pair when a contestant won or lost every game. */
+export function fitRatings(
   games: PairwiseJudgment[],
   options: { seed?: number; iterations?: number },
 ): { boot: BradleyTerryBootstrap; prior: number } | undefined {
