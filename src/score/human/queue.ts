@@ -142,7 +142,7 @@ export function createQueue(db: Db, options: CreateQueueOptions): QueueInfo {
   });
   if (picked.length === 0) throw bad(`--policy ${policy} picked no outputs from the selection`);
   const gold = options.gold
-    ? readGold(options.gold, { cwd, pairwise, rubric, tasks: definitions, trials, render })
+    ? readGold(options.gold, { cwd, pairwise, rubric, tasks: definitions, trials: () => sourceTrials(db, options.run, {}), render })
     : { items: [] as GoldItem[], sha256: null };
 
   const items = positioned(picked, gold.items, { seed, k });

@@ -1,7 +1,8 @@
 // A stored run to make review queues from: task qa/add with `n` items, two models (replay with
 // every third answer wrong, echo), two strategies, exact-match and a judge ("grader") whose
-// three samples answer 5 on right outputs, 1 on wrong ones, and spread (1, 2, 3, 4, 5, 1 over the
-// six calls) on item q1 of the replay model: its two outputs are the only uncertain ones.
+// three samples answer 5 on right outputs and 1 on wrong ones, except: on item q1 of the replay
+// model they spread (3, 4, 5, 3, 4, 5 over the six calls: a pass, and the only uncertain outputs),
+// and on item q2 of echo they answer 5 (a pass exact-match fails: the only disagreements).
 import { join } from "node:path";
 import { runEval } from "../../../src/run/run-eval.ts";
 import { openStore, type Db } from "../../../src/store/db.ts";
@@ -35,9 +36,10 @@ export async function reviewRun(n: number, options: { oneModel?: boolean } = {})
     reply: (blocks) => {
       // Whichever three of the six calls a trial gets, they are not all equal.
       if (blocks[2]?.trim() === "2" && blocks[0]?.includes("1 + 1")) {
-        const verdict = 1 + (call++ % 5);
+        const verdict = 3 + (call++ % 3);
         return { text: JSON.stringify({ reasoning: "spread", verdict }) };
       }
+      if (blocks[2]?.startsWith("What is 2 + 1?")) return { text: JSON.stringify({ reasoning: "lenient", verdict: 5 }) };
       return undefined;
     },
   });
