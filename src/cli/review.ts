@@ -216,16 +216,17 @@ export function queueText(q: QueueInfo): string {
     ? q.rubric.points.map((p) => (p.label === String(p.score) ? p.label : `${p.label} = ${p.score}`)).join(", ")
     : "A, B or tie";
   return [
-      `queue ${q.name} (run ${q.run}, ${q.mode}): ${q.items} items${q.gold ? ` + ${q.gold} gold` : ""}, ${q.ratersPerItem} raters per item, ${q.items * q.ratersPerItem} ratings wanted`,
-      `rubric ${q.rubric.name}: ${q.rubric.title} (${points})`,
-      `reservations last ${q.reservationMs / 60_000} min`,
-    ]
+    `queue ${q.name} (run ${q.run}, ${q.mode}): ${q.items} items${q.gold ? ` + ${q.gold} gold` : ""}, ${q.ratersPerItem} raters per item, ${q.items * q.ratersPerItem} ratings wanted`,
+    `rubric ${q.rubric.name}: ${q.rubric.title} (${points})`,
+    `reservations last ${q.reservationMs / 60_000} min`,
+  ]
     .map(terminalSafe)
     .join("\n");
 }
 
 const f = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(digits));
-const ci = (i: [number, number] | null | undefined) => (i && Number.isFinite(i[0]) && Number.isFinite(i[1]) ? `[${f(i[0])}, ${f(i[1])}]` : "-");
+const ci = (i: [number, number] | null | undefined) =>
+  i && Number.isFinite(i[0]) && Number.isFinite(i[1]) ? `[${f(i[0])}, ${f(i[1])}]` : "-";
 
 /** `review status` as text. */
 export function statusText(s: QueueStatus, width?: number): string {
@@ -273,7 +274,15 @@ export function statusText(s: QueueStatus, width?: number): string {
         pairwise ? ["model", "strategy", "n", "win rate", "W-L-T", "rating", "95% CI"] : ["model", "strategy", "n", "mean rating"],
         s.contestants.map((c) =>
           pairwise
-            ? [c.model, c.strategy, String(c.n), f(c.winRate), `${c.wins}-${c.losses}-${c.ties}`, f(c.rating, 0), ci(c.ratingCi ?? null).replace(/\.\d+/g, "")]
+            ? [
+                c.model,
+                c.strategy,
+                String(c.n),
+                f(c.winRate),
+                `${c.wins}-${c.losses}-${c.ties}`,
+                f(c.rating, 0),
+                ci(c.ratingCi ?? null).replace(/\.\d+/g, ""),
+              ]
             : [c.model, c.strategy, String(c.n), f(c.mean)],
         ),
         { rightAligned: pairwise ? [2, 3, 5] : [2, 3], width },
@@ -286,11 +295,16 @@ export function statusText(s: QueueStatus, width?: number): string {
       const c = j.calibration;
       lines.push(
         "",
-        terminalSafe(`judge ${j.judge} vs humans: ${c.n} pairs on ${c.units} outputs; agreement ${f(c.agreement)} ${ci(c.ci.agreement)}, kappa ${f(c.kappa.unweighted)} ${ci(c.ci.kappa.unweighted)}, alpha ${f(c.alpha)} ${ci(c.ci.alpha)}` +
-          (c.human_ceiling ? `; humans vs humans: kappa ${f(c.human_ceiling.kappa.unweighted)}, alpha ${f(c.human_ceiling.alpha)}` : "")),
+        terminalSafe(
+          `judge ${j.judge} vs humans: ${c.n} pairs on ${c.units} outputs; agreement ${f(c.agreement)} ${ci(c.ci.agreement)}, kappa ${f(c.kappa.unweighted)} ${ci(c.ci.kappa.unweighted)}, alpha ${f(c.alpha)} ${ci(c.ci.alpha)}` +
+            (c.human_ceiling ? `; humans vs humans: kappa ${f(c.human_ceiling.kappa.unweighted)}, alpha ${f(c.human_ceiling.alpha)}` : ""),
+        ),
       );
     }
   }
-  lines.push("", `intervals: 95% percentile bootstrap over items, ${s.resamples} resamples, seed ${s.seed}; gold items are left out of agreement`);
+  lines.push(
+    "",
+    `intervals: 95% percentile bootstrap over items, ${s.resamples} resamples, seed ${s.seed}; gold items are left out of agreement`,
+  );
   return lines.join("\n");
 }

@@ -26,7 +26,10 @@ describe("assay review", () => {
     "suites/data/add.jsonl": jsonl(items),
     "out.jsonl": jsonl(outputs),
     "gold.jsonl": jsonl([{ task: "add", input: "What is 2 + 2?", output: "4", score: 5 }]),
-    "badgold.jsonl": jsonl([{ task: "add", input: "x", output: "y", score: 9 }, { task: "ad", input: "x", output: "y", score: 1 }]),
+    "badgold.jsonl": jsonl([
+      { task: "add", input: "x", output: "y", score: 9 },
+      { task: "ad", input: "x", output: "y", score: 1 },
+    ]),
     "rubric.yaml": "title: Right?\nguidelines: Is the answer right?\nchoices: { wrong: 0, right: 1 }\n",
   });
   const db = join(dir, ".assay", "assay.db");
@@ -42,7 +45,20 @@ describe("assay review", () => {
 
   it("creates a queue and prints it", () => {
     expect(ran.code, ran.stderr).toBe(0);
-    const r = assay(dir, "review", "create", "first", "--run", "1", "--model", "replay:out.jsonl", "--gold", "gold.jsonl", "--raters-per-item", "2");
+    const r = assay(
+      dir,
+      "review",
+      "create",
+      "first",
+      "--run",
+      "1",
+      "--model",
+      "replay:out.jsonl",
+      "--gold",
+      "gold.jsonl",
+      "--raters-per-item",
+      "2",
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("queue first (run 1, pointwise): 6 items + 1 gold, 2 raters per item, 12 ratings wanted");
     expect(r.stdout).toContain("rubric correctness: Correctness (1, 2, 3, 4, 5)");
@@ -60,7 +76,10 @@ describe("assay review", () => {
       [["--run", "1", "--raters-per-item", "0"], /--raters-per-item/],
       [["--run", "1", "--mode", "pairwise", "--policy", "uncertain"], /pairwise queue takes --policy all or random/],
       [["--run", "1", "--policy", "disagreement"], /needs a judge scorer/],
-      [["--run", "1", "--gold", "badgold.jsonl"], /badgold\.jsonl:1 score: 9 is not a point of rubric correctness[\s\S]*badgold\.jsonl:2 task: the run has no task "ad"/],
+      [
+        ["--run", "1", "--gold", "badgold.jsonl"],
+        /badgold\.jsonl:1 score: 9 is not a point of rubric correctness[\s\S]*badgold\.jsonl:2 task: the run has no task "ad"/,
+      ],
       [["--run", "1", "--rubric", "nope.yaml"], /nope\.yaml/],
       [["--run", "1", "--limit", "x"], /--limit takes a whole number/],
     ];
@@ -101,7 +120,13 @@ describe("assay review", () => {
     });
     for (const r of raters)
       for (let item = nextItem(store, "first", r.id); item; item = nextItem(store, "first", r.id))
-        submitRating(store, { queue: "first", raterId: r.id, itemId: item.itemId, score: item.outputs[0] === "=HYPERLINK(1)" ? 1 : 5, comment: r.name === "di" ? "=1+1" : 'a, "b"' });
+        submitRating(store, {
+          queue: "first",
+          raterId: r.id,
+          itemId: item.itemId,
+          score: item.outputs[0] === "=HYPERLINK(1)" ? 1 : 5,
+          comment: r.name === "di" ? "=1+1" : 'a, "b"',
+        });
     store.close();
     const s = assay(dir, "review", "status", "first", "--resamples", "50");
     expect(s.code, s.stderr).toBe(0);
@@ -112,7 +137,10 @@ describe("assay review", () => {
     expect(json.agreement.kappa[0]).toMatchObject({ raters: ["cy", "di"], kappa: 1, n: 6 });
     expect(json.raters.map((r: { gold: { correct: number } }) => r.gold.correct)).toEqual([1, 1]);
 
-    const lines = assay(dir, "review", "export", "first").stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = assay(dir, "review", "export", "first")
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(14);
     expect(lines[0]).toMatchObject({ queue: "first", task: "qa/add", model: "replay:out.jsonl", strategy: "zero-shot", comment: 'a, "b"' });
     expect(JSON.parse(assay(dir, "review", "export", "first", "--json").stdout)).toEqual(lines);
