@@ -24,7 +24,7 @@ export interface ReviewItemRow {
 export interface ClaimRow {
   item_id: number;
   rater_id: number;
-  state: "reserved" | "rated" | "skipped";
+  state: "reserved" | "rated" | "skipped" | "released";
   shown_at: number;
   expires_at: number | null;
   swapped: number;
@@ -51,7 +51,7 @@ const itemColumns = `i.id, i.queue_id, i.position, tk.suite || '/' || tk.task AS
 
 /** Typed statements over one connection, prepared once. */
 export interface ClaimStatements {
-  /** Delete reservations that ended before `now` and give their slots back; returns how many. */
+  /** Release reservations that ended before `now` (the claim stays, as 'released') and give their slots back; returns how many. */
   releaseExpired(now: number): number;
   /** The rater's reserved claim in this queue (at most one), with its item. */
   reservation(queueId: number, raterId: number): (ClaimRow & { position: number }) | undefined;
@@ -61,7 +61,8 @@ export interface ClaimStatements {
   claim(itemId: number, raterId: number): ClaimRow | undefined;
   insertClaim(claim: ClaimRow): void;
   setClaim(itemId: number, raterId: number, state: ClaimRow["state"], shownAt: number, expiresAt: number | null): void;
-  deleteClaim(itemId: number, raterId: number): void;
+  /** A reservation given up: the claim becomes 'released' (kept, so a late submit is known to have been shown). */
+  releaseClaim(itemId: number, raterId: number): void;
   /** taken += delta. */
   addTaken(itemId: number, delta: number): void;
   /** review_queues.rated += delta. */
@@ -87,7 +88,7 @@ export function claimStatements(db: Db): ClaimStatements {
   const expired = db.prepare(
     `SELECT item_id, rater_id FROM review_claims INDEXED BY review_claims_expiry WHERE state = 'reserved' AND expires_at < ?`,
   );
-  const del = db.prepare(`DELETE FROM review_claims WHERE item_id = ? AND rater_id = ?`);
+  const release = db.prepare(`UPDATE review_claims SET state = 'released', expires_at = NULL WHERE item_id = ? AND rater_id = ?`);
   const taken = db.prepare(`UPDATE review_items SET taken = taken + ? WHERE id = ?`);
   const reservation = db.prepare(
     `SELECT c.*, i.position FROM review_claims c JOIN review_items i ON i.id = c.item_id
@@ -129,7 +130,7 @@ export function claimStatements(db: Db): ClaimStatements {
     releaseExpired(now) {
       const rows = expired.all(now) as { item_id: number; rater_id: number }[];
       for (const r of rows) {
-        del.run(r.item_id, r.rater_id);
+        release.run(r.item_id, r.rater_id);
         taken.run(-1, r.item_id);
       }
       return rows.length;
@@ -140,7 +141,7 @@ export function claimStatements(db: Db): ClaimStatements {
     claim: (itemId, raterId) => claim.get(itemId, raterId) as ClaimRow | undefined,
     insertClaim: (c) => void insertClaim.run(c),
     setClaim: (itemId, raterId, state, shownAt, expiresAt) => void setClaim.run(state, shownAt, expiresAt, itemId, raterId),
-    deleteClaim: (itemId, raterId) => void del.run(itemId, raterId),
+    releaseClaim: (itemId, raterId) => void release.run(itemId, raterId),
     addTaken: (itemId, delta) => void taken.run(delta, itemId),
     addRated: (queueId, delta) => void rated.run(delta, queueId),
     latestRating: (itemId, raterId) => latest.get(itemId, raterId) as RatingRow | undefined,

@@ -31,7 +31,7 @@ export function swappedFor(queue: Pick<QueueRow, "mode" | "seed">, raterId: numb
  * The item this rater should rate now, reserved for them, or null when nothing is left for
  * them. In order: expired reservations (anyone's) are released; the rater's live reservation
  * in this queue is handed back as it was; else the first item by position with a free slot
- * that the rater has never claimed (rated, skipped or reserved) is reserved.
+ * that the rater has never claimed (rated, skipped, reserved or let run out) is reserved.
  */
 export function nextItem(db: Db, queue: string, raterId: number, now: number = Date.now()): ShownItem | null {
   return db
@@ -87,8 +87,8 @@ export function raterProgress(db: Db, queue: string, raterId: number): ShownItem
 
 /**
  * Record a rating. The rater's claim decides: reserved (even past its end, until released)
- * records it; rated is a double submit ("duplicate"); released, the slot is taken again if one
- * is free, else "taken"; skipped or never handed out, "not-reserved". A score off the rubric's
+ * records it; rated is a double submit ("duplicate"); released (it ran out), the slot is taken
+ * again if one is free, else "taken"; skipped or never handed out, "not-reserved". A score off the rubric's
  * points, or the wrong kind of answer for the queue's mode, is a UserError.
  */
 export function submitRating(db: Db, input: RatingInput): SubmitOutcome {
@@ -101,23 +101,17 @@ export function submitRating(db: Db, input: RatingInput): SubmitOutcome {
       const item = s.item(input.itemId);
       if (!item || item.queue_id !== q.id) return "not-reserved";
       const claim = s.claim(item.id, input.raterId);
-      let shownAt: number | null;
-      let swapped: number;
       if (claim?.state === "rated") return "duplicate";
-      if (claim?.state === "skipped") return "not-reserved";
-      if (claim) {
-        shownAt = claim.shown_at;
-        swapped = claim.swapped;
-        s.setClaim(item.id, input.raterId, "rated", claim.shown_at, null);
-      } else {
-        // The reservation ran out and was released: the rater still saw the item (its sides are
-        // the hash's), so the rating counts if a slot is free; when it was shown is not known.
+      // An item never handed to this rater (a forged or stale id) or skipped by them is not theirs to rate.
+      if (!claim || claim.state === "skipped") return "not-reserved";
+      if (claim.state === "released") {
+        // The reservation ran out: the rater still saw the item, so the rating counts if a slot is free.
         if (item.taken >= item.needed) return "taken";
-        shownAt = null;
-        swapped = swappedFor(q, input.raterId, item.id);
-        s.insertClaim({ item_id: item.id, rater_id: input.raterId, state: "rated", shown_at: now, expires_at: null, swapped });
         s.addTaken(item.id, 1);
       }
+      const shownAt = claim.shown_at;
+      const swapped = claim.swapped;
+      s.setClaim(item.id, input.raterId, "rated", claim.shown_at, null);
       const latest = s.latestRating(item.id, input.raterId);
       const pairwise = q.mode === "pairwise";
       s.insertRating({
@@ -129,7 +123,7 @@ export function submitRating(db: Db, input: RatingInput): SubmitOutcome {
         first_trial: pairwise ? (swapped ? item.trial_b : item.trial_a) : null,
         swapped: pairwise ? swapped : null,
         comment: input.comment ?? null,
-        ms_on_page: shownAt === null ? null : Math.max(0, now - shownAt),
+        ms_on_page: Math.max(0, now - shownAt),
         created_at: new Date(now).toISOString(),
         supersedes: latest?.id ?? null,
       });
@@ -202,7 +196,7 @@ export function undoLast(db: Db, options: { queue: string; raterId: number; now?
       if (!target) return null;
       const held = s.reservation(q.id, options.raterId);
       if (held && held.item_id !== target.item_id) {
-        s.deleteClaim(held.item_id, options.raterId);
+        s.releaseClaim(held.item_id, options.raterId);
         s.addTaken(held.item_id, -1);
       }
       s.insertRating({

@@ -1,6 +1,6 @@
 -- assay store, schema version 5: human review. Raters sign in with a token stored only as a
 -- hash; a queue snapshots what the form shows (so serving needs no suite files); a claim is one
--- rater's hold on one queue item (reserved, rated or skipped); ratings are append-only: an
+-- rater's hold on one queue item (reserved, rated, skipped, or released when a reservation ran out); ratings are append-only: an
 -- undo or an edit is a new row that supersedes an older one.
 
 CREATE TABLE review_raters (
@@ -60,7 +60,7 @@ CREATE INDEX review_items_open ON review_items (queue_id, position) WHERE taken 
 CREATE TABLE review_claims (
   item_id      INTEGER NOT NULL REFERENCES review_items(id) ON DELETE CASCADE,
   rater_id     INTEGER NOT NULL REFERENCES review_raters(id) ON DELETE CASCADE,
-  state        TEXT NOT NULL CHECK (state IN ('reserved', 'rated', 'skipped')),
+  state        TEXT NOT NULL CHECK (state IN ('reserved', 'rated', 'skipped', 'released')),  -- released: a reservation that ran out
   shown_at     INTEGER NOT NULL,        -- ms since the epoch: when the item was last handed out
   expires_at   INTEGER,                 -- a reservation's end; NULL once rated or skipped
   swapped      INTEGER NOT NULL,        -- pairwise: 1 = output_b was shown first (as A)

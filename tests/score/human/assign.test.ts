@@ -54,7 +54,11 @@ describe("nextItem", () => {
     expect(claims(item.itemId)).toEqual([{ rater_id: a.id, state: "reserved" }]);
     const c = raters(1)[0];
     expect(nextItem(db, q.name, c.id, T0 + MIN + 1)!.itemId).toBe(item.itemId);
-    expect(claims(item.itemId)).toEqual([{ rater_id: c.id, state: "reserved" }]);
+    // a's claim is kept as released: a's late submit is known to have been shown, and a is not given it again.
+    expect(claims(item.itemId)).toEqual([
+      { rater_id: a.id, state: "released" },
+      { rater_id: c.id, state: "reserved" },
+    ]);
     expect(taken(item.itemId)).toBe(1);
   });
 
@@ -123,7 +127,7 @@ describe("submitRating", () => {
     const [a, b, c] = raters(3);
     const item = nextItem(db, q.name, a.id, T0)!;
     nextItem(db, elsewhere.name, c.id, T0 + 2 * MIN); // any nextItem releases expired reservations
-    expect(claims(item.itemId)).toEqual([]);
+    expect(claims(item.itemId)).toEqual([{ rater_id: a.id, state: "released" }]);
     expect(taken(item.itemId)).toBe(0);
     expect(submitRating(db, { queue: q.name, raterId: a.id, itemId: item.itemId, score: 2, now: T0 + 2 * MIN })).toBe("recorded");
     expect(claims(item.itemId)).toEqual([{ rater_id: a.id, state: "rated" }]);
@@ -135,6 +139,17 @@ describe("submitRating", () => {
     expect(submitRating(db, { queue: q.name, raterId: b.id, itemId: other.itemId, score: 2, now: T0 + 10 * MIN })).toBe("taken");
     expect(db.prepare("SELECT COUNT(*) FROM review_ratings").pluck().get()).toBe(before);
     expect(taken(other.itemId)).toBe(1);
+  });
+
+  it("answers not-reserved for an open item never handed to the rater, and writes nothing", () => {
+    const q = queue({ ratersPerItem: 3 });
+    const [a, b] = raters(2);
+    const item = nextItem(db, q.name, a.id, T0)!;
+    const before = db.prepare("SELECT COUNT(*) FROM review_ratings").pluck().get();
+    expect(submitRating(db, { queue: q.name, raterId: b.id, itemId: item.itemId, score: 1, now: T0 })).toBe("not-reserved");
+    expect(db.prepare("SELECT COUNT(*) FROM review_ratings").pluck().get()).toBe(before);
+    expect(claims(item.itemId)).toEqual([{ rater_id: a.id, state: "reserved" }]);
+    expect(taken(item.itemId)).toBe(1);
   });
 
   it("answers not-reserved for a skipped item and an item of another queue", () => {
@@ -189,7 +204,7 @@ describe("undoLast", () => {
     expect(raterProgress(db, q.name, a.id)).toEqual({ rated: 2, queueDone: 2, queueTotal: 12 });
 
     expect(undoLast(db, { queue: q.name, raterId: a.id, now: T0 + 5 })).toBe(second.itemId);
-    expect(claims(third.itemId)).toEqual([]);
+    expect(claims(third.itemId)).toEqual([{ rater_id: a.id, state: "released" }]);
     expect(taken(third.itemId)).toBe(0);
     expect(taken(second.itemId)).toBe(1);
     const again = nextItem(db, q.name, a.id, T0 + 6)!;
