@@ -1,8 +1,9 @@
 // Loads assay.config.yaml: named models with their options and limits, and a price table.
 // Every problem is reported with file:line and the field's path, all at once.
+import { lineOf } from "../yaml-line.ts";
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { didYouMean, UserError, ValidationError } from "../errors.ts";
 import { readTextFile } from "../text-file.ts";
@@ -135,23 +136,4 @@ export function timeoutMs(value: number | string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(value.trim());
   if (!match) throw new UserError(`bad duration "${value}"`);
   return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as "ms" | "s" | "m"];
-}
-
-function lineOf(doc: Document, lineCounter: LineCounter, path: (string | number)[]): number | string {
-  // Walk down as far as the path exists; report the deepest node found (a key if the value is missing).
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (depth > 0 && node === undefined) {
-      const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === path[depth - 1]);
-        const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
-        if (range) return lineCounter.linePos(range[0]).line;
-      }
-      continue;
-    }
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    if (range) return lineCounter.linePos(range[0]).line;
-  }
-  return "?";
 }

@@ -1,8 +1,9 @@
 // What raters rate against: a built-in autorater rubric as plain text, a judge's own rubric and
 // scale (so humans rate on the judge's points), or a rubric file the user writes.
+import { lineOf } from "../../yaml-line.ts";
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { didYouMean, UserError, ValidationError } from "../../errors.ts";
 import { OptionsError, parseOptions } from "../../parse-options.ts";
@@ -203,22 +204,4 @@ function fileRubric(name: string, options: { pairwise: boolean; cwd: string }): 
     if (!points.some((p) => p.score === score))
       throw new UserError(`${score} is not a point of the scale`, { location: at("labels"), code: "E_RUBRIC" });
   return { name: shown, title: parsed.title, guidelines: parsed.guidelines, points };
-}
-
-function lineOf(doc: Document, lineCounter: LineCounter, path: (string | number)[]): number | string {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (depth > 0 && node === undefined) {
-      const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === path[depth - 1]);
-        const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
-        if (range) return lineCounter.linePos(range[0]).line;
-      }
-      continue;
-    }
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    if (range) return lineCounter.linePos(range[0]).line;
-  }
-  return 1;
 }
