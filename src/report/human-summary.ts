@@ -124,7 +124,7 @@ function pointwiseRows(db: Db, queueId: number, scale: [number, number] | null):
       strategy: first.strategy,
       metric: "human",
       value: scored ? values.reduce((s, v) => s + v, 0) / values.length : null,
-      ci: scored && values.length >= 2 ? tInterval(values) : null,
+      ci: scored && values.length >= 2 ? clipped(tInterval(values)) : null,
       n: values.length,
       ratings: group.ratings,
       raters: raters.get(group.key) ?? 0,
@@ -300,4 +300,10 @@ export function humanTables(report: HumanReport, options: { width?: number } = {
       )}`,
     );
   return blocks.join("\n\n");
+}
+
+// A mean of normalised ratings lies in [0, 1]; a t interval's bounds past them are not values it
+// could take (few outputs, a wide interval), so they are clipped, which changes no coverage.
+function clipped([lo, hi]: [number, number]): [number, number] {
+  return [Math.max(0, lo), Math.min(1, hi)];
 }
