@@ -1,0 +1,79 @@
+// `assay review serve`: open the store, check the queue names, listen, print the address,
+// and close cleanly on SIGINT/SIGTERM.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import { didYouMean, UserError } from "../errors.ts";
+import { openStore } from "../store/db.ts";
+import { listQueues } from "../score/human/queue.ts";
+import { acceptedHosts, isLoopback } from "./hosts.ts";
+import { createReviewApp } from "./server.ts";
+
+/** Options of serveReview (what `assay review serve` passes). */
+export interface ServeReviewOptions {
+  db: string;
+  host: string;
+  port: number;
+  /** Queue names to serve; empty = every queue in the store. */
+  queues: string[];
+  out(line: string): void;
+  warn(line: string): void;
+}
+
+/**
+ * Serve the rating form until `close()` or SIGINT/SIGTERM. Refuses unknown queue names and a
+ * store without queues (UserError). Port 0 picks a free port; `url` is the real address.
+ * @example const { url, close } = await serveReview({ db: ".assay/assay.db", host: "127.0.0.1", port: 8650, queues: [], out: console.log, warn: console.error });
+ */
+export async function serveReview(options: ServeReviewOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const db = openStore(options.db);
+  const server = createServer();
+  try {
+    const known = listQueues(db).map((q) => q.name);
+    const unknown = options.queues.filter((name) => !known.includes(name));
+    if (unknown.length)
+      throw new UserError(unknown.map((name) => `no review queue "${name}" in ${options.db}${didYouMean(name, known)}`).join("\n"), {
+        code: "E_QUEUE",
+      });
+    if (known.length === 0) throw new UserError(`${options.db} has no review queues: make one with \`assay review create NAME --run RUN\``);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === "EADDRINUSE" || error.code === "EACCES" || error.code === "EADDRNOTAVAIL"
+            ? new UserError(`cannot listen on ${options.host}:${options.port}: ${error.code}`, { code: "E_LISTEN" })
+            : error,
+        ),
+      );
+      server.listen(options.port, options.host, resolve);
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const queues = options.queues.length ? options.queues : listQueues(db).map((q) => q.name);
+  const app = createReviewApp(db, { queues, hosts: acceptedHosts(options.host, address.port), warn: options.warn });
+  server.on("request", getRequestListener(app.fetch));
+  const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${shown}:${address.port}/`;
+  options.out(`assay review: serving ${queues.length} queue${queues.length === 1 ? "" : "s"} at ${url}`);
+  if (!isLoopback(options.host))
+    options.warn(
+      `assay review: warning: bound to ${options.host}, the form is reachable from the network; share sign-in links only over channels you trust`,
+    );
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      process.off("SIGINT", close);
+      process.off("SIGTERM", close);
+      server.close(() => {
+        db.close();
+        resolve();
+      });
+      server.closeAllConnections();
+    }));
+  process.once("SIGINT", close);
+  process.once("SIGTERM", close);
+  return { url, close };
+}
