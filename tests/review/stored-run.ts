@@ -1,0 +1,45 @@
+// Real stored runs for the form's tests: runEval over a code task with scripted models, so
+// queues are built from trials exactly as `assay run` stores them.
+import { join } from "node:path";
+import { runEval } from "../../src/run/run-eval.ts";
+import type { Provider } from "../../src/provider/types.ts";
+import { defineTask } from "../../src/suite/define-task.ts";
+import { createQueue, type CreateQueueOptions } from "../../src/score/human/queue.ts";
+import type { QueueInfo } from "../../src/score/human/types.ts";
+import type { Db } from "../../src/store/db.ts";
+
+/** A model named `id` whose output for item `i<k>` is `output(k)`. */
+export function scriptedModel(id: string, output: (k: number) => string): Provider {
+  return {
+    id,
+    concurrency: 8,
+    cacheable: false,
+    async generate(_prompt, _params, context) {
+      return { text: output(Number(context.item.slice(1))), finishReason: "stop", latencyMs: 0 };
+    },
+  };
+}
+
+/**
+ * Store a run of `n` items ("i0".."i<n-1>", input `question <k>`, reference `answer <k>`) by
+ * each model into `dir`/`file`; returns the database path and the run id.
+ */
+export async function storedRun(dir: string, file: string, n: number, models: Provider[], input?: (k: number) => string) {
+  const db = join(dir, file);
+  const task = defineTask({
+    suite: "review",
+    id: "qa",
+    items: Array.from({ length: n }, (_, k) => ({ id: `i${k}`, question: input ? input(k) : `question ${k}`, answer: `answer ${k}` })),
+    prompt: "{{question}}",
+    target: "{{answer}}",
+    scorers: ["exact-match"],
+  });
+  const result = await runEval({ db, tasks: [task], models, cache: false });
+  if (result.errors) throw new Error(`the fixture run had ${result.errors} errors`);
+  return { db, runId: result.runId };
+}
+
+/** A queue over a stored run through the queue library, as `assay review create` makes one. */
+export function makeQueue(db: Db, options: CreateQueueOptions): QueueInfo {
+  return createQueue(db, options);
+}
