@@ -6,7 +6,8 @@ import { createReviewApp } from "../../src/review/server.ts";
 import { addRater } from "../../src/score/human/raters.ts";
 import { openStore, type Db } from "../../src/store/db.ts";
 import { workspace } from "../helpers/workspace.ts";
-import { makeQueue, scriptedModel, storedRun } from "./stored-run.ts";
+import { createQueue } from "../../src/score/human/queue.ts";
+import { scriptedModel, storedRun } from "./stored-run.ts";
 
 const HOST = "127.0.0.1:8650";
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const run = await storedRun(workspace(), "server.db", 6, [scriptedModel("test:alpha", (k) => `alpha says ${k}`)]);
   path = run.db;
   db = openStore(path);
-  makeQueue(db, { name: "q1", run: run.runId, ratersPerItem: 2 });
+  createQueue(db, { name: "q1", run: run.runId, ratersPerItem: 2 });
   token = addRater(db, "ann").token;
   app = createReviewApp(db, { hosts: new Set([HOST, `localhost:8650`]), loginFailuresPerMinute: 10 });
 });

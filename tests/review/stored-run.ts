@@ -4,9 +4,6 @@ import { join } from "node:path";
 import { runEval } from "../../src/run/run-eval.ts";
 import type { Provider } from "../../src/provider/types.ts";
 import { defineTask } from "../../src/suite/define-task.ts";
-import { createQueue, type CreateQueueOptions } from "../../src/score/human/queue.ts";
-import type { QueueInfo } from "../../src/score/human/types.ts";
-import type { Db } from "../../src/store/db.ts";
 
 /** A model named `id` whose output for item `i<k>` is `output(k)`. */
 export function scriptedModel(id: string, output: (k: number) => string): Provider {
@@ -39,7 +36,3 @@ export async function storedRun(dir: string, file: string, n: number, models: Pr
   return { db, runId: result.runId };
 }
 
-/** A queue over a stored run through the queue library, as `assay review create` makes one. */
-export function makeQueue(db: Db, options: CreateQueueOptions): QueueInfo {
-  return createQueue(db, options);
-}
