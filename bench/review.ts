@@ -14,7 +14,14 @@ import { openStore } from "../src/store/db.ts";
 import { defineTask } from "../src/suite/define-task.ts";
 
 if (process.argv[2] === "serve") {
-  await serveReview({ db: process.argv[3], host: "127.0.0.1", port: 0, queues: [], out: (l) => console.log(l), warn: (l) => console.error(l) });
+  await serveReview({
+    db: process.argv[3],
+    host: "127.0.0.1",
+    port: 0,
+    queues: [],
+    out: (l) => console.log(l),
+    warn: (l) => console.error(l),
+  });
 } else {
   await bench();
 }
@@ -31,7 +38,11 @@ async function bench() {
     const task = defineTask({
       suite: "bench",
       id: "review",
-      items: Array.from({ length: items }, (_, i) => ({ id: `q${i}`, question: `Question ${i}: what is ${i} + ${i + 1}?`, answer: String(2 * i + 1) })),
+      items: Array.from({ length: items }, (_, i) => ({
+        id: `q${i}`,
+        question: `Question ${i}: what is ${i} + ${i + 1}?`,
+        answer: String(2 * i + 1),
+      })),
       prompt: "{{question}}",
       target: "{{answer}}",
       scorers: ["exact-match"],
@@ -44,7 +55,9 @@ async function bench() {
     const queueSeconds = (performance.now() - t) / 1000;
     const tokens = Array.from({ length: raters }, (_, r) => addRater(store, `r${r}`).token);
     store.close();
-    console.log(`review form: ${items.toLocaleString("en")}-item queue (run ${runSeconds.toFixed(1)} s, queue ${queueSeconds.toFixed(1)} s), K=3, ${raters} raters, ${rounds} next+submit each per repeat, ${repeats} repeats (server in its own process)`);
+    console.log(
+      `review form: ${items.toLocaleString("en")}-item queue (run ${runSeconds.toFixed(1)} s, queue ${queueSeconds.toFixed(1)} s), K=3, ${raters} raters, ${rounds} next+submit each per repeat, ${repeats} repeats (server in its own process)`,
+    );
 
     const figures: { next: number[]; submit: number[]; rss: number[]; throughput: number }[] = [];
     for (let r = 0; r < repeats; r++) figures.push(await repeat(db, tokens, rounds));
@@ -58,7 +71,9 @@ async function bench() {
     }
     console.log(`  throughput ${med(figures.map((f) => f.throughput)).toFixed(0)} ratings/s (median)`);
     for (const [i, f] of figures.entries())
-      console.log(`  server RSS, repeat ${i + 1}: start ${f.rss[0].toFixed(0)} MB, end ${f.rss[f.rss.length - 1].toFixed(0)} MB, max ${Math.max(...f.rss).toFixed(0)} MB (${f.rss.length} samples)`);
+      console.log(
+        `  server RSS, repeat ${i + 1}: start ${f.rss[0].toFixed(0)} MB, end ${f.rss[f.rss.length - 1].toFixed(0)} MB, max ${Math.max(...f.rss).toFixed(0)} MB (${f.rss.length} samples)`,
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,14 +11,16 @@ export function secretsMatch(given: string, expected: string): boolean {
 }
 
 /**
- * Why a POST is refused as cross-origin, or null when it is not: an Origin header that is not
- * this server's origin (including "null" from sandboxed frames), or Sec-Fetch-Site saying
- * another site sent it. Browsers that send neither are left to the CSRF token.
+ * Why a POST is refused as cross-origin, or null when it is not: Sec-Fetch-Site saying another
+ * site sent it, or an Origin header that is not this server's origin. Under Referrer-Policy
+ * no-referrer Chromium sends `Origin: null` even for the form's own POSTs, so "null" passes only
+ * when Sec-Fetch-Site vouches for the same origin. Browsers that send neither are left to the
+ * CSRF token.
  */
 export function crossOriginRefusal(c: Context): string | null {
-  const origin = c.req.header("origin");
-  if (origin !== undefined && origin !== new URL(c.req.url).origin) return `requests from ${origin} are refused`;
   const site = c.req.header("sec-fetch-site");
   if (site === "cross-site" || site === "same-site") return "requests from another site are refused";
-  return null;
+  const origin = c.req.header("origin");
+  if (origin === undefined || origin === new URL(c.req.url).origin || (origin === "null" && site === "same-origin")) return null;
+  return `requests from ${origin} are refused`;
 }

@@ -79,6 +79,7 @@ export function createReviewApp(db: Db, options: ReviewAppOptions = {}): Hono<Re
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text("request body too large", 413) }));
 
   app.get("/assets/form.js", (c) => c.body(FORM_SCRIPT, 200, { "Content-Type": "text/javascript; charset=utf-8" }));
+  app.get("/favicon.ico", (c) => c.body(null, 204));
   app.get("/assets/form.css", (c) => c.body(FORM_STYLES, 200, { "Content-Type": "text/css; charset=utf-8" }));
 
   const signIn = (c: Context<ReviewEnv>, token: string) => {

@@ -27,7 +27,14 @@ afterAll(async () => {
 });
 
 /** A store with a run of `models`, one queue made by the queue library, raters, and the form served on a free port. */
-async function served(file: string, n: number, models: Parameters<typeof storedRun>[3], queue: Omit<Parameters<typeof createQueue>[1], "run" | "name">, raters: string[], input?: (k: number) => string) {
+async function served(
+  file: string,
+  n: number,
+  models: Parameters<typeof storedRun>[3],
+  queue: Omit<Parameters<typeof createQueue>[1], "run" | "name">,
+  raters: string[],
+  input?: (k: number) => string,
+) {
   const run = await storedRun(dir, file, n, models, input);
   const db = openStore(run.db);
   createQueue(db, { name: "q1", run: run.runId, ...queue });
@@ -70,7 +77,14 @@ const ANSWERS = [
 
 describe("the rating form in Chromium", () => {
   it("a rater signs in by link and rates a whole pointwise queue with the keyboard alone", async () => {
-    const { url, tokens, sql } = await served("keyboard.db", 4, [scriptedModel("test:alpha", (k) => ANSWERS[k])], { ratersPerItem: 1 }, ["ann"], (k) => QUESTIONS[k]);
+    const { url, tokens, sql } = await served(
+      "keyboard.db",
+      4,
+      [scriptedModel("test:alpha", (k) => ANSWERS[k])],
+      { ratersPerItem: 1 },
+      ["ann"],
+      (k) => QUESTIONS[k],
+    );
     const page = await signedInPage(url, tokens[0]);
     expect(new URL(page.url()).pathname).toBe("/q/q1");
     // Focus starts on the form: the first point of the scale.
@@ -115,13 +129,15 @@ describe("the rating form in Chromium", () => {
     expect(new Set(seen).size).toBe(4);
 
     const rows = sql.prepare("SELECT item_id, kind, score, comment FROM review_ratings ORDER BY id").all();
-    expect(rows).toEqual([
-      { item_id: seen[0], kind: "rating", score: 3, comment: "clear, but says 'sea level' twice" },
-      { item_id: seen[2], kind: "rating", score: 2, comment: "" },
-      { item_id: seen[2], kind: "retraction", score: null, comment: null },
-      { item_id: seen[2], kind: "rating", score: 4, comment: "" },
-      { item_id: seen[3], kind: "rating", score: 5, comment: "" },
-    ].map((r) => expect.objectContaining(r)));
+    expect(rows).toEqual(
+      [
+        { item_id: seen[0], kind: "rating", score: 3, comment: "clear, but says 'sea level' twice" },
+        { item_id: seen[2], kind: "rating", score: 2, comment: "" },
+        { item_id: seen[2], kind: "retraction", score: null, comment: null },
+        { item_id: seen[2], kind: "rating", score: 4, comment: "" },
+        { item_id: seen[3], kind: "rating", score: 5, comment: "" },
+      ].map((r) => expect.objectContaining(r)),
+    );
     expect(sql.prepare("SELECT state FROM review_claims WHERE item_id = ?").pluck().get(seen[1])).toBe("skipped");
   });
 
@@ -131,7 +147,10 @@ describe("the rating form in Chromium", () => {
     const { url, tokens, sql } = await served(
       "pairwise.db",
       n,
-      [scriptedModel(`test:${names[0]}`, (k) => `first contestant on ${k}`), scriptedModel(`test:${names[1]}`, (k) => `second contestant on ${k}`)],
+      [
+        scriptedModel(`test:${names[0]}`, (k) => `first contestant on ${k}`),
+        scriptedModel(`test:${names[1]}`, (k) => `second contestant on ${k}`),
+      ],
       { mode: "pairwise", ratersPerItem: 3 },
       ["r1", "r2", "r3"],
     );
@@ -141,7 +160,9 @@ describe("the rating form in Chromium", () => {
       for (let i = 0; i < n; i++) {
         const html = await page.content();
         for (const name of [...names, "test:", "zero-shot", "trial"]) expect(html).not.toContain(name);
-        const attributes = await page.evaluate(() => [...document.querySelectorAll("*")].flatMap((e) => [...e.attributes].map((a) => a.value)).join("\n"));
+        const attributes = await page.evaluate(() =>
+          [...document.querySelectorAll("*")].flatMap((e) => [...e.attributes].map((a) => a.value)).join("\n"),
+        );
         for (const name of names) expect(attributes).not.toContain(name);
         for (const cookie of await page.context().cookies()) expect(cookie.value + cookie.name).not.toMatch(/alpha|beta|trial/);
         const a = (await page.locator("#out-a + pre").textContent())!;
@@ -167,8 +188,20 @@ describe("the rating form in Chromium", () => {
   });
 
   it("renders hostile outputs and inputs as their literal text and runs nothing; the CSP blocks inline script", async () => {
-    const hostile = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '<a href="javascript:alert(1)">x</a>', "</textarea><script>alert(2)</script>"];
-    const { url, tokens } = await served("hostile.db", hostile.length, [scriptedModel("test:alpha", (k) => hostile[k])], { ratersPerItem: 1 }, ["ann"], (k) => hostile[k]);
+    const hostile = [
+      "<script>alert(1)</script>",
+      "<img src=x onerror=alert(1)>",
+      '<a href="javascript:alert(1)">x</a>',
+      "</textarea><script>alert(2)</script>",
+    ];
+    const { url, tokens } = await served(
+      "hostile.db",
+      hostile.length,
+      [scriptedModel("test:alpha", (k) => hostile[k])],
+      { ratersPerItem: 1 },
+      ["ann"],
+      (k) => hostile[k],
+    );
     const page = await signedInPage(url, tokens[0]);
     const dialogs: string[] = [];
     page.on("dialog", (d) => {
@@ -203,13 +236,17 @@ describe("the rating form in Chromium", () => {
   });
 
   it("refuses a form auto-submitted by a page of another origin (even with the right CSRF token): 403, nothing written", async () => {
-    const { url, tokens, sql } = await served("csrf.db", 2, [scriptedModel("test:alpha", (k) => `out ${k}`)], { ratersPerItem: 1 }, ["ann"]);
+    const { url, tokens, sql } = await served("csrf.db", 2, [scriptedModel("test:alpha", (k) => `out ${k}`)], { ratersPerItem: 1 }, [
+      "ann",
+    ]);
     const page = await signedInPage(url, tokens[0]);
-    const csrf = await page.locator('input[name="csrf"]').getAttribute("value");
+    const csrf = await page.locator('#rating input[name="csrf"]').getAttribute("value");
     const item = await itemId(page);
     const evil: Server = createServer((_req, res) => {
       res.setHeader("content-type", "text/html");
-      res.end(`<form id=f method=post action="${url}q/q1/rate"><input name=csrf value="${csrf}"><input name=item value="${item}"><input name=score value=1></form><script>document.getElementById("f").submit()</script>`);
+      res.end(
+        `<form id=f method=post action="${url}q/q1/rate"><input name=csrf value="${csrf}"><input name=item value="${item}"><input name=score value=1></form><script>document.getElementById("f").submit()</script>`,
+      );
     });
     await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
     try {
@@ -220,11 +257,21 @@ describe("the rating form in Chromium", () => {
       // And fetch with a foreign Origin, with the session's cookie and token.
       const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
       const body = new URLSearchParams({ csrf: csrf!, item: String(item), score: "1" });
-      const res = await fetch(`${url}q/q1/rate`, { method: "POST", body, headers: { cookie, origin: "http://evil.example" }, redirect: "manual" });
+      const res = await fetch(`${url}q/q1/rate`, {
+        method: "POST",
+        body,
+        headers: { cookie, origin: "http://evil.example" },
+        redirect: "manual",
+      });
       expect(res.status).toBe(403);
       expect(sql.prepare("SELECT COUNT(*) FROM review_ratings").pluck().get()).toBe(0);
       // The same request from the form's own origin is recorded.
-      const own = await fetch(`${url}q/q1/rate`, { method: "POST", body, headers: { cookie, origin: url.slice(0, -1) }, redirect: "manual" });
+      const own = await fetch(`${url}q/q1/rate`, {
+        method: "POST",
+        body,
+        headers: { cookie, origin: url.slice(0, -1) },
+        redirect: "manual",
+      });
       expect(own.status).toBe(303);
       expect(sql.prepare("SELECT COUNT(*) FROM review_ratings").pluck().get()).toBe(1);
     } finally {

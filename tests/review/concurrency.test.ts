@@ -40,7 +40,10 @@ describe("20 concurrent raters", () => {
           const score = 1 + ((r + Number(shown.item)) % 5);
           // Raters 0-3 sometimes wait past their reservation; 4-9 double-submit.
           if (r < 4 && turn % 3 === 0) await new Promise((resolve) => setTimeout(resolve, 900));
-          const answers = r >= 4 && r < 10 ? await Promise.all([submit(rater, shown, score), submit(rater, shown, score)]) : [await submit(rater, shown, score)];
+          const answers =
+            r >= 4 && r < 10
+              ? await Promise.all([submit(rater, shown, score), submit(rater, shown, score)])
+              : [await submit(rater, shown, score)];
           for (const a of answers) {
             expect(a.status).toBe(303);
             if (a.location === "/q/q1") acknowledged.push({ rater: r, item: Number(shown.item), score });

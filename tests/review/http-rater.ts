@@ -23,7 +23,11 @@ export async function nextShown(rater: HttpRater): Promise<{ item: string; csrf:
 }
 
 /** Submit a score; returns the status and the redirect target. */
-export async function submit(rater: HttpRater, shown: { item: string; csrf: string }, score: number): Promise<{ status: number; location: string | null }> {
+export async function submit(
+  rater: HttpRater,
+  shown: { item: string; csrf: string },
+  score: number,
+): Promise<{ status: number; location: string | null }> {
   const res = await fetch(`${rater.base()}q/q1/rate`, {
     method: "POST",
     headers: { cookie: rater.cookie },

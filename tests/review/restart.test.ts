@@ -25,7 +25,9 @@ afterAll(() => {
 /** Start the server process; resolves with its address once it prints it. */
 function start(db: string): Promise<string> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  child = spawn(process.execPath, ["--import", tsx, join(import.meta.dirname, "serve-child.ts"), db], { stdio: ["ignore", "pipe", "inherit"] });
+  child = spawn(process.execPath, ["--import", tsx, join(import.meta.dirname, "serve-child.ts"), db], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     child!.stdout!.on("data", (d) => {

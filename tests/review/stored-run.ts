@@ -35,4 +35,3 @@ export async function storedRun(dir: string, file: string, n: number, models: Pr
   if (result.errors) throw new Error(`the fixture run had ${result.errors} errors`);
   return { db, runId: result.runId };
 }
-
