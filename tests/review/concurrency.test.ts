@@ -70,6 +70,8 @@ describe("20 concurrent raters", () => {
     // None duplicated: one rating row per rater and item (nothing was undone here).
     expect(sql.prepare("SELECT COUNT(*) FROM review_ratings").pluck().get()).toBe(ITEMS * K);
     expect(new Set(acknowledged.map((a) => `${a.rater}/${a.item}`)).size).toBe(ITEMS * K);
+    // Double submits were acknowledged too (silently, as duplicates), without a second row.
+    expect(acknowledged.length).toBeGreaterThan(ITEMS * K);
     for (const r of refused) expect(r).toMatch(/^\/q\/q1\?notice=(taken|not-reserved)$/);
     sql.close();
   });

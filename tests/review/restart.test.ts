@@ -14,7 +14,7 @@ import { type HttpRater, nextShown, signIn, submit } from "./http-rater.ts";
 import { scriptedModel, storedRun } from "./stored-run.ts";
 
 const K = 2;
-const ITEMS = 24;
+const ITEMS = 120;
 const RATERS = 6;
 const KILLS = 3;
 let child: ChildProcess | undefined;
@@ -52,12 +52,17 @@ describe("kill -9 and restart", () => {
     const cookies = await Promise.all(tokens.map((t) => signIn(url, t)));
     const acknowledged: { rater: number; item: number; score: number }[] = [];
     let finished = 0;
+    let killedMidWork = 0;
+    let interrupted = 0;
 
     // Kill at random moments while the raters work, then restart on the same store; sessions
     // live in the store, so the raters' cookies keep working.
     const killer = (async () => {
       for (let k = 0; k < KILLS && finished < RATERS; k++) {
-        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
+        // After every 30 acknowledged ratings, at a random moment within the next 50 ms.
+        while (acknowledged.length < (k + 1) * 30 && finished < RATERS) await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 50));
+        if (finished === 0) killedMidWork++;
         const dead = new Promise((resolve) => child!.once("exit", resolve));
         child!.kill("SIGKILL");
         await dead;
@@ -78,6 +83,7 @@ describe("kill -9 and restart", () => {
             if (answer.status === 303 && answer.location === "/q/q1") acknowledged.push({ rater: r, item: Number(shown.item), score });
           } catch {
             // The server was killed mid-request: wait for the restart, then ask again.
+            interrupted++;
             await new Promise((resolve) => setTimeout(resolve, 20));
             await up;
           }
@@ -87,6 +93,8 @@ describe("kill -9 and restart", () => {
     );
     await killer;
     child!.kill("SIGKILL");
+    expect(killedMidWork).toBe(KILLS);
+    expect(interrupted).toBeGreaterThan(0);
 
     const sql = new Database(run.db, { readonly: true });
     const current = sql
