@@ -9,7 +9,7 @@ header p { margin: 0; }
 .signout button { font-size: .85rem; }
 .narrow { max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
 .notice { margin: .6rem 1rem; padding: .5rem .8rem; border: 1px solid #d97706; border-radius: 6px; background: #d9770622; }
-.item { display: grid; grid-template-columns: minmax(0, 3fr) minmax(18rem, 1fr); gap: 1rem; padding: 1rem; }
+.item { display: grid; grid-template-columns: minmax(0, 3fr) minmax(22rem, 2fr); gap: 1.2rem; padding: 1rem; }
 @media (max-width: 60rem) { .item { grid-template-columns: minmax(0, 1fr); } }
 .material h2, .rubric h2 { margin: 0 0 .5rem; font-size: 1.1rem; }
 .text h3 { margin: .8rem 0 .2rem; font-size: .95rem; }
@@ -17,10 +17,13 @@ pre { margin: 0; padding: .6rem .8rem; white-space: pre-wrap; overflow-wrap: any
   border: 1px solid var(--line); border-radius: 6px; font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", monospace; tab-size: 4; }
 .sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }
 .rubric { position: sticky; top: 0; align-self: start; }
-.guidelines { white-space: pre-wrap; margin-bottom: .8rem; }
+.guidelines { margin-bottom: .8rem; border: 1px solid var(--line); border-radius: 6px; padding: .3rem .8rem; }
+.guidelines summary { cursor: pointer; font-weight: 600; }
+.guidelines div { white-space: pre-wrap; max-height: 13rem; overflow: auto; font-size: .88rem; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .8rem; padding: .4rem .8rem; }
 .point { display: block; padding: .15rem 0; cursor: pointer; }
-.point .description { display: block; margin-left: 2.8rem; font-size: .85rem; opacity: .8; }
+.point { display: grid; grid-template-columns: auto auto 1fr; gap: 0 .5rem; align-items: baseline; }
+.point .description { grid-column: 3; font-size: .85rem; opacity: .85; }
 label[for="comment"] { display: block; }
 textarea { width: 100%; font: inherit; }
 .buttons { display: flex; gap: .5rem; margin-top: .6rem; flex-wrap: wrap; }

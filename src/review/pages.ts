@@ -110,7 +110,7 @@ function scaleFields(rubric: ReviewRubric, item: ShownItem): SafeHtml {
       html`<label class="point"><input type="radio" name="score" value="${String(p.score)}" data-key="${p.key}" required${
         chosen === p.score || (chosen === undefined && i === 0) ? html` autofocus` : ""
       }${chosen === p.score ? html` checked` : ""}> <kbd>${p.key}</kbd> <span class="label">${p.label}</span>${
-        p.description ? html` <span class="description">${p.description}</span>` : ""
+        p.description ? html`<span class="description">${p.description}</span>` : ""
       }</label>`,
   );
   return html`<fieldset><legend>Score</legend>${points}</fieldset>`;
@@ -162,7 +162,7 @@ ${outputs}
 </article>
 <aside class="rubric" aria-label="Rubric and rating">
 <h2>${rubric.title}</h2>
-${rubric.guidelines ? html`<div class="guidelines">${rubric.guidelines}</div>` : ""}
+${rubric.guidelines ? html`<details class="guidelines" open><summary>Guidelines</summary><div>${rubric.guidelines}</div></details>` : ""}
 <form id="rating" method="post" action="/q/${q}/rate">
 <input type="hidden" name="csrf" value="${csrf}">
 <input type="hidden" name="item" value="${String(item.itemId)}">

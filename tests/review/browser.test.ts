@@ -34,8 +34,9 @@ async function served(
   queue: Omit<Parameters<typeof createQueue>[1], "run" | "name">,
   raters: string[],
   input?: (k: number) => string,
+  reference?: (k: number) => string,
 ) {
-  const run = await storedRun(dir, file, n, models, input);
+  const run = await storedRun(dir, file, n, models, input, reference);
   const db = openStore(run.db);
   createQueue(db, { name: "q1", run: run.runId, ...queue });
   const tokens = raters.map((name) => addRater(db, name).token);
@@ -46,8 +47,8 @@ async function served(
   return { url: server.url, tokens, sql };
 }
 
-async function signedInPage(url: string, token: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+async function signedInPage(url: string, token: string, height = 860): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height } })).newPage();
   page.on("dialog", () => {
     throw new Error("a dialog opened");
   });
@@ -68,6 +69,7 @@ const QUESTIONS = [
   "Translate 'good morning' into Arabic and Japanese.",
   "Name the largest planet of the solar system.",
 ];
+const REFERENCES = ["100 °C", "fib(0) = 0, fib(1) = 1, fib(10) = 55", "صباح الخير / おはようございます", "Jupiter"];
 const ANSWERS = [
   "Water boils at 100 °C at sea level (standard atmospheric pressure, 101.325 kPa).",
   "def fib(n: int) -> int:\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\n# fib(10) == 55",
@@ -84,8 +86,9 @@ describe("the rating form in Chromium", () => {
       { ratersPerItem: 1 },
       ["ann"],
       (k) => QUESTIONS[k],
+      (k) => REFERENCES[k],
     );
-    const page = await signedInPage(url, tokens[0]);
+    const page = await signedInPage(url, tokens[0], 1040);
     expect(new URL(page.url()).pathname).toBe("/q/q1");
     // Focus starts on the form: the first point of the scale.
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe("score");
@@ -93,15 +96,17 @@ describe("the rating form in Chromium", () => {
     const seen: number[] = [];
     // Item 1: pick 3, tab to the comment box (letters type there), Ctrl+Enter submits.
     seen.push(await itemId(page));
-    await page.keyboard.press("3");
     await page.keyboard.press("?");
     expect(await page.locator("#keys").isVisible()).toBe(true);
+    await page.keyboard.press("?");
+    expect(await page.locator("#keys").isVisible()).toBe(false);
+    await page.keyboard.press("3");
     await page.keyboard.press("Tab"); // from the scale to the comment box
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("comment");
-    await page.keyboard.type("clear, but says 'sea level' twice");
+    await page.keyboard.type("correct; the comment line helps");
     expect(await page.locator('input[name="score"]:checked').getAttribute("value")).toBe("3");
     const shot = join(dir, "review-form.png");
-    await page.screenshot({ path: shot, fullPage: true });
+    await page.screenshot({ path: shot });
     if (process.env.ASSAY_SCREENSHOT === "1") {
       mkdirSync(join(import.meta.dirname, "..", "..", "docs"), { recursive: true });
       copyFileSync(shot, join(import.meta.dirname, "..", "..", "docs", "review-form.png"));
@@ -131,7 +136,7 @@ describe("the rating form in Chromium", () => {
     const rows = sql.prepare("SELECT item_id, kind, score, comment FROM review_ratings ORDER BY id").all();
     expect(rows).toEqual(
       [
-        { item_id: seen[0], kind: "rating", score: 3, comment: "clear, but says 'sea level' twice" },
+        { item_id: seen[0], kind: "rating", score: 3, comment: "correct; the comment line helps" },
         { item_id: seen[2], kind: "rating", score: 2, comment: "" },
         { item_id: seen[2], kind: "retraction", score: null, comment: null },
         { item_id: seen[2], kind: "rating", score: 4, comment: "" },

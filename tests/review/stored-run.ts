@@ -18,15 +18,26 @@ export function scriptedModel(id: string, output: (k: number) => string): Provid
 }
 
 /**
- * Store a run of `n` items ("i0".."i<n-1>", input `question <k>`, reference `answer <k>`) by
+ * Store a run of `n` items ("i0".."i<n-1>", input `question <k>` and reference `answer <k>` unless given) by
  * each model into `dir`/`file`; returns the database path and the run id.
  */
-export async function storedRun(dir: string, file: string, n: number, models: Provider[], input?: (k: number) => string) {
+export async function storedRun(
+  dir: string,
+  file: string,
+  n: number,
+  models: Provider[],
+  input?: (k: number) => string,
+  reference?: (k: number) => string,
+) {
   const db = join(dir, file);
   const task = defineTask({
     suite: "review",
     id: "qa",
-    items: Array.from({ length: n }, (_, k) => ({ id: `i${k}`, question: input ? input(k) : `question ${k}`, answer: `answer ${k}` })),
+    items: Array.from({ length: n }, (_, k) => ({
+      id: `i${k}`,
+      question: input ? input(k) : `question ${k}`,
+      answer: reference ? reference(k) : `answer ${k}`,
+    })),
     prompt: "{{question}}",
     target: "{{answer}}",
     scorers: ["exact-match"],
