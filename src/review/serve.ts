@@ -54,14 +54,7 @@ export async function serveReview(options: ServeReviewOptions): Promise<{ url: s
   const queues = options.queues.length ? options.queues : listQueues(db).map((q) => q.name);
   const app = createReviewApp(db, { queues, hosts: acceptedHosts(options.host, address.port), warn: options.warn });
   server.on("request", getRequestListener(app.fetch));
-  const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${shown}:${address.port}/`;
-  options.out(`assay review: serving ${queues.length} queue${queues.length === 1 ? "" : "s"} at ${url}`);
-  if (!isLoopback(options.host))
-    options.warn(
-      `assay review: warning: bound to ${options.host}, the form is reachable from the network; share sign-in links only over channels you trust`,
-    );
-
+  // Handlers first: whoever reads the address may signal at once.
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
@@ -75,5 +68,13 @@ export async function serveReview(options: ServeReviewOptions): Promise<{ url: s
     }));
   process.once("SIGINT", close);
   process.once("SIGTERM", close);
+  const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${shown}:${address.port}/`;
+  options.out(`assay review: serving ${queues.length} queue${queues.length === 1 ? "" : "s"} at ${url}`);
+  if (!isLoopback(options.host))
+    options.warn(
+      `assay review: warning: bound to ${options.host}, the form is reachable from the network; share sign-in links only over channels you trust`,
+    );
+
   return { url, close };
 }
