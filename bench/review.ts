@@ -1,7 +1,9 @@
 // The review form under load: a 100,000-item queue, 20 raters at once over real HTTP on
 // 127.0.0.1, each fetching the next item and submitting it. The server runs in its own process
-// (`review.ts serve DB`), so its latency and RSS are its own. Prints p50/p95/p99 per request kind
-// and the server's RSS over each repeat; medians over the repeats.
+// (`review.ts serve DB`), so its latency, CPU and RSS are its own. Two loads: raters who pause
+// between requests (BENCH_REVIEW_THINK_MS, default 200 ms: still 25 times faster than a person)
+// and raters who never pause (saturation: latency is then mostly queueing behind the other 19).
+// Prints p50/p95/p99 per request kind, the server's CPU per request and its RSS; medians over repeats.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,8 +31,9 @@ if (process.argv[2] === "serve") {
 async function bench() {
   const items = Number(process.env.BENCH_REVIEW_ITEMS ?? 100_000);
   const raters = Number(process.env.BENCH_REVIEW_RATERS ?? 20);
-  const rounds = Number(process.env.BENCH_REVIEW_ROUNDS ?? 150); // next + submit per rater per repeat
+  const rounds = Number(process.env.BENCH_REVIEW_ROUNDS ?? 60); // next + submit per rater per repeat
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+  const think = Number(process.env.BENCH_REVIEW_THINK_MS ?? 200);
   const dir = mkdtempSync(join(tmpdir(), "assay-bench-review-"));
   const db = join(dir, "review.db");
   try {
@@ -56,31 +59,57 @@ async function bench() {
     const tokens = Array.from({ length: raters }, (_, r) => addRater(store, `r${r}`).token);
     store.close();
     console.log(
-      `review form: ${items.toLocaleString("en")}-item queue (run ${runSeconds.toFixed(1)} s, queue ${queueSeconds.toFixed(1)} s), K=3, ${raters} raters, ${rounds} next+submit each per repeat, ${repeats} repeats (server in its own process)`,
+      `review form: ${items.toLocaleString("en")}-item queue (run ${runSeconds.toFixed(1)} s, queue ${queueSeconds.toFixed(1)} s), K=3, ${raters} raters, ` +
+        `${rounds} next+submit each per repeat, ${repeats} repeats, server in its own process`,
     );
-
-    const figures: { next: number[]; submit: number[]; rss: number[]; throughput: number }[] = [];
-    for (let r = 0; r < repeats; r++) figures.push(await repeat(db, tokens, rounds));
-    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    for (const kind of ["next", "submit"] as const) {
-      const per = figures.map((f) => [quantile(f[kind], 0.5), quantile(f[kind], 0.95), quantile(f[kind], 0.99)]);
-      console.log(
-        `  ${kind === "next" ? "GET next item" : "POST submit  "}  p50 ${med(per.map((p) => p[0])).toFixed(1)} ms  p95 ${med(per.map((p) => p[1])).toFixed(1)} ms  p99 ${med(per.map((p) => p[2])).toFixed(1)} ms` +
-          `  (p95 per repeat: ${per.map((p) => p[1].toFixed(1)).join(", ")})`,
-      );
+    for (const pause of [think, 0]) {
+      console.log(pause ? `raters pausing ${pause} ms on average between requests:` : "raters never pausing (saturation):");
+      const figures: Figures[] = [];
+      for (let r = 0; r < repeats; r++) figures.push(await repeat(db, tokens, rounds, pause));
+      report(figures);
     }
-    console.log(`  throughput ${med(figures.map((f) => f.throughput)).toFixed(0)} ratings/s (median)`);
-    for (const [i, f] of figures.entries())
-      console.log(
-        `  server RSS, repeat ${i + 1}: start ${f.rss[0].toFixed(0)} MB, end ${f.rss[f.rss.length - 1].toFixed(0)} MB, max ${Math.max(...f.rss).toFixed(0)} MB (${f.rss.length} samples)`,
-      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function repeat(db: string, tokens: string[], rounds: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "serve", db], { stdio: ["ignore", "pipe", "inherit"] });
+interface Figures {
+  next: number[];
+  submit: number[];
+  rss: number[];
+  throughput: number;
+  cpuMsPerRequest: number;
+}
+
+/** The median (upper middle) of a few repeats. */
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
+function report(figures: Figures[]) {
+  for (const kind of ["next", "submit"] as const) {
+    const per = figures.map((f) => [quantile(f[kind], 0.5), quantile(f[kind], 0.95), quantile(f[kind], 0.99)]);
+    console.log(
+      `  ${kind === "next" ? "GET next item" : "POST submit  "}  p50 ${median(per.map((p) => p[0])).toFixed(1)} ms  p95 ${median(per.map((p) => p[1])).toFixed(1)} ms  ` +
+        `p99 ${median(per.map((p) => p[2])).toFixed(1)} ms  (p95 per repeat: ${per.map((p) => p[1].toFixed(1)).join(", ")})`,
+    );
+  }
+  console.log(
+    `  throughput ${median(figures.map((f) => f.throughput)).toFixed(0)} ratings/s, server CPU ${median(figures.map((f) => f.cpuMsPerRequest)).toFixed(2)} ms per request (medians)`,
+  );
+  // RSS at each quarter of the run: flat means the server holds nothing per rating.
+  for (const [i, f] of figures.entries()) {
+    const at = [0, 0.25, 0.5, 0.75, 1].map((q) => f.rss[Math.round(q * (f.rss.length - 1))].toFixed(0));
+    console.log(`  server RSS, repeat ${i + 1}, by quarter of the run: ${at.join(" → ")} MB (max ${Math.max(...f.rss).toFixed(0)} MB)`);
+  }
+}
+
+async function repeat(db: string, tokens: string[], rounds: number, pause: number): Promise<Figures> {
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_REVIEW_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", import.meta.filename, "serve", db],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const url = await new Promise<string>((resolve) => {
     let out = "";
     child.stdout!.on("data", (d) => {
@@ -89,22 +118,30 @@ async function repeat(db: string, tokens: string[], rounds: number) {
       if (m) resolve(m[1]);
     });
   });
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  };
   const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024;
   const rss = [rssMb()];
   const sampler = setInterval(() => rss.push(rssMb()), 250);
   const next: number[] = [];
   const submit: number[] = [];
+  const sleep = () => (pause ? new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random()))) : undefined);
+  const cpuStart = cpuMs();
   const start = performance.now();
   await Promise.all(
     tokens.map(async (token) => {
       const login = await fetch(`${url}login?token=${token}`, { redirect: "manual" });
       const cookie = login.headers.get("set-cookie")!.split(";")[0];
       for (let i = 0; i < rounds; i++) {
+        await sleep();
         let t = performance.now();
         const page = await (await fetch(`${url}q/bench`, { headers: { cookie } })).text();
         next.push(performance.now() - t);
         const item = page.match(/name="item" value="(\d+)"/)![1];
         const csrf = page.match(/name="csrf" value="([^"]+)"/)![1];
+        await sleep();
         t = performance.now();
         const res = await fetch(`${url}q/bench/rate`, {
           method: "POST",
@@ -119,11 +156,12 @@ async function repeat(db: string, tokens: string[], rounds: number) {
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  const cpuMsPerRequest = (cpuMs() - cpuStart) / (next.length + submit.length);
   clearInterval(sampler);
   rss.push(rssMb());
   child.kill("SIGTERM");
   await new Promise((resolve) => child.once("exit", resolve));
-  return { next, submit, rss, throughput: submit.length / seconds };
+  return { next, submit, rss, throughput: submit.length / seconds, cpuMsPerRequest };
 }
 
 /** The q-quantile of the sample (nearest rank). */
