@@ -19,9 +19,11 @@ export function queueRoutes(db: Db, served: Map<string, QueueInfo>): Hono<Review
 
   app.get("/", (c) => {
     const { rater, csrf } = c.get("session");
-    // One queue served: straight to work. Several: the rater picks.
+    // One queue served, or only one still wanting ratings: straight to work. Otherwise the rater picks.
     if (served.size === 1) return back(c, [...served.values()][0]);
     const rows = [...served.values()].map((queue) => ({ queue, progress: raterProgress(db, queue.name, rater.id) }));
+    const open = rows.filter((r) => r.progress.queueDone < r.progress.queueTotal);
+    if (open.length === 1) return back(c, open[0].queue);
     return c.html(queueListPage(rater.name, csrf, rows));
   });
 

@@ -6,6 +6,7 @@ import { createReviewApp } from "../../src/review/server.ts";
 import { addRater } from "../../src/score/human/raters.ts";
 import { openStore, type Db } from "../../src/store/db.ts";
 import { workspace } from "../helpers/workspace.ts";
+import { nextItem, submitRating } from "../../src/score/human/assign.ts";
 import { createQueue } from "../../src/score/human/queue.ts";
 import { scriptedModel, storedRun } from "./stored-run.ts";
 
@@ -210,5 +211,35 @@ describe("review server", () => {
     expect([out.status, out.headers.get("location")]).toEqual([303, "/login"]);
     expect(out.headers.get("set-cookie")).toMatch(/^assay_review=; Max-Age=0/);
     expect((await request("/q/q1", { cookie })).status).toBe(303);
+  });
+
+  it("signs in with the token posted from the sign-in page", async () => {
+    const res = await request("/login", { form: { token } });
+    expect([res.status, res.headers.get("location")]).toEqual([303, "/"]);
+    expect(res.headers.get("set-cookie")).toMatch(/^assay_review=/);
+    const bad = await request("/login", { form: { token: "nope" } });
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).toContain("That token is not valid.");
+  });
+
+  it("lists several queues with the rater's progress; goes straight to the only one still wanting ratings", async () => {
+    const run = await storedRun(workspace(), "two.db", 2, [scriptedModel("test:alpha", (k) => `out ${k}`)]);
+    const two = openStore(run.db);
+    createQueue(two, { name: "first", run: run.runId, ratersPerItem: 1 });
+    createQueue(two, { name: "second", run: run.runId, ratersPerItem: 1 });
+    const { rater, token: t } = addRater(two, "bo");
+    const multi = createReviewApp(two, {});
+    const cookie = (await multi.request(`http://${HOST}/login?token=${t}`)).headers.get("set-cookie")!.split(";")[0];
+    const list = await multi.request(`http://${HOST}/`, { headers: { cookie } });
+    expect(list.status).toBe(200);
+    const page = await list.text();
+    expect(page).toContain('<a href="/q/first">first</a>');
+    expect(page).toContain('<a href="/q/second">second</a>');
+    expect(page).toContain("0 rated by you · 0 of 2 ratings in this queue");
+    for (let shown = nextItem(two, "first", rater.id); shown; shown = nextItem(two, "first", rater.id))
+      submitRating(two, { queue: "first", raterId: rater.id, itemId: shown.itemId, score: 1 });
+    const home = await multi.request(`http://${HOST}/`, { headers: { cookie } });
+    expect([home.status, home.headers.get("location")]).toEqual([303, "/q/second"]);
+    two.close();
   });
 });
