@@ -4,14 +4,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { didYouMean, UserError } from "../errors.ts";
-import { openStore } from "../store/db.ts";
+import { type Db, openStore, storePath } from "../store/db.ts";
 import { listQueues } from "../score/human/queue.ts";
 import { acceptedHosts, isLoopback } from "./hosts.ts";
 import { createReviewApp } from "./server.ts";
 
 /** Options of serveReview (what `assay review serve` passes). */
 export interface ServeReviewOptions {
-  db: string;
+  /** The store's path (opened read-write here and closed by close()), or a store the caller opened and closes. */
+  db: string | Db;
   host: string;
   port: number;
   /** Queue names to serve; empty = every queue in the store. */
@@ -26,16 +27,18 @@ export interface ServeReviewOptions {
  * @example const { url, close } = await serveReview({ db: ".assay/assay.db", host: "127.0.0.1", port: 8650, queues: [], out: console.log, warn: console.error });
  */
 export async function serveReview(options: ServeReviewOptions): Promise<{ url: string; close(): Promise<void> }> {
-  const db = openStore(options.db);
+  const owned = typeof options.db === "string";
+  const db = typeof options.db === "string" ? openStore(options.db) : options.db;
+  const shownPath = typeof options.db === "string" ? options.db : storePath(db);
   const server = createServer();
   try {
     const known = listQueues(db).map((q) => q.name);
     const unknown = options.queues.filter((name) => !known.includes(name));
     if (unknown.length)
-      throw new UserError(unknown.map((name) => `no review queue "${name}" in ${options.db}${didYouMean(name, known)}`).join("\n"), {
+      throw new UserError(unknown.map((name) => `no review queue "${name}" in ${shownPath}${didYouMean(name, known)}`).join("\n"), {
         code: "E_QUEUE",
       });
-    if (known.length === 0) throw new UserError(`${options.db} has no review queues: make one with \`assay review create NAME --run RUN\``);
+    if (known.length === 0) throw new UserError(`${shownPath} has no review queues: make one with \`assay review create NAME --run RUN\``);
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) =>
         reject(
@@ -47,7 +50,7 @@ export async function serveReview(options: ServeReviewOptions): Promise<{ url: s
       server.listen(options.port, options.host, resolve);
     });
   } catch (error) {
-    db.close();
+    if (owned) db.close();
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -61,7 +64,7 @@ export async function serveReview(options: ServeReviewOptions): Promise<{ url: s
       process.off("SIGINT", close);
       process.off("SIGTERM", close);
       server.close(() => {
-        db.close();
+        if (owned) db.close();
         resolve();
       });
       server.closeAllConnections();

@@ -57,6 +57,16 @@ describe("serveReview", () => {
     await one.close();
   });
 
+  it("serves a store the caller opened and leaves it open on close (the caller closes it)", async () => {
+    const path = await storeWithQueues("caller.db", ["q"]);
+    const db = openStore(path);
+    const server = await serveReview({ db, host: "127.0.0.1", port: 0, queues: ["q"], out: () => {}, warn: () => {} });
+    expect((await fetch(`${server.url}login`)).status).toBe(200);
+    await server.close();
+    expect(db.open).toBe(true);
+    db.close();
+  });
+
   it("refuses unknown queue names (with a suggestion) and a store without queues, before listening", async () => {
     const db = await storeWithQueues("refuse.db", ["alpha"]);
     const options = { db, host: "127.0.0.1", port: 0, out: () => {}, warn: () => {} };
