@@ -84,7 +84,9 @@ const cache = new WeakMap<Db, ClaimStatements>();
 export function claimStatements(db: Db): ClaimStatements {
   let s = cache.get(db);
   if (s) return s;
-  const expired = db.prepare(`SELECT item_id, rater_id FROM review_claims INDEXED BY review_claims_expiry WHERE state = 'reserved' AND expires_at < ?`);
+  const expired = db.prepare(
+    `SELECT item_id, rater_id FROM review_claims INDEXED BY review_claims_expiry WHERE state = 'reserved' AND expires_at < ?`,
+  );
   const del = db.prepare(`DELETE FROM review_claims WHERE item_id = ? AND rater_id = ?`);
   const taken = db.prepare(`UPDATE review_items SET taken = taken + ? WHERE id = ?`);
   const reservation = db.prepare(

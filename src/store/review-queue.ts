@@ -64,11 +64,7 @@ const itemColumns = [
 ];
 
 /** Insert a queue and its items; call inside the creating transaction (the name was checked free in it). */
-export function insertQueue(
-  db: Db,
-  queue: Omit<QueueRow, "id" | "rated">,
-  items: Iterable<NewReviewItem>,
-): number {
+export function insertQueue(db: Db, queue: Omit<QueueRow, "id" | "rated">, items: Iterable<NewReviewItem>): number {
   const id = Number(
     db
       .prepare(
@@ -152,9 +148,11 @@ export function sourceTrials(db: Db, runId: number, filter: SourceFilter): Sourc
 
 /** A run's tasks: id, `suite/task`, stored definition (JSON). */
 export function runTaskDefinitions(db: Db, runId: number): { id: number; task: string; definition: string }[] {
-  return db
-    .prepare(`SELECT id, suite || '/' || task AS task, definition FROM tasks WHERE run_id = ? ORDER BY id`)
-    .all(runId) as { id: number; task: string; definition: string }[];
+  return db.prepare(`SELECT id, suite || '/' || task AS task, definition FROM tasks WHERE run_id = ? ORDER BY id`).all(runId) as {
+    id: number;
+    task: string;
+    definition: string;
+  }[];
 }
 
 /** A run's model specs and strategy labels, for "did you mean". */

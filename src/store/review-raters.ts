@@ -14,7 +14,8 @@ export interface RaterRow {
 /** Insert a rater; the caller checked the name is free inside the same transaction. */
 export function insertRater(db: Db, name: string, tokenSha256: string, createdAt: string): number {
   return Number(
-    db.prepare(`INSERT INTO review_raters (name, token_sha256, created_at) VALUES (?, ?, ?)`).run(name, tokenSha256, createdAt).lastInsertRowid,
+    db.prepare(`INSERT INTO review_raters (name, token_sha256, created_at) VALUES (?, ?, ?)`).run(name, tokenSha256, createdAt)
+      .lastInsertRowid,
   );
 }
 

@@ -224,5 +224,3 @@ export function undoLast(db: Db, options: { queue: string; raterId: number; now?
     })
     .immediate();
 }
-
-

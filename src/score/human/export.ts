@@ -41,7 +41,17 @@ function record(queue: string, pairwise: boolean, r: RatingRecord, all: boolean)
   const common = { comment: r.comment, ms_on_page: r.msOnPage, created_at: r.createdAt, gold: r.gold === 1 };
   const history = all ? { id: r.id, kind: r.kind, supersedes: r.supersedes } : {};
   if (!pairwise)
-    return { queue, task: r.task, item: r.item, model: r.modelA, strategy: r.strategyA, rater: r.rater, score: r.score, ...common, ...history };
+    return {
+      queue,
+      task: r.task,
+      item: r.item,
+      model: r.modelA,
+      strategy: r.strategyA,
+      rater: r.rater,
+      score: r.score,
+      ...common,
+      ...history,
+    };
   const stored = [
     { model: r.modelA, strategy: r.strategyA },
     { model: r.modelB, strategy: r.strategyB },

@@ -67,7 +67,9 @@ export function readGold(path: string, context: GoldContext): { items: GoldItem[
       continue;
     }
     const task = taskOf(row.task, context.tasks, (m) => bad("task", m));
-    const answer = context.pairwise ? preferenceOf(row.preference, (m) => bad("preference", m)) : scoreOf(row.score, context.rubric, (m) => bad("score", m));
+    const answer = context.pairwise
+      ? preferenceOf(row.preference, (m) => bad("preference", m))
+      : scoreOf(row.score, context.rubric, (m) => bad("score", m));
     const content = "input" in row;
     let item: GoldItem | undefined;
     if (content) item = contentItem(row, context.pairwise, bad);
@@ -95,7 +97,13 @@ function taskOf(value: unknown, tasks: { id: number; task: string }[], bad: (m: 
   const byId = tasks.filter((t) => t.task.slice(t.task.indexOf("/") + 1) === value);
   if (byId.length === 1) return byId[0];
   if (byId.length > 1) bad(`"${value}" is in several suites (${byId.map((t) => t.task).join(", ")}); write suite/task`);
-  else bad(`the run has no task "${value}"${didYouMean(value, tasks.map((t) => t.task))}`);
+  else
+    bad(
+      `the run has no task "${value}"${didYouMean(
+        value,
+        tasks.map((t) => t.task),
+      )}`,
+    );
   return undefined;
 }
 
@@ -120,7 +128,12 @@ function preferenceOf(value: unknown, bad: (m: string) => void): Preference | un
   return undefined;
 }
 
-function text(row: Record<string, unknown>, field: string, bad: (f: string, m: string) => void, optional = false): string | null | undefined {
+function text(
+  row: Record<string, unknown>,
+  field: string,
+  bad: (f: string, m: string) => void,
+  optional = false,
+): string | null | undefined {
   const v = row[field];
   if (v === undefined && optional) return null;
   if (typeof v === "string") return v;
@@ -134,7 +147,18 @@ function contentItem(row: Record<string, unknown>, pairwise: boolean, bad: (f: s
   const a = text(row, pairwise ? "output_a" : "output", bad);
   const b = pairwise ? text(row, "output_b", bad) : null;
   if (input === undefined || reference === undefined || a === undefined || b === undefined) return undefined;
-  return { taskId: null, itemId: null, trialA: null, trialB: null, input: input!, reference, outputA: a!, outputB: b, goldScore: null, goldPreference: null };
+  return {
+    taskId: null,
+    itemId: null,
+    trialA: null,
+    trialB: null,
+    input: input!,
+    reference,
+    outputA: a!,
+    outputB: b,
+    goldScore: null,
+    goldPreference: null,
+  };
 }
 
 function referencedItem(
@@ -155,11 +179,19 @@ function referencedItem(
   }
   const pick = (side: Record<string, unknown>, field: string): SourceTrial | undefined => {
     const list = candidates.filter(
-      (t) => (side.model === undefined || t.model === side.model) && (side.strategy === undefined || t.strategy === side.strategy) && t.sample === 0,
+      (t) =>
+        (side.model === undefined || t.model === side.model) &&
+        (side.strategy === undefined || t.strategy === side.strategy) &&
+        t.sample === 0,
     );
     if (list.length === 1) return list[0];
     const names = [...new Set(candidates.map((t) => `${t.model} ${t.strategy}`))].join(", ");
-    bad(field, list.length === 0 ? `no output of that model and strategy (it has ${names})` : `matches ${list.length} outputs (${names}): give model and strategy`);
+    bad(
+      field,
+      list.length === 0
+        ? `no output of that model and strategy (it has ${names})`
+        : `matches ${list.length} outputs (${names}): give model and strategy`,
+    );
     return undefined;
   };
   if (!context.pairwise) {

@@ -57,7 +57,8 @@ function disagreements(units: ReviewUnit[], data: PolicyData): ReviewUnit[] {
     if (list) list.push(s.value);
     else map.set(s.trialId, [s.value]);
   }
-  if (!anyJudge) throw new UserError(`--policy disagreement needs a judge scorer on the selected outputs; none has one`, { code: "E_POLICY" });
+  if (!anyJudge)
+    throw new UserError(`--policy disagreement needs a judge scorer on the selected outputs; none has one`, { code: "E_POLICY" });
   if (!anyMetric)
     throw new UserError(`--policy disagreement needs a pass/fail metric (e.g. exact-match) beside the judge; the selection has none`, {
       code: "E_POLICY",
@@ -79,7 +80,10 @@ function byUncertainty(units: ReviewUnit[], data: PolicyData, tieOrder: number[]
   const byTrial = new Map<number, Map<string, { scores: number[]; distribution: string | null }>>();
   for (const s of data.samples) {
     let judges = byTrial.get(s.trialId);
-    if (!judges) byTrial.set(s.trialId, (judges = new Map()));
+    if (!judges) {
+      judges = new Map();
+      byTrial.set(s.trialId, judges);
+    }
     const entry = judges.get(s.scorer);
     if (entry) entry.scores.push(s.score);
     else judges.set(s.scorer, { scores: [s.score], distribution: s.distribution });
@@ -91,7 +95,8 @@ function byUncertainty(units: ReviewUnit[], data: PolicyData, tieOrder: number[]
     spread.set(trial, best);
   }
   const ranked = tieOrder.filter((i) => spread.has(units[i].a.trialId));
-  if (ranked.length === 0) throw new UserError(`--policy uncertain needs judge samples on the selected outputs; none has one`, { code: "E_POLICY" });
+  if (ranked.length === 0)
+    throw new UserError(`--policy uncertain needs judge samples on the selected outputs; none has one`, { code: "E_POLICY" });
   const rank = new Map(tieOrder.map((unit, at) => [unit, at]));
   ranked.sort((x, y) => spread.get(units[y].a.trialId)! - spread.get(units[x].a.trialId)! || rank.get(x)! - rank.get(y)!);
   return ranked.map((i) => units[i]);

@@ -192,8 +192,13 @@ function* positioned(units: ReviewUnit[], gold: GoldItem[], options: { seed: str
   const total = units.length + gold.length;
   const random = seededRandom(hashSeed(options.seed, "gold positions"));
   const goldAt = new Map<number, GoldItem>();
-  const slots = gold.length ? random.sample(Array.from({ length: total }, (_, i) => i), gold.length) : [];
-  slots.forEach((slot, i) => goldAt.set(slot, gold[i]));
+  const slots = gold.length
+    ? random.sample(
+        Array.from({ length: total }, (_, i) => i),
+        gold.length,
+      )
+    : [];
+  for (const [i, slot] of slots.entries()) goldAt.set(slot, gold[i]);
   let next = 0;
   for (let position = 0; position < total; position++) {
     const g = goldAt.get(position);

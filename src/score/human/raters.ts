@@ -24,8 +24,7 @@ export interface RaterListing {
  * @example const { token } = addRater(db, "ana"); // sign in at /login?token=...
  */
 export function addRater(db: Db, name: string): { rater: Rater; token: string } {
-  if (!NAME.test(name))
-    throw new UserError(`rater name "${name}" must be 1-64 letters, digits, '.', '_', '@' or '-'`, { code: "E_RATER" });
+  if (!NAME.test(name)) throw new UserError(`rater name "${name}" must be 1-64 letters, digits, '.', '_', '@' or '-'`, { code: "E_RATER" });
   const token = newSecret();
   const id = db
     .transaction(() => {
@@ -42,7 +41,12 @@ export function addRater(db: Db, name: string): { rater: Rater; token: string } 
 
 /** Every rater, by name, with their count of current ratings. */
 export function listRaters(db: Db): RaterListing[] {
-  return raterRowsWithRatings(db).map((r) => ({ name: r.name, createdAt: r.created_at, removed: r.removed_at !== null, ratings: r.ratings }));
+  return raterRowsWithRatings(db).map((r) => ({
+    name: r.name,
+    createdAt: r.created_at,
+    removed: r.removed_at !== null,
+    ratings: r.ratings,
+  }));
 }
 
 /** Remove a rater: they cannot sign in, their sessions end, their ratings stay. Unknown (or already removed) is a UserError. */

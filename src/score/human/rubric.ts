@@ -31,7 +31,9 @@ export function reviewRubric(name: string, options: { pairwise: boolean; judges:
     const pairwise = name === "preference";
     if (pairwise !== options.pairwise)
       throw new UserError(
-        pairwise ? `rubric "preference" compares two outputs: use it with --mode pairwise` : `rubric "${name}" rates one output: a pairwise queue needs "preference" or a rubric file`,
+        pairwise
+          ? `rubric "preference" compares two outputs: use it with --mode pairwise`
+          : `rubric "${name}" rates one output: a pairwise queue needs "preference" or a rubric file`,
         { code: "E_RUBRIC" },
       );
     const source = resolveRubric({ rubric: name }, undefined).source;
@@ -113,13 +115,20 @@ function pointsOf(scale: Scale, labels: Map<number, string>): RubricPoint[] {
     throw new UserError(`a review rubric has at most ${MAX_POINTS} points (keys 1-9 and 0); this one has ${entries.length}`, {
       code: "E_RUBRIC",
     });
-  if (new Set(entries.map((e) => e[0])).size !== entries.length) throw new UserError(`two points of the rubric share a score`, { code: "E_RUBRIC" });
+  if (new Set(entries.map((e) => e[0])).size !== entries.length)
+    throw new UserError(`two points of the rubric share a score`, { code: "E_RUBRIC" });
   entries.sort((a, b) => a[0] - b[0]);
   return entries.map(([score, label], i) => ({
     key: String((i + 1) % 10),
     score,
     label: scale.kind === "choices" ? label : String(score),
-    ...(scale.kind === "choices" ? (labels.has(score) ? { description: labels.get(score) } : {}) : label !== String(score) ? { description: label } : {}),
+    ...(scale.kind === "choices"
+      ? labels.has(score)
+        ? { description: labels.get(score) }
+        : {}
+      : label !== String(score)
+        ? { description: label }
+        : {}),
   }));
 }
 
@@ -131,7 +140,10 @@ const fileSchema = z
   .strictObject({
     title: z.string().min(1),
     guidelines: z.string(),
-    scale: z.tuple([z.number().int(), z.number().int()]).refine(([lo, hi]) => lo < hi, "lo must be below hi").optional(),
+    scale: z
+      .tuple([z.number().int(), z.number().int()])
+      .refine(([lo, hi]) => lo < hi, "lo must be below hi")
+      .optional(),
     choices: z.record(z.string().min(1), z.number().finite()).optional(),
     labels: z.record(z.string().regex(/^-?\d+(\.\d+)?$/, "a label's key is a score"), z.string()).optional(),
   })
@@ -145,7 +157,12 @@ function fileRubric(name: string, options: { pairwise: boolean; cwd: string }): 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: "error" });
   if (doc.errors.length)
-    throw new ValidationError(doc.errors.map((e) => `${shown}:${lineCounter.linePos(e.pos[0]).line}: invalid ${/json$/i.test(name) ? "JSON" : "YAML"}: ${e.message.split("\n")[0]}`));
+    throw new ValidationError(
+      doc.errors.map(
+        (e) =>
+          `${shown}:${lineCounter.linePos(e.pos[0]).line}: invalid ${/json$/i.test(name) ? "JSON" : "YAML"}: ${e.message.split("\n")[0]}`,
+      ),
+    );
   let parsed: z.infer<typeof fileSchema>;
   try {
     parsed = parseOptions(fileSchema, doc.toJS(), `rubric file ${shown}`);
@@ -159,17 +176,27 @@ function fileRubric(name: string, options: { pairwise: boolean; cwd: string }): 
   if (parsed.scale && parsed.choices) throw new UserError(`give scale or choices, not both`, { location: at("choices"), code: "E_RUBRIC" });
   if (options.pairwise) {
     if (parsed.scale || parsed.choices)
-      throw new UserError(`a pairwise queue's raters pick A, B or tie: leave out scale and choices`, { location: at(parsed.scale ? "scale" : "choices"), code: "E_RUBRIC" });
+      throw new UserError(`a pairwise queue's raters pick A, B or tie: leave out scale and choices`, {
+        location: at(parsed.scale ? "scale" : "choices"),
+        code: "E_RUBRIC",
+      });
     return { name: shown, title: parsed.title, guidelines: parsed.guidelines, points: [] };
   }
-  if (!parsed.scale && !parsed.choices) throw new UserError(`a pointwise rubric needs scale: [lo, hi] or choices: {label: score}`, { location: `${shown}:1`, code: "E_RUBRIC" });
+  if (!parsed.scale && !parsed.choices)
+    throw new UserError(`a pointwise rubric needs scale: [lo, hi] or choices: {label: score}`, {
+      location: `${shown}:1`,
+      code: "E_RUBRIC",
+    });
   const labels = new Map(Object.entries(parsed.labels ?? {}).map(([k, v]) => [Number(k), v]));
-  const scale: Scale = parsed.scale ? { kind: "scale", lo: parsed.scale[0], hi: parsed.scale[1] } : { kind: "choices", choices: parsed.choices! };
+  const scale: Scale = parsed.scale
+    ? { kind: "scale", lo: parsed.scale[0], hi: parsed.scale[1] }
+    : { kind: "choices", choices: parsed.choices! };
   let points: RubricPoint[];
   try {
     points = pointsOf(scale, labels);
   } catch (error) {
-    if (error instanceof UserError) throw new UserError(error.message, { location: at(parsed.scale ? "scale" : "choices"), code: "E_RUBRIC" });
+    if (error instanceof UserError)
+      throw new UserError(error.message, { location: at(parsed.scale ? "scale" : "choices"), code: "E_RUBRIC" });
     throw error;
   }
   for (const score of labels.keys())

@@ -96,7 +96,7 @@ export function queueStatus(db: Db, name: string, options: StatusOptions = {}): 
   const pairwise = queue.mode === "pairwise";
   const rubric = parseStoredRubric(JSON.stringify(queue.rubric));
   const ratings = [...currentRatings(db, queue.id)];
-  const valueOf = (r: RatingRecord): Rating => (pairwise ? asStored(r.preference!, r.swapped) : r.score!);
+  const ratingValue = (r: RatingRecord): Rating => (pairwise ? asStored(r.preference!, r.swapped) : r.score!);
 
   const claims = new Map(claimCounts(db, queue.id, options.now ?? Date.now()).map((c) => [c.rater, c]));
   const byRater = groupBy(ratings, (r) => r.rater);
@@ -105,7 +105,7 @@ export function queueStatus(db: Db, name: string, options: StatusOptions = {}): 
     const own = byRater.get(rater) ?? [];
     const times = own.map((r) => r.msOnPage).filter((t): t is number => t !== null);
     const gold = own.filter((r) => r.gold);
-    const correct = gold.filter((r) => (pairwise ? valueOf(r) === r.goldPreference : r.score === r.goldScore)).length;
+    const correct = gold.filter((r) => (pairwise ? ratingValue(r) === r.goldPreference : r.score === r.goldScore)).length;
     return {
       rater,
       rated: own.length,
@@ -122,9 +122,9 @@ export function queueStatus(db: Db, name: string, options: StatusOptions = {}): 
   const level = ordinal ? "ordinal" : "nominal";
   const items = [...groupBy(rated, (r) => String(r.itemId)).values()];
   const random = (what: string) => seededRandom(hashSeed(String(seed), what));
-  const alpha = alphaWithInterval(items, names, valueOf, level, resamples, random("alpha"));
+  const alpha = alphaWithInterval(items, names, ratingValue, level, resamples, random("alpha"));
   const labels: Rating[] = pairwise ? ["A", "B", "tie"] : rubric.points.map((p) => p.score);
-  const kappa = pairKappas(items, names, valueOf, labels, resamples, random("kappa"));
+  const kappa = pairKappas(items, names, ratingValue, labels, resamples, random("kappa"));
 
   return {
     queue,
@@ -132,7 +132,7 @@ export function queueStatus(db: Db, name: string, options: StatusOptions = {}): 
     items: { total: queue.items, ...completion },
     ratings: { done: rated.length, wanted: queue.items * queue.ratersPerItem },
     agreement: { level, alpha, kappa },
-    contestants: pairwise ? pairwiseContestants(rated, valueOf, seed, resamples) : pointwiseContestants(rated),
+    contestants: pairwise ? pairwiseContestants(rated, ratingValue, seed, resamples) : pointwiseContestants(rated),
     judges: pairwise ? [] : judgeAgreement(db, queue, rated, { seed, resamples }),
     seed,
     resamples,
@@ -157,11 +157,16 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 }
 
 /** Krippendorff's alpha over raters x items (missing where a rater did not rate), NaN where undefined. */
-function alphaOf(items: RatingRecord[][], raters: string[], valueOf: (r: RatingRecord) => Rating, level: "ordinal" | "nominal"): number {
+function alphaOf(
+  items: RatingRecord[][],
+  raters: string[],
+  ratingValue: (r: RatingRecord) => Rating,
+  level: "ordinal" | "nominal",
+): number {
   const index = new Map(raters.map((r, i) => [r, i]));
   const data: (Rating | null)[][] = raters.map(() => new Array<Rating | null>(items.length).fill(null));
   items.forEach((item, u) => {
-    for (const r of item) data[index.get(r.rater)!][u] = valueOf(r);
+    for (const r of item) data[index.get(r.rater)!][u] = ratingValue(r);
   });
   try {
     return krippendorffAlpha(data, level);
@@ -175,18 +180,18 @@ function alphaOf(items: RatingRecord[][], raters: string[], valueOf: (r: RatingR
 function alphaWithInterval(
   items: RatingRecord[][],
   raters: string[],
-  valueOf: (r: RatingRecord) => Rating,
+  ratingValue: (r: RatingRecord) => Rating,
   level: "ordinal" | "nominal",
   resamples: number,
   random: ReturnType<typeof seededRandom>,
 ): Agreement | null {
   const pairable = items.filter((i) => i.length >= 2);
   if (pairable.length === 0) return null;
-  const value = alphaOf(pairable, raters, valueOf, level);
+  const value = alphaOf(pairable, raters, ratingValue, level);
   const replicates = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
     const drawn = Array.from({ length: pairable.length }, () => pairable[random.int(pairable.length)]);
-    replicates[b] = alphaOf(drawn, raters, valueOf, level);
+    replicates[b] = alphaOf(drawn, raters, ratingValue, level);
   }
   return { value, ci: percentileSummary(value, replicates).interval, n: pairable.length };
 }
@@ -195,7 +200,7 @@ function alphaWithInterval(
 function pairKappas(
   items: RatingRecord[][],
   raters: string[],
-  valueOf: (r: RatingRecord) => Rating,
+  ratingValue: (r: RatingRecord) => Rating,
   labels: Rating[],
   resamples: number,
   random: ReturnType<typeof seededRandom>,
@@ -207,13 +212,19 @@ function pairKappas(
       for (const item of items) {
         const x = item.find((r) => r.rater === raters[i]);
         const y = item.find((r) => r.rater === raters[j]);
-        if (x && y) pairs.push([valueOf(x), valueOf(y)]);
+        if (x && y) pairs.push([ratingValue(x), ratingValue(y)]);
       }
       if (pairs.length === 0) continue;
-      const kappaOf = (p: [Rating, Rating][]) => cohenKappa(p.map((x) => x[0]), p.map((x) => x[1]), { labels });
+      const kappaOf = (p: [Rating, Rating][]) =>
+        cohenKappa(
+          p.map((x) => x[0]),
+          p.map((x) => x[1]),
+          { labels },
+        );
       const value = kappaOf(pairs);
       const replicates = new Float64Array(resamples);
-      for (let b = 0; b < resamples; b++) replicates[b] = kappaOf(Array.from({ length: pairs.length }, () => pairs[random.int(pairs.length)]));
+      for (let b = 0; b < resamples; b++)
+        replicates[b] = kappaOf(Array.from({ length: pairs.length }, () => pairs[random.int(pairs.length)]));
       out.push({ raters: [raters[i], raters[j]], kappa: value, ci: percentileSummary(value, replicates).interval, n: pairs.length });
     }
   }
@@ -230,7 +241,7 @@ function pointwiseContestants(rated: RatingRecord[]): ContestantSummary[] {
 
 function pairwiseContestants(
   rated: RatingRecord[],
-  valueOf: (r: RatingRecord) => Rating,
+  ratingValue: (r: RatingRecord) => Rating,
   seed: number | string,
   resamples: number,
 ): ContestantSummary[] {
@@ -239,7 +250,10 @@ function pairwiseContestants(
   const entry = (model: string, strategy: string) => {
     const k = key(model, strategy);
     let e = tally.get(k);
-    if (!e) tally.set(k, (e = { model, strategy, n: 0, wins: 0, losses: 0, ties: 0 }));
+    if (!e) {
+      e = { model, strategy, n: 0, wins: 0, losses: 0, ties: 0 };
+      tally.set(k, e);
+    }
     return e;
   };
   const games: PairwiseJudgment[] = [];
@@ -247,12 +261,17 @@ function pairwiseContestants(
     if (r.modelA === null || r.modelB === null) continue;
     const a = entry(r.modelA, r.strategyA!);
     const b = entry(r.modelB, r.strategyB!);
-    const v = valueOf(r);
+    const v = ratingValue(r);
     a.n++;
     b.n++;
-    if (v === "A") (a.wins!++, b.losses!++);
-    else if (v === "B") (b.wins!++, a.losses!++);
-    else (a.ties!++, b.ties!++);
+    const [winner, loser] = v === "A" ? [a, b] : [b, a];
+    if (v === "tie") {
+      a.ties!++;
+      b.ties!++;
+    } else {
+      winner.wins!++;
+      loser.losses!++;
+    }
     games.push({ a: key(r.modelA, r.strategyA), b: key(r.modelB, r.strategyB), winner: v === "A" ? "a" : v === "B" ? "b" : "tie" });
   }
   for (const e of tally.values()) e.winRate = (e.wins! + e.ties! / 2) / e.n;
@@ -297,7 +316,8 @@ function judgeAgreement(
       const ratings = humans.get(String(s.trialId));
       if (!ratings) continue;
       const r0 = ratings[0];
-      const onScale = s.value === null ? null : scale.kind === "scale" ? Number((scale.lo + s.value * (scale.hi - scale.lo)).toPrecision(12)) : s.value;
+      const onScale =
+        s.value === null ? null : scale.kind === "scale" ? Number((scale.lo + s.value * (scale.hi - scale.lo)).toPrecision(12)) : s.value;
       units.push({
         task: r0.task!,
         item: r0.item!,

@@ -23,7 +23,10 @@ function queue(options: Record<string, unknown> = {}) {
 }
 const raters = (n: number) => Array.from({ length: n }, () => addRater(db, `r${Math.random().toString(36).slice(2, 10)}`).rater);
 const claims = (itemId: number) =>
-  db.prepare("SELECT rater_id, state FROM review_claims WHERE item_id = ? ORDER BY rater_id").all(itemId) as { rater_id: number; state: string }[];
+  db.prepare("SELECT rater_id, state FROM review_claims WHERE item_id = ? ORDER BY rater_id").all(itemId) as {
+    rater_id: number;
+    state: string;
+  }[];
 const taken = (itemId: number) => db.prepare("SELECT taken FROM review_items WHERE id = ?").pluck().get(itemId) as number;
 
 describe("nextItem", () => {
@@ -95,7 +98,9 @@ describe("submitRating", () => {
     const q = queue();
     const [a] = raters(1);
     const item = nextItem(db, q.name, a.id, T0)!;
-    expect(submitRating(db, { queue: q.name, raterId: a.id, itemId: item.itemId, score: 4, comment: "ok", now: T0 + 2500 })).toBe("recorded");
+    expect(submitRating(db, { queue: q.name, raterId: a.id, itemId: item.itemId, score: 4, comment: "ok", now: T0 + 2500 })).toBe(
+      "recorded",
+    );
     expect(submitRating(db, { queue: q.name, raterId: a.id, itemId: item.itemId, score: 4, now: T0 + 2600 })).toBe("duplicate");
     const rows = db.prepare("SELECT * FROM review_ratings WHERE item_id = ?").all(item.itemId) as Record<string, unknown>[];
     expect(rows).toHaveLength(1);
@@ -146,7 +151,14 @@ describe("submitRating", () => {
     const q = queue();
     const [a] = raters(1);
     const item = nextItem(db, q.name, a.id, T0)!;
-    for (const bad of [{ score: 0 }, { score: 6 }, { score: 2.5 }, {}, { preference: "A" as const }, { score: 1, preference: "A" as const }])
+    for (const bad of [
+      { score: 0 },
+      { score: 6 },
+      { score: 2.5 },
+      {},
+      { preference: "A" as const },
+      { score: 1, preference: "A" as const },
+    ])
       expect(() => submitRating(db, { queue: q.name, raterId: a.id, itemId: item.itemId, now: T0, ...bad })).toThrow(UserError);
     expect(db.prepare("SELECT COUNT(*) FROM review_ratings WHERE item_id = ?").pluck().get(item.itemId)).toBe(0);
   });
@@ -217,14 +229,24 @@ describe("pairwise", () => {
     for (const r of rs) {
       const item = nextItem(db, q.name, r.id, T0)!;
       expect(nextItem(db, q.name, r.id, T0 + 1)!.outputs).toEqual(item.outputs);
-      const row = db.prepare("SELECT output_a, output_b, trial_a, trial_b FROM review_items WHERE id = ?").get(item.itemId) as Record<string, string | number>;
-      const swapped = db.prepare("SELECT swapped FROM review_claims WHERE item_id = ? AND rater_id = ?").pluck().get(item.itemId, r.id) as number;
+      const row = db.prepare("SELECT output_a, output_b, trial_a, trial_b FROM review_items WHERE id = ?").get(item.itemId) as Record<
+        string,
+        string | number
+      >;
+      const swapped = db
+        .prepare("SELECT swapped FROM review_claims WHERE item_id = ? AND rater_id = ?")
+        .pluck()
+        .get(item.itemId, r.id) as number;
       expect(item.outputs).toEqual(swapped ? [row.output_b, row.output_a] : [row.output_a, row.output_b]);
       sides.add(item.outputs[0]);
       expect(() => submitRating(db, { queue: q.name, raterId: r.id, itemId: item.itemId, score: 1, now: T0 })).toThrow(UserError);
-      expect(() => submitRating(db, { queue: q.name, raterId: r.id, itemId: item.itemId, preference: "C" as "A", now: T0 })).toThrow(UserError);
+      expect(() => submitRating(db, { queue: q.name, raterId: r.id, itemId: item.itemId, preference: "C" as "A", now: T0 })).toThrow(
+        UserError,
+      );
       expect(submitRating(db, { queue: q.name, raterId: r.id, itemId: item.itemId, preference: "A", now: T0 })).toBe("recorded");
-      const rating = db.prepare("SELECT preference, swapped, first_trial FROM review_ratings WHERE item_id = ? AND rater_id = ?").get(item.itemId, r.id);
+      const rating = db
+        .prepare("SELECT preference, swapped, first_trial FROM review_ratings WHERE item_id = ? AND rater_id = ?")
+        .get(item.itemId, r.id);
       expect(rating).toEqual({ preference: "A", swapped, first_trial: swapped ? row.trial_b : row.trial_a });
     }
     expect(sides.size).toBe(2); // with 8 raters on one item, both sides came first for someone

@@ -30,7 +30,8 @@ describe("concurrent raters in several processes", () => {
     const results = await Promise.all([0, 1, 2, 3].map((p) => child([path, "busy", String(ids[2 * p]), String(ids[2 * p + 1])])));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const totals: Record<string, number> = {};
-    for (const r of results) for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>)) totals[k] = (totals[k] ?? 0) + v;
+    for (const r of results)
+      for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>)) totals[k] = (totals[k] ?? 0) + v;
     expect(totals.recorded).toBe(120);
     expect(totals.duplicate).toBeGreaterThan(0);
     const perItem = db

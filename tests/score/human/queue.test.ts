@@ -72,7 +72,10 @@ describe("createQueue", () => {
   });
 
   it("reads a rubric file, with file:line errors and at most 10 points", () => {
-    writeFileSync(join(dir, "good.yaml"), `title: Helpful?\nguidelines: |\n  Rate how much it helps.\nchoices: { no: 0, yes: 1 }\nlabels: { "1": "it answers" }\n`);
+    writeFileSync(
+      join(dir, "good.yaml"),
+      `title: Helpful?\nguidelines: |\n  Rate how much it helps.\nchoices: { no: 0, yes: 1 }\nlabels: { "1": "it answers" }\n`,
+    );
     const q = make({ rubric: "good.yaml" });
     expect(q.rubric).toEqual({
       name: "good.yaml",
@@ -140,7 +143,9 @@ describe("policies", () => {
     const expected = ["q2 echo chain-of-thought", "q2 echo zero-shot"];
     for (const i of [1, 2, 4, 5, 7, 8]) expected.push(`q${i} replay:out.jsonl chain-of-thought`);
     const em = db
-      .prepare("SELECT COUNT(*) FROM scores s JOIN scorers sc ON sc.id = s.scorer_id JOIN trials t ON t.id = s.trial_id JOIN strategies st ON st.id = t.strategy_id WHERE sc.name = 'exact-match' AND st.name = 'chain-of-thought' AND t.output GLOB '[0-9]*' AND s.value = 0")
+      .prepare(
+        "SELECT COUNT(*) FROM scores s JOIN scorers sc ON sc.id = s.scorer_id JOIN trials t ON t.id = s.trial_id JOIN strategies st ON st.id = t.strategy_id WHERE sc.name = 'exact-match' AND st.name = 'chain-of-thought' AND t.output GLOB '[0-9]*' AND s.value = 0",
+      )
       .pluck()
       .get();
     expect(em).toBe(6);
@@ -168,12 +173,25 @@ describe("gold items", () => {
     expect([q.items, q.gold]).toEqual([9, 2]);
     const rows = items(q.id);
     const gold = rows.filter((r) => r.gold === 1);
-    expect(gold.map((r) => [r.gold_score, r.needed])).toEqual(expect.arrayContaining([[5, GOLD_NEEDED], [1, GOLD_NEEDED]]));
+    expect(gold.map((r) => [r.gold_score, r.needed])).toEqual(
+      expect.arrayContaining([
+        [5, GOLD_NEEDED],
+        [1, GOLD_NEEDED],
+      ]),
+    );
     expect(gold.find((r) => r.gold_score === 1)).toMatchObject({ input: "What is 2 + 2?", output_a: "5", reference: "4", trial_a: null });
     expect(gold.find((r) => r.gold_score === 5)).toMatchObject({ input: "What is 4 + 1?", output_a: "5", reference: "5" });
     const positions = gold.map((r) => r.position);
-    expect(items(make({ gold: "gold.jsonl", model: "replay:out.jsonl", strategy: "zero-shot" }).id).filter((r) => r.gold === 1).map((r) => r.position)).toEqual(positions);
-    expect(items(make({ gold: "gold.jsonl", model: "replay:out.jsonl", strategy: "zero-shot", seed: 9 }).id).filter((r) => r.gold === 1).map((r) => r.position)).not.toEqual(positions);
+    expect(
+      items(make({ gold: "gold.jsonl", model: "replay:out.jsonl", strategy: "zero-shot" }).id)
+        .filter((r) => r.gold === 1)
+        .map((r) => r.position),
+    ).toEqual(positions);
+    expect(
+      items(make({ gold: "gold.jsonl", model: "replay:out.jsonl", strategy: "zero-shot", seed: 9 }).id)
+        .filter((r) => r.gold === 1)
+        .map((r) => r.position),
+    ).not.toEqual(positions);
 
     // Four raters each rate everything: 9 items x K=3 slots, and both gold items by all four.
     const raters = ["g1", "g2", "g3", "g4"].map((name) => addRater(db, name).rater);
@@ -222,7 +240,13 @@ describe("gold items", () => {
     writeFileSync(
       join(dir, "pairgold.jsonl"),
       jsonl([
-        { task: "add", item: "q4", a: { model: "replay:out.jsonl", strategy: "zero-shot" }, b: { model: "echo", strategy: "zero-shot" }, preference: "A" },
+        {
+          task: "add",
+          item: "q4",
+          a: { model: "replay:out.jsonl", strategy: "zero-shot" },
+          b: { model: "echo", strategy: "zero-shot" },
+          preference: "A",
+        },
         { task: "add", input: "i", output_a: "x", output_b: "y", preference: "tie" },
       ]),
     );

@@ -29,7 +29,10 @@ export function reviewWorkspace(n: number): { dir: string; items: { id: string; 
 }
 
 /** Run the suite in `dir` into `dir/.assay/assay.db` (models: replay, and echo unless `oneModel`) and open it read-write. */
-export async function reviewRun(n: number, options: { oneModel?: boolean } = {}): Promise<{ dir: string; db: Db; runId: number; path: string }> {
+export async function reviewRun(
+  n: number,
+  options: { oneModel?: boolean } = {},
+): Promise<{ dir: string; db: Db; runId: number; path: string }> {
   const { dir } = reviewWorkspace(n);
   let call = 0;
   const judge = fakeJudge({

@@ -52,7 +52,14 @@ describe("queueStatus (pointwise)", () => {
           undoLast(db, { queue: "st", raterId: rater.id, now: t });
           nextItem(db, "st", rater.id, t);
         }
-        submitRating(db, { queue: "st", raterId: rater.id, itemId: item.itemId, score, comment: `${name} ${at}`, now: (t += 1000 * (at + 2)) });
+        submitRating(db, {
+          queue: "st",
+          raterId: rater.id,
+          itemId: item.itemId,
+          score,
+          comment: `${name} ${at}`,
+          now: (t += 1000 * (at + 2)),
+        });
       }
     }
   });
@@ -103,7 +110,14 @@ describe("queueStatus (pointwise)", () => {
         )
         .get(itemId) as { item: string; value: number };
       const humans = ["ana", "bo", "cy"].filter((n) => at < scores[n].length).map((n) => ({ rater: `st-${n}`, score: scores[n][at] }));
-      return { task: "qa/add", item: row.item, model: "replay:out.jsonl", strategy: "zero-shot", judge: Number((1 + 4 * row.value).toPrecision(12)), humans };
+      return {
+        task: "qa/add",
+        item: row.item,
+        model: "replay:out.jsonl",
+        strategy: "zero-shot",
+        judge: Number((1 + 4 * row.value).toPrecision(12)),
+        humans,
+      };
     });
     const expected = calibrate(units, { points: [1, 2, 3, 4, 5], seed: 2, resamples: 300 });
     expect(s.judges).toEqual([{ judge: "grader", calibration: expected }]);
@@ -114,7 +128,19 @@ describe("queueStatus (pointwise)", () => {
     const records = [...exportRatings(db, "st")];
     expect(records).toHaveLength(27);
     const first = records.find((r) => r.rater === "st-cy" && !r.gold && r.comment === "cy 0")!;
-    expect(Object.keys(first)).toEqual(["queue", "task", "item", "model", "strategy", "rater", "score", "comment", "ms_on_page", "created_at", "gold"]);
+    expect(Object.keys(first)).toEqual([
+      "queue",
+      "task",
+      "item",
+      "model",
+      "strategy",
+      "rater",
+      "score",
+      "comment",
+      "ms_on_page",
+      "created_at",
+      "gold",
+    ]);
     expect(first).toMatchObject({ queue: "st", task: "qa/add", model: "replay:out.jsonl", strategy: "zero-shot", score: 4, gold: false });
     const gold = records.filter((r) => r.gold);
     expect(gold.map((r) => [r.rater, r.score, r.item, r.model])).toEqual([
@@ -169,7 +195,19 @@ describe("queueStatus and export (pairwise)", () => {
         .pluck()
         .get(rec.rater, rec.created_at) as number;
       expect(rec.a!.model).toBe(shownFirst[`${rec.rater} ${itemId}`] === "replay" ? "replay:out.jsonl" : "echo");
-      expect(Object.keys(rec)).toEqual(["queue", "task", "item", "rater", "preference", "a", "b", "comment", "ms_on_page", "created_at", "gold"]);
+      expect(Object.keys(rec)).toEqual([
+        "queue",
+        "task",
+        "item",
+        "rater",
+        "preference",
+        "a",
+        "b",
+        "comment",
+        "ms_on_page",
+        "created_at",
+        "gold",
+      ]);
     }
   });
 });
