@@ -1,6 +1,6 @@
 // The review form under load: a 100,000-item queue, 20 raters at once over real HTTP on
 // 127.0.0.1, each fetching the next item and submitting it. The server runs in its own process
-// (`review.ts serve DB`), so its latency, CPU and RSS are its own. Two loads: raters who pause
+// (`review.ts serve DB`, with gc exposed as the CLI does), so its latency, CPU and RSS are its own. Two loads: raters who pause
 // between requests (BENCH_REVIEW_THINK_MS, default 200 ms: still 25 times faster than a person)
 // and raters who never pause (saturation: latency is then mostly queueing behind the other 19).
 // Prints p50/p95/p99 per request kind, the server's CPU per request and its RSS; medians over repeats.
@@ -107,7 +107,15 @@ function report(figures: Figures[]) {
 async function repeat(db: string, tokens: string[], rounds: number, pause: number): Promise<Figures> {
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_REVIEW_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", import.meta.filename, "serve", db],
+    [
+      ...(process.env.BENCH_REVIEW_NODE_ARGS ?? "").split(" ").filter(Boolean),
+      "--expose-gc",
+      "--import",
+      "tsx",
+      import.meta.filename,
+      "serve",
+      db,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const url = await new Promise<string>((resolve) => {

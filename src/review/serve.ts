@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { didYouMean, UserError } from "../errors.ts";
 import { type Db, openStore, storePath } from "../store/db.ts";
+import { collectIfGrown } from "../run/memory.ts";
 import { listQueues } from "../score/human/queue.ts";
 import { acceptedHosts, isLoopback } from "./hosts.ts";
 import { createReviewApp } from "./server.ts";
@@ -56,7 +57,14 @@ export async function serveReview(options: ServeReviewOptions): Promise<{ url: s
   const address = server.address() as AddressInfo;
   const queues = options.queues.length ? options.queues : listQueues(db).map((q) => q.name);
   const app = createReviewApp(db, { queues, hosts: acceptedHosts(options.host, address.port), warn: options.warn });
-  server.on("request", getRequestListener(app.fetch));
+  const listener = getRequestListener(app.fetch);
+  let requests = 0;
+  server.on("request", (req, res) => {
+    // Each request leaves garbage V8 would let pile up (RSS 115 -> 245 MB over 40,000 requests in
+    // bench/review.ts, live heap flat at 19 MB): a full collection when it grew 48 MB, if the host exposes gc.
+    if (++requests % 256 === 0) collectIfGrown();
+    return listener(req, res);
+  });
   // Handlers first: whoever reads the address may signal at once.
   let closing: Promise<void> | undefined;
   const close = () =>
