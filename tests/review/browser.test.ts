@@ -283,4 +283,17 @@ describe("the rating form in Chromium", () => {
       evil.close();
     }
   });
+
+  it("works without the script: a mouse user picks a labelled point, types a comment and submits", async () => {
+    const { url, tokens, sql } = await served("nojs.db", 1, [scriptedModel("test:alpha", () => "plain")], { ratersPerItem: 1 }, ["ann"]);
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${url}login?token=${tokens[0]}`);
+    await page.getByLabel("Comment (optional)").fill("by mouse");
+    await page.getByRole("radio", { name: /^4 4/ }).check();
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: /^Submit/ }).click()]);
+    expect(await page.locator("h1").textContent()).toBe("Nothing left for you in q1");
+    expect(sql.prepare("SELECT score, comment FROM review_ratings").all()).toEqual([{ score: 4, comment: "by mouse" }]);
+    await context.close();
+  });
 });
