@@ -62,3 +62,10 @@ if (process.env.BENCH_JUDGES !== "0") {
   console.log("\njudges (bench/judges.ts):");
   console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "judges.ts")], { encoding: "utf8" }));
 }
+
+// Review form (bench/review.ts): a 100,000-item queue, 20 raters over HTTP: p50/p95/p99 of
+// next-item and submit, the server's RSS over the run.
+if (process.env.BENCH_REVIEW !== "0") {
+  console.log("\nreview form (bench/review.ts):");
+  console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "review.ts")], { encoding: "utf8" }));
+}
