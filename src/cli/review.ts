@@ -129,8 +129,8 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
           host: flags.host,
           port: flags.port,
           queues,
-          out: (text: string) => io.out(text),
-          warn: (text: string) => io.err(text),
+          out: (text: string) => io.out(`${text}\n`),
+          warn: (text: string) => io.err(`${text}\n`),
         });
       } catch (error) {
         db.close();

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { didYouMean, UserError } from "../errors.ts";
 import { type Db, openStore, storePath } from "../store/db.ts";
-import { collectIfGrown } from "../run/memory.ts";
+import { collectIfGrown } from "../memory.ts";
 import { listQueues } from "../score/human/queue.ts";
 import { acceptedHosts, isLoopback } from "./hosts.ts";
 import { createReviewApp } from "./server.ts";

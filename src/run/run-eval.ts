@@ -19,7 +19,7 @@ import { prepareTasks } from "../suite/prepare.ts";
 import { defaultSuitesDir, loadRegistry, Registry } from "../suite/registry.ts";
 import type { LoadedTask, TaskDeclaration } from "../suite/types.ts";
 import { assayVersion } from "../version.ts";
-import { fullCollection } from "./memory.ts";
+import { fullCollection } from "../memory.ts";
 import { checkCapabilities, closeOwned, createProviders, defaultModel, specOf } from "./models.ts";
 import { countTrials, planTrials, type StoredTrialCheck } from "./plan.ts";
 import { cacheIdentity, recordProvenance, weightsIdentity, type HashMemo } from "./provenance.ts";

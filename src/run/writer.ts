@@ -3,7 +3,7 @@
 import { responseCache } from "../store/cache.ts";
 import type { Db } from "../store/db.ts";
 import { trialWriter, type TrialRecord } from "../store/trials.ts";
-import { collectIfGrown } from "./memory.ts";
+import { collectIfGrown } from "../memory.ts";
 
 /** Receives finished trials; `flush` writes what is pending. */
 export interface TrialSink {
@@ -18,7 +18,7 @@ const trialsPerCollection = 5_000;
 /**
  * A sink writing trials (with generations, prompts and scores) and cache entries in one
  * transaction per batch. Short-lived batches keep results out of V8's old space, and a full
- * collection, asked for every 5,000 trials (memory.ts), keeps peak memory near the live size.
+ * collection, asked for every 5,000 trials (src/memory.ts), keeps peak memory near the live size.
  */
 export function trialSink(db: Db, options: { cache: boolean }): TrialSink {
   const write = trialWriter(db);

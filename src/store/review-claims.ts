@@ -55,7 +55,7 @@ export interface ClaimStatements {
   releaseExpired(now: number): number;
   /** The rater's reserved claim in this queue (at most one), with its item. */
   reservation(queueId: number, raterId: number): (ClaimRow & { position: number }) | undefined;
-  /** The first item by position with a free slot that the rater has no claim on. */
+  /** The first item by position with a free slot that the rater has not rated, skipped or reserved (a released reservation may be taken again). */
   firstOpen(queueId: number, raterId: number): ReviewItemRow | undefined;
   item(itemId: number): ReviewItemRow | undefined;
   claim(itemId: number, raterId: number): ClaimRow | undefined;
@@ -100,7 +100,7 @@ export function claimStatements(db: Db): ClaimStatements {
     `SELECT ${itemColumns} FROM review_items i INDEXED BY review_items_open
      LEFT JOIN tasks tk ON tk.id = i.task_id
      WHERE i.queue_id = ? AND i.taken < i.needed
-       AND NOT EXISTS (SELECT 1 FROM review_claims c WHERE c.item_id = i.id AND c.rater_id = ?)
+       AND NOT EXISTS (SELECT 1 FROM review_claims c WHERE c.item_id = i.id AND c.rater_id = ? AND c.state <> 'released')
      ORDER BY i.position LIMIT 1`,
   );
   const item = db.prepare(`SELECT ${itemColumns} FROM review_items i LEFT JOIN tasks tk ON tk.id = i.task_id WHERE i.id = ?`);

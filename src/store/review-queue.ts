@@ -1,5 +1,6 @@
 // SQL for review queues and their items: creating a queue (its items in one write), finding
 // queues, and reading the stored trials a queue is made from.
+import { prepared } from "./prepared.ts";
 import type { Db } from "./db.ts";
 import { multiRowInsert } from "./multi-row-insert.ts";
 
@@ -38,12 +39,12 @@ export interface NewReviewItem {
 
 /** The queue named `name`. */
 export function queueRowByName(db: Db, name: string): QueueRow | undefined {
-  return db.prepare(`SELECT * FROM review_queues WHERE name = ?`).get(name) as QueueRow | undefined;
+  return prepared(db, `SELECT * FROM review_queues WHERE name = ?`).get(name) as QueueRow | undefined;
 }
 
 /** Every queue, oldest first. */
 export function queueRows(db: Db): QueueRow[] {
-  return db.prepare(`SELECT * FROM review_queues ORDER BY id`).all() as QueueRow[];
+  return prepared(db, `SELECT * FROM review_queues ORDER BY id`).all() as QueueRow[];
 }
 
 const itemColumns = [

@@ -1,5 +1,6 @@
 // SQL for review raters and their sign-in sessions: tokens and session ids arrive here only as
 // hex sha256 hashes, never as the secrets themselves.
+import { prepared } from "./prepared.ts";
 import type { Db } from "./db.ts";
 
 /** A rater row as stored. */
@@ -26,7 +27,7 @@ export function raterRowByName(db: Db, name: string): RaterRow | undefined {
 
 /** The rater whose token hashes to `tokenSha256` (removed or not). */
 export function raterRowByTokenHash(db: Db, tokenSha256: string): RaterRow | undefined {
-  return db.prepare(`SELECT * FROM review_raters WHERE token_sha256 = ?`).get(tokenSha256) as RaterRow | undefined;
+  return prepared(db, `SELECT * FROM review_raters WHERE token_sha256 = ?`).get(tokenSha256) as RaterRow | undefined;
 }
 
 /** Every rater with their count of current ratings (a rating not superseded by a later row of theirs on the item). */
@@ -64,15 +65,14 @@ export function sessionRow(
   db: Db,
   idSha256: string,
 ): { rater_id: number; name: string; removed_at: string | null; csrf: string; expires_at: number } | undefined {
-  return db
-    .prepare(
-      `SELECT s.rater_id, r.name, r.removed_at, s.csrf, s.expires_at
-       FROM review_sessions s JOIN review_raters r ON r.id = s.rater_id WHERE s.id_sha256 = ?`,
-    )
-    .get(idSha256) as { rater_id: number; name: string; removed_at: string | null; csrf: string; expires_at: number } | undefined;
+  return prepared(
+    db,
+    `SELECT s.rater_id, r.name, r.removed_at, s.csrf, s.expires_at
+     FROM review_sessions s JOIN review_raters r ON r.id = s.rater_id WHERE s.id_sha256 = ?`,
+  ).get(idSha256) as { rater_id: number; name: string; removed_at: string | null; csrf: string; expires_at: number } | undefined;
 }
 
 /** Delete one session; expired sessions go too (they can never be used again). */
 export function deleteSession(db: Db, idSha256: string, now: number): void {
-  db.prepare(`DELETE FROM review_sessions WHERE id_sha256 = ? OR expires_at <= ?`).run(idSha256, now);
+  prepared(db, `DELETE FROM review_sessions WHERE id_sha256 = ? OR expires_at <= ?`).run(idSha256, now);
 }

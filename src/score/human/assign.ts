@@ -31,7 +31,8 @@ export function swappedFor(queue: Pick<QueueRow, "mode" | "seed">, raterId: numb
  * The item this rater should rate now, reserved for them, or null when nothing is left for
  * them. In order: expired reservations (anyone's) are released; the rater's live reservation
  * in this queue is handed back as it was; else the first item by position with a free slot
- * that the rater has never claimed (rated, skipped, reserved or let run out) is reserved.
+ * that the rater has not rated, skipped or reserved is reserved (an item whose reservation
+ * ran out, or was given up by an undo, may come back to the same rater: they never rated it).
  */
 export function nextItem(db: Db, queue: string, raterId: number, now: number = Date.now()): ShownItem | null {
   return db
@@ -45,7 +46,8 @@ export function nextItem(db: Db, queue: string, raterId: number, now: number = D
       if (!item) return null;
       const swapped = swappedFor(q, raterId, item.id);
       const expiresAt = now + q.reservation_ms;
-      s.insertClaim({ item_id: item.id, rater_id: raterId, state: "reserved", shown_at: now, expires_at: expiresAt, swapped });
+      if (s.claim(item.id, raterId)) s.setClaim(item.id, raterId, "reserved", now, expiresAt);
+      else s.insertClaim({ item_id: item.id, rater_id: raterId, state: "reserved", shown_at: now, expires_at: expiresAt, swapped });
       s.addTaken(item.id, 1);
       return shownItem(s, q, item, raterId, swapped, expiresAt);
     })

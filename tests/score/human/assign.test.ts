@@ -54,7 +54,7 @@ describe("nextItem", () => {
     expect(claims(item.itemId)).toEqual([{ rater_id: a.id, state: "reserved" }]);
     const c = raters(1)[0];
     expect(nextItem(db, q.name, c.id, T0 + MIN + 1)!.itemId).toBe(item.itemId);
-    // a's claim is kept as released: a's late submit is known to have been shown, and a is not given it again.
+    // a's claim is kept as released: a late submit from a is known to have been shown to a.
     expect(claims(item.itemId)).toEqual([
       { rater_id: a.id, state: "released" },
       { rater_id: c.id, state: "reserved" },
@@ -230,6 +230,14 @@ describe("undoLast", () => {
     expect(rows[1].supersedes).toBe(rows[0].id);
     expect(rows[2].supersedes).toBe(rows[1].id);
     expect(raterProgress(db, q.name, a.id)).toEqual({ rated: 1, queueDone: 1, queueTotal: 12 });
+
+    // The reservations the undos gave up come back to the rater, who never rated them: the queue can be finished.
+    const back = nextItem(db, q.name, a.id, T0 + 11)!;
+    expect(back).toMatchObject({ itemId: second.itemId, previous: { score: 5, comment: "" } });
+    expect(submitRating(db, { queue: q.name, raterId: a.id, itemId: second.itemId, score: 4, now: T0 + 12 })).toBe("recorded");
+    expect(nextItem(db, q.name, a.id, T0 + 13)!.itemId).toBe(third.itemId);
+    expect(claims(third.itemId)).toEqual([{ rater_id: a.id, state: "reserved" }]);
+    expect(taken(third.itemId)).toBe(1);
   });
 });
 

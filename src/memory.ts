@@ -1,4 +1,4 @@
-// Keeps a long run's memory flat. A run allocates a lot of short-lived garbage (prompts,
+// Keeps a long-running process's memory flat (a run, the review server). A run allocates a lot of short-lived garbage (prompts,
 // outputs, records) and V8 lets its old space grow far past the live set before a full
 // collection. Every few thousand trials the writer asks `collectIfGrown`: a full collection
 // runs only when the heap has grown well past what the last one left, so peak RSS stays near
