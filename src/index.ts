@@ -54,4 +54,12 @@ export {
 } from "./score/autorater/calibrate.ts";
 export { calibrateRun, type CalibrateRunOptions, type RunCalibration } from "./score/autorater/calibrate-run.ts";
 export { initProject, type InitResult } from "./init-project.ts";
+export { createQueue, listQueues, queueByName, type CreateQueueOptions } from "./score/human/queue.ts";
+export { addRater, listRaters, removeRater, type RaterListing } from "./score/human/raters.ts";
+export { nextItem, submitRating, skipItem, undoLast, raterProgress } from "./score/human/assign.ts";
+export { queueStatus, type QueueStatus, type StatusOptions } from "./score/human/status.ts";
+export { exportRatings, type ExportedRating } from "./score/human/export.ts";
+export type { QueueInfo, ReviewRubric, ShownItem, RatingInput, SubmitOutcome } from "./score/human/types.ts";
+export { serveReview, type ServeReviewOptions } from "./review/serve.ts";
+export { humanReport, type HumanReport } from "./report/human-summary.ts";
 export { UserError, ValidationError, ProviderError } from "./errors.ts";
