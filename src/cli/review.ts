@@ -13,15 +13,7 @@ const DB = ".assay/assay.db";
 
 /** Open the store read-write for `fn`, close it after; database trouble becomes a UserError naming the file. */
 async function withStore<T>(path: string, fn: (db: Db) => T | Promise<T>): Promise<T> {
-  const [{ openStore }, { storeError }] = await Promise.all([import("../store/db.ts"), import("../store/store-error.ts")]);
-  const db = openStore(path);
-  try {
-    return await fn(db);
-  } catch (error) {
-    throw storeError(error, path);
-  } finally {
-    db.close();
-  }
+  return (await import("./read-store.ts")).withStore(path, fn);
 }
 
 /** Add `assay review` and its subcommands. */

@@ -180,7 +180,8 @@ function sortedItems(map: Map<string, ItemPairs>): ItemPairs[] {
   return [...map.values()].sort((a, b) => compareCodePoints(a.key, b.key));
 }
 
-function compareCodePoints(a: string, b: string): number {
+/** Code-point order (not UTF-16 unit order, which differs above U+FFFF). */
+export function compareCodePoints(a: string, b: string): number {
   const x = Array.from(a);
   const y = Array.from(b);
   for (let i = 0; i < Math.min(x.length, y.length); i++) {

@@ -8,7 +8,8 @@ import { DuplicateKeyError, parseJsonLine } from "../../suite/json-line.ts";
 import { readLines } from "../../suite/line-reader.ts";
 import type { NewReviewItem, SourceTrial } from "../../store/review-queue.ts";
 import type { Preference, ReviewRubric } from "./types.ts";
-import { compareCodePoints, contestantName, referenceOf } from "./units.ts";
+import { compareCodePoints } from "../autorater/calibrate.ts";
+import { contestantName, referenceOf } from "./units.ts";
 
 /** A gold item before it gets a position. */
 export type GoldItem = Omit<NewReviewItem, "position" | "gold" | "needed">;

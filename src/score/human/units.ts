@@ -1,5 +1,6 @@
 // What a queue is made of: pointwise, one stored output (trial); pairwise, two contestants'
 // outputs on the same item and sample. The form's text is copied from the run here.
+import { compareCodePoints } from "../autorater/calibrate.ts";
 import { compileTemplate, type RenderFn } from "../../template/env.ts";
 import type { SourceTrial } from "../../store/review-queue.ts";
 
@@ -64,17 +65,6 @@ export function pointwiseUnits(trials: SourceTrial[], input: (taskId: number, fi
 /** The contestant's name whose code-point order decides which output is A. */
 export function contestantName(c: { model: string; strategy: string }): string {
   return `${c.model} ${c.strategy}`;
-}
-
-/** Code-point order (not UTF-16 unit order, which differs above U+FFFF). */
-export function compareCodePoints(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }
 
 /** Every pair of contestants (model x strategy) on the same task item and sample. */
