@@ -240,6 +240,44 @@ describe("the rating form in Chromium", () => {
     expect(dialogs).toEqual([]);
   });
 
+  it("shows right-to-left text right to left, CJK as written, whitespace kept, and wraps a long line instead of widening the page", async () => {
+    const texts = [
+      "مرحبا بالعالم، هذه إجابة باللغة العربية",
+      "日本語の答えです。中文回答。한국어 답변.",
+      "    indented\n\tcode   with   runs of spaces\nend",
+      `${"x".repeat(3000)} ${"long ".repeat(400)}`,
+    ];
+    const { url, tokens } = await served("display.db", texts.length, [scriptedModel("test:alpha", (k) => texts[k])], { ratersPerItem: 1 }, [
+      "ann",
+    ]);
+    const page = await signedInPage(url, tokens[0]);
+    const shown = new Map<string, { direction: string; scrollWidth: number; clientWidth: number; pageOverflow: boolean }>();
+    for (let i = 0; i < texts.length; i++) {
+      const output = page.locator("pre").last();
+      const text = (await output.textContent())!;
+      shown.set(
+        text,
+        await output.evaluate((el) => ({
+          direction: getComputedStyle(el).direction,
+          scrollWidth: el.scrollWidth,
+          clientWidth: el.clientWidth,
+          pageOverflow: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        })),
+      );
+      await page.keyboard.press("1");
+      await pressAndLoad(page, "Enter");
+    }
+    // Every output is shown exactly as stored (whitespace included), and nothing widens the page.
+    expect(new Set(shown.keys())).toEqual(new Set(texts));
+    for (const view of shown.values()) {
+      expect(view.scrollWidth).toBeLessThanOrEqual(view.clientWidth);
+      expect(view.pageOverflow).toBe(false);
+    }
+    expect(shown.get(texts[0])!.direction).toBe("rtl");
+    expect(shown.get(texts[1])!.direction).toBe("ltr");
+    expect(shown.get(texts[2])!.direction).toBe("ltr");
+  });
+
   it("refuses a form auto-submitted by a page of another origin (even with the right CSRF token): 403, nothing written", async () => {
     const { url, tokens, sql } = await served("csrf.db", 2, [scriptedModel("test:alpha", (k) => `out ${k}`)], { ratersPerItem: 1 }, [
       "ann",
