@@ -60,7 +60,10 @@ describe("serveReview", () => {
   it("serves a store the caller opened and leaves it open on close (the caller closes it)", async () => {
     const path = await storeWithQueues("caller.db", ["q"]);
     const db = openStore(path);
+    expect(db.pragma("synchronous", { simple: true })).toBe(1); // NORMAL, as runs use it
     const server = await serveReview({ db, host: "127.0.0.1", port: 0, queues: ["q"], out: () => {}, warn: () => {} });
+    // Ratings are synced before the server answers: they survive a power cut, not only a kill.
+    expect(db.pragma("synchronous", { simple: true })).toBe(2); // FULL
     expect((await fetch(`${server.url}login`)).status).toBe(200);
     await server.close();
     expect(db.open).toBe(true);
