@@ -33,7 +33,9 @@ export function formatShard(shard: Shard): string {
  * key], modulo `count`. JSON keeps ("a", "b/c") and ("a/b", "c") apart.
  */
 export function shardOf(suite: string, task: string, itemKey: string, count: number): number {
-  const digest = createHash("sha256").update(JSON.stringify([suite, task, itemKey])).digest();
+  const digest = createHash("sha256")
+    .update(JSON.stringify([suite, task, itemKey]))
+    .digest();
   return (digest.readUIntBE(0, 6) % count) + 1;
 }
 
@@ -55,6 +57,7 @@ export function recordedShard(run: { id: number; command: string }): Shard | und
   }
   const value = raw !== null && typeof raw === "object" ? (raw as { shard?: unknown }).shard : undefined;
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new UserError(`run ${run.id}: recorded command field "shard" is not a string`, { code: "E_DB_CORRUPT" });
+  if (typeof value !== "string")
+    throw new UserError(`run ${run.id}: recorded command field "shard" is not a string`, { code: "E_DB_CORRUPT" });
   return parseShard(value, `run ${run.id}: recorded shard`);
 }
