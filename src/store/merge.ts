@@ -232,17 +232,22 @@ function copyTrials(out: Db, shard: ShardSource, defs: Definition): void {
   };
   const ofRun = "JOIN trials tr ON tr.id = x.trial_id JOIN models m ON m.id = tr.model_id WHERE m.run_id = ?";
   const each = (sql: string) => src.prepare(sql).iterate(run.id) as Iterable<Record<string, unknown>>;
+  // Trials in plan order (item, strategy, model, sample), as one machine would have written
+  // them: summaries that resample in trial order (Bradley-Terry over pairwise games) see the same order.
+  const keys: number[][] = [];
+  for (const [id, item, strategy, model, sample] of src
+    .prepare(
+      "SELECT tr.id, tr.item_id, tr.strategy_id, tr.model_id, tr.sample FROM trials tr JOIN models m ON m.id = tr.model_id WHERE m.run_id = ?",
+    )
+    .raw()
+    .iterate(run.id) as Iterable<number[]>)
+    keys.push([ids.items.get(item)!, ids.strategies.get(strategy)!, ids.models.get(model)!, sample, id]);
+  keys.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
+  const trialRow = src.prepare("SELECT * FROM trials WHERE id = ?");
   const trial = copier(out, "trials", { newId: true });
-  for (const t of each("SELECT tr.* FROM trials tr JOIN models m ON m.id = tr.model_id WHERE m.run_id = ? ORDER BY tr.id")) {
-    trials.set(
-      t.id as number,
-      trial(t, {
-        item_id: ids.items.get(t.item_id as number),
-        strategy_id: ids.strategies.get(t.strategy_id as number),
-        model_id: ids.models.get(t.model_id as number),
-        prompt_id: promptOf(t.prompt_id),
-      }),
-    );
+  for (const [item, strategy, model, , id] of keys) {
+    const t = trialRow.get(id) as Record<string, unknown>;
+    trials.set(id, trial(t, { item_id: item, strategy_id: strategy, model_id: model, prompt_id: promptOf(t.prompt_id) }));
   }
   const generation = copier(out, "generations", { newId: false });
   for (const g of each(`SELECT x.* FROM generations x ${ofRun} ORDER BY x.trial_id, x.idx`))
