@@ -1,6 +1,7 @@
 // The SQL of `assay merge`: what identifies a shard's run (for the checks that the shards are
 // one run), and the copy of every row of a run from a shard store into the merged store.
 import { createHash } from "node:crypto";
+import { dirname } from "node:path";
 import type { Db } from "./db.ts";
 import type { RunRow } from "./runs.ts";
 
@@ -19,11 +20,37 @@ export interface RunIdentity {
   reviewQueues: number;
 }
 
-const rows = (db: Db, sql: string, runId: number): string[] =>
-  (db.prepare(sql).raw().all(runId) as unknown[][]).map((r) => JSON.stringify(r)).sort();
+/**
+ * A text with the run's suite folders replaced by `<suites>`: a checkout in another folder
+ * records other absolute paths (datasets, rubric files) for the same suite.
+ */
+function pathFree(db: Db, runId: number): (text: string) => string {
+  const roots = [
+    ...new Set((db.prepare("SELECT path FROM run_suites WHERE run_id = ?").pluck().all(runId) as string[]).map((p) => dirname(p))),
+  ]
+    .filter((root) => root.length > 1)
+    .sort((a, b) => b.length - a.length);
+  return (text) => roots.reduce((t, root) => t.replaceAll(JSON.stringify(root).slice(1, -1), "<suites>"), text);
+}
+
+/**
+ * A task's definition as compared between shards: without the dataset's and exemplar file's
+ * paths (the items' sha256 and the exemplars' keys it holds say what was read) and with suite
+ * folders replaced.
+ */
+function comparableDefinition(definition: string, free: (text: string) => string): string {
+  const parsed = JSON.parse(definition) as Record<string, unknown>;
+  const { dataset: _dataset, exemplars: _exemplars, ...rest } = parsed;
+  return createHash("sha256")
+    .update(free(JSON.stringify(rest)))
+    .digest("hex");
+}
 
 /** Read a run's identity (suite paths, weights paths and mtimes left out: they differ between machines). */
 export function runIdentity(db: Db, runId: number): RunIdentity {
+  const free = pathFree(db, runId);
+  const rows = (sql: string, id: number): string[] =>
+    (db.prepare(sql).raw().all(id) as unknown[][]).map((r) => free(JSON.stringify(r))).sort();
   const models = (
     db.prepare("SELECT spec, provider, weights FROM models WHERE run_id = ?").all(runId) as {
       spec: string;
@@ -49,21 +76,27 @@ export function runIdentity(db: Db, runId: number): RunIdentity {
     items.set(task.key, `${n} items, sha256 ${hash.digest("hex").slice(0, 16)}`);
   }
   return {
-    suites: rows(db, "SELECT suite, version, sha256 FROM run_suites WHERE run_id = ?", runId),
-    templates: rows(db, "SELECT name, sha256 FROM run_templates WHERE run_id = ?", runId),
+    suites: rows("SELECT suite, version, sha256 FROM run_suites WHERE run_id = ?", runId),
+    templates: rows("SELECT name, sha256 FROM run_templates WHERE run_id = ?", runId),
     models,
-    tasks: rows(db, "SELECT suite, task, sha256 FROM tasks WHERE run_id = ?", runId),
+    tasks: (
+      db.prepare("SELECT suite, task, definition FROM tasks WHERE run_id = ?").all(runId) as {
+        suite: string;
+        task: string;
+        definition: string;
+      }[]
+    )
+      .map((t) => JSON.stringify([t.suite, t.task, comparableDefinition(t.definition, free)]))
+      .sort(),
     strategies: rows(
-      db,
       "SELECT t.suite || '/' || t.task, s.name, s.kind, s.params FROM strategies s JOIN tasks t ON t.id = s.task_id WHERE t.run_id = ?",
       runId,
     ),
     scorers: rows(
-      db,
       "SELECT t.suite || '/' || t.task, s.name, s.args, s.binary, s.corpus FROM scorers s JOIN tasks t ON t.id = s.task_id WHERE t.run_id = ?",
       runId,
     ),
-    judges: rows(db, "SELECT sha256, model, provider, rubric, template, params FROM judges WHERE run_id = ?", runId),
+    judges: rows("SELECT sha256, model, provider, rubric, template, params FROM judges WHERE run_id = ?", runId),
     items,
     reviewQueues: db.prepare("SELECT COUNT(*) FROM review_queues WHERE run_id = ?").pluck().get(runId) as number,
   };
