@@ -60,7 +60,9 @@ describe("assay run --shard I/N", () => {
     for (const i of [1, 2, 3]) {
       const seen: string[] = [];
       const db = freshDb();
-      const result = await runEval({ db, tasks: [task()], models: [parrot(seen)], shard: `${i}/3` });
+      let total = -1;
+      const reporter = { onRunStart: (e: { total: number }) => (total = e.total) };
+      const result = await runEval({ db, tasks: [task()], models: [parrot(seen)], shard: `${i}/3`, reporter });
       expect(result.shard).toBe(`${i}/3`);
       const stored = storedItems(db);
       expect(stored.all).toEqual(rows.map((r) => r.id)); // the whole dataset, in file order
@@ -69,6 +71,7 @@ describe("assay run --shard I/N", () => {
       expect([...new Set(seen)].sort()).toEqual([...stored.run].sort());
       // Both strategies of each of its items, and a summary over its items only.
       expect(result.trials).toBe(stored.run.length * 2);
+      expect(total).toBe(result.trials); // the progress bar's total is the shard's
       expect(result.results.map((r) => r.n)).toEqual([stored.run.length, stored.run.length]);
       ran.push(stored.run);
     }
@@ -85,6 +88,24 @@ describe("assay run --shard I/N", () => {
     await runEval({ db: a, tasks: [task()], models: [parrot([])], shard: "2/3" });
     await runEval({ db: b, tasks: [task(reversed)], models: [parrot([])], shard: "2/3" });
     expect(storedItems(b).run.sort()).toEqual(storedItems(a).run.sort());
+  });
+
+  it("--limit N takes the first N items, then splits them: the shards together run exactly those", async () => {
+    const ran: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const db = freshDb();
+      const result = await runEval({ db, tasks: [task()], models: [parrot([])], shard: `${i}/3`, limit: 10 });
+      const stored = storedItems(db);
+      expect(stored.all).toEqual(rows.slice(0, 10).map((r) => r.id));
+      expect(result.trials).toBe(stored.run.length * 2);
+      ran.push(...stored.run);
+    }
+    expect(ran.sort()).toEqual(
+      rows
+        .slice(0, 10)
+        .map((r) => r.id)
+        .sort(),
+    );
   });
 
   it("--resume keeps the run's shard and refuses another", async () => {
