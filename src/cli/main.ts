@@ -10,6 +10,7 @@ import { registerCompareCommand } from "./compare.ts";
 import { registerExportCommand } from "./export.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerListCommand } from "./list.ts";
+import { registerMergeCommand } from "./merge.ts";
 import { registerMetricCommand } from "./metric.ts";
 import type { CliIo } from "./io.ts";
 import { registerReviewCommand } from "./review.ts";
@@ -35,6 +36,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerCompareCommand(program, sink);
   registerCalibrateCommand(program, sink);
   registerReviewCommand(program, sink);
+  registerMergeCommand(program, sink);
   registerMetricCommand(program, (text) => io.out(`${text}\n`));
   if (argv.length <= 2) {
     // Bare `assay`: what it can do, on stdout, and success (help is what was asked for).

@@ -28,6 +28,10 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option("--limit <n>", "only the first N items of each task", intOption("--limit"))
     .option("--no-cache", "bypass the response cache")
     .option("--resume <runId>", "finish an interrupted run", intOption("--resume"))
+    .option(
+      "--shard <I/N>",
+      "run only shard I of N (1-based; items split by a stable hash of suite, task and item key); join the shards with assay merge",
+    )
     .option("--max-errors <n>", "errored trials tolerated before exit code 1", intOption("--max-errors"), 0)
     .option("--json", "print the summary as JSON on stdout")
     .action(async (selectors: string[], flags) => {
@@ -54,6 +58,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           limit: flags.limit,
           cache: flags.cache,
           resume: flags.resume,
+          shard: flags.shard,
           // Warnings always reach stderr; progress only when it is not polluting a JSON pipe.
           reporter: progressReporter(process.stderr, { progress: !(flags.json && !process.stderr.isTTY) }),
           signal: controller.signal,
@@ -63,7 +68,9 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       }
       if (flags.json) io.out(JSON.stringify(runJson(result), null, 2) + "\n");
       else {
-        io.out(`\nrun ${result.runId} (${result.db})\n${summaryTable(result.results, { width: io.width })}\n`);
+        io.out(
+          `\nrun ${result.runId}${result.shard ? `, shard ${result.shard}` : ""} (${result.db})\n${summaryTable(result.results, { width: io.width })}\n`,
+        );
         const judges = judgeTables(result.results, result.judges, { width: io.width });
         if (judges) io.out(`\n${judges}\n`);
         for (const u of result.usage) {
@@ -84,9 +91,10 @@ export function registerRunCommand(program: Command, io: CliIo): void {
 }
 
 /** The JSON shape of a run summary on stdout. */
-export function runJson(result: Pick<RunResult, "runId" | "db" | "results" | "judges"> & { usage?: RunResult["usage"] }) {
+export function runJson(result: Pick<RunResult, "runId" | "db" | "results" | "judges"> & { usage?: RunResult["usage"]; shard?: string }) {
   return {
     run: result.runId,
+    ...(result.shard ? { shard: result.shard } : {}),
     db: result.db,
     usage: result.usage,
     results: result.results.map((r) => ({

@@ -1,6 +1,7 @@
 // The trials of a run, planned lazily (task x item x strategy x model x sample) so a run of
 // any size is a generator, never a list: items are read from their dataset as they are
 // planned, and registered in the store a chunk at a time.
+import { inShard, type Shard } from "../merge/shard.ts";
 import { hashSeed } from "../stats/random.ts";
 import type { Item } from "../suite/types.ts";
 import type { PlannedTrial, PreparedModel, PreparedTask } from "./types.ts";
@@ -14,6 +15,11 @@ export interface PlanOptions {
   /** Store a chunk of a task's items with their rendered targets (or find them, resuming); returns their ids in order. */
   registerItems: (task: PreparedTask, items: Item[], targets: string[][]) => number[];
   isStored?: StoredTrialCheck;
+  /**
+   * Run only this shard's items. Every item is still registered (so each shard's store holds
+   * the whole dataset in file order, and a merge finds the items, and their order, of one run).
+   */
+  shard?: Shard;
 }
 
 /** Items registered in the store at a time. */
@@ -32,6 +38,7 @@ export function* planTrials(tasks: PreparedTask[], models: PreparedModel[], opti
       for (let i = 0; i < chunk.length; i++) {
         const item = chunk[i];
         const itemId = ids[i];
+        if (!inShard(options.shard, task.task.suite, task.task.id, item.key)) continue;
         const itemSeed = hashSeed(options.seed, task.key, item.key);
         for (const strategy of task.strategies)
           for (const model of models)
@@ -43,9 +50,15 @@ export function* planTrials(tasks: PreparedTask[], models: PreparedModel[], opti
     }
 }
 
-/** How many trials the full plan has (stored ones included). */
-export function countTrials(tasks: PreparedTask[], models: PreparedModel[]): number {
-  return tasks.reduce((n, t) => n + t.task.itemCount * t.strategies.length * t.task.repeats, 0) * models.length;
+/** How many trials the full plan (or a shard of it: its items are read once more to count them) has, stored ones included. */
+export function countTrials(tasks: PreparedTask[], models: PreparedModel[], shard?: Shard): number {
+  const items = (t: PreparedTask) => {
+    if (shard === undefined || shard.count === 1) return t.task.itemCount;
+    let n = 0;
+    for (const item of t.task.readItems()) if (inShard(shard, t.task.suite, t.task.id, item.key)) n++;
+    return n;
+  };
+  return tasks.reduce((n, t) => n + items(t) * t.strategies.length * t.task.repeats, 0) * models.length;
 }
 
 function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {

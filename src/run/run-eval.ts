@@ -20,6 +20,7 @@ import { defaultSuitesDir, loadRegistry, Registry } from "../suite/registry.ts";
 import type { LoadedTask, TaskDeclaration } from "../suite/types.ts";
 import { assayVersion } from "../version.ts";
 import { fullCollection } from "../memory.ts";
+import { formatShard, parseShard, recordedShard } from "../merge/shard.ts";
 import { checkCapabilities, closeOwned, createProviders, defaultModel, specOf } from "./models.ts";
 import { countTrials, planTrials, type StoredTrialCheck } from "./plan.ts";
 import { cacheIdentity, recordProvenance, weightsIdentity, type HashMemo } from "./provenance.ts";
@@ -59,6 +60,11 @@ export interface RunOptions {
   limit?: number;
   /** Finish this interrupted run instead of starting one. */
   resume?: number;
+  /**
+   * `I/N` (1 <= I <= N): run only the items whose stable hash of (suite, task, item key) falls
+   * in shard I of N; recorded with the run (`assay merge` joins the shards). A resumed run keeps its own.
+   */
+  shard?: string;
   /** Model config file (assay.config.yaml). */
   config?: string;
   /**
@@ -83,6 +89,8 @@ export interface ProviderUsage {
 
 export interface RunResult {
   runId: number;
+  /** `I/N` when the run is one shard of a run split across machines. */
+  shard?: string;
   /** Per local model: how much prompt prefill the prefix cache saved. */
   usage: ProviderUsage[];
   db: string;
@@ -109,6 +117,7 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
   if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
     throw new UserError(`concurrency must be a whole number of at least 1, got ${options.concurrency}`, { code: "E_OPTION" });
   }
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   if (options.resume !== undefined) return resumeRun(options, cwd, dbPath);
   const models = options.models?.length ? options.models : [defaultModel()];
   const specs = models.map(specOf);
@@ -122,7 +131,7 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
     judgeProviders = await createJudgeProviders(selected.tasks, specs, options.judgeModel, cwd, options.config);
     checkCapabilities(selected.tasks, providers, specs);
     db = openStore(dbPath);
-    const command: RecordedCommand = {
+    const command: RecordedCommand & { shard?: string } = {
       select: options.select ?? [],
       models: specs,
       suitesDir: options.tasks ? undefined : suitesDirOf(options, cwd),
@@ -132,6 +141,7 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
       cache: options.cache ?? true,
       config: options.config,
       judgeModel: options.judgeModel === undefined ? undefined : specOf(options.judgeModel),
+      shard: shard && formatShard(shard),
     };
     const runId = insertRun(db, { assayVersion, seed, command });
     return await execute(db, runId, selected, specs, [...providers, ...judgeProviders], { ...options, seed }, dbPath);
@@ -174,8 +184,18 @@ async function resumeRun(options: RunOptions, cwd: string, dbPath: string): Prom
       limit: options.limit,
       codeTasks: options.tasks !== undefined,
     });
+    // The shard is part of what the run is: kept, and a different one refused.
+    const shard = recordedShard(run);
+    const asked = options.shard === undefined ? undefined : formatShard(parseShard(options.shard));
+    if (asked !== undefined && asked !== (shard && formatShard(shard))) {
+      throw new UserError(
+        `run ${run.id} ${shard ? `is shard ${formatShard(shard)}` : "is not sharded"}; --shard ${asked} cannot change it (resume it without --shard)`,
+        { code: "E_RESUME" },
+      );
+    }
     const merged = {
       ...options,
+      shard: shard && formatShard(shard),
       select: command.select,
       suitesDir: command.suitesDir,
       limit: command.limit,
@@ -237,6 +257,7 @@ async function execute(
 ): Promise<RunResult> {
   const stopHeartbeat = startHeartbeat(db, runId);
   const resuming = isStored !== undefined;
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   let failure: { error: unknown } | undefined;
   let sink: TrialSink | undefined;
   let models: Awaited<ReturnType<typeof prepareModels>> = [];
@@ -263,7 +284,7 @@ async function execute(
     );
     recordProvenance(db, runId, selected.tasks);
     sink = trialSink(db, { cache: cache !== undefined });
-    const total = countTrials(tasks, models);
+    const total = countTrials(tasks, models, shard);
     options.reporter?.onRunStart?.({ runId, db: dbPath, total, alreadyDone: resuming ? storedTrialCount(db, runId) : 0 });
     fullCollection(); // drop what loading and validating the data left behind
     const trialOptions = {
@@ -273,7 +294,7 @@ async function execute(
       signal: options.signal,
       retryBaseDelayMs: options.retryBaseDelayMs,
     };
-    const trials = planTrials(tasks, models, { seed: options.seed, isStored, registerItems: itemRegistrar(db, !resuming) });
+    const trials = planTrials(tasks, models, { seed: options.seed, isStored, shard, registerItems: itemRegistrar(db, !resuming) });
     const write = sink;
     await scheduleTrials(
       trials,
@@ -304,8 +325,8 @@ async function execute(
   options.reporter?.onRunEnd?.({ runId, interrupted: interrupted || failure !== undefined });
   if (failure) throw storeError(failure.error, dbPath);
   const warnings = [...selected.warnings];
-  // Replay lines no trial used are worth a warning only when every trial ran.
-  if (!interrupted && !resuming && options.limit === undefined) {
+  // Replay lines no trial used are worth a warning only when every trial ran (a shard leaves the other shards' lines).
+  if (!interrupted && !resuming && options.limit === undefined && shard === undefined) {
     for (const p of providers) {
       const inner = p instanceof LimitedProvider ? p.inner : p;
       if (!isReplayProvider(inner)) continue;
@@ -325,6 +346,7 @@ async function execute(
   }
   return {
     runId,
+    shard: options.shard,
     db: dbPath,
     results: summary.results,
     trials: summary.trials,
