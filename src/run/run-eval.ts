@@ -131,7 +131,7 @@ export async function runEval(options: RunOptions = {}): Promise<RunResult> {
     judgeProviders = await createJudgeProviders(selected.tasks, specs, options.judgeModel, cwd, options.config);
     checkCapabilities(selected.tasks, providers, specs);
     db = openStore(dbPath);
-    const command: RecordedCommand & { shard?: string } = {
+    const command: RecordedCommand = {
       select: options.select ?? [],
       models: specs,
       suitesDir: options.tasks ? undefined : suitesDirOf(options, cwd),

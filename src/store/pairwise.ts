@@ -87,7 +87,7 @@ export function runPairVerdicts(db: Db, runId: number): StoredPairVerdict[] {
        JOIN models ma ON ma.id = ta.model_id JOIN strategies sa ON sa.id = ta.strategy_id
        JOIN models mb ON mb.id = tb.model_id JOIN strategies sb ON sb.id = tb.strategy_id
        WHERE tk.run_id = ?
-       ORDER BY pj.scorer_id, ta.item_id, pj.sample`,
+       ORDER BY pj.scorer_id, ta.item_id, pj.sample, ta.model_id, ta.strategy_id, tb.model_id, tb.strategy_id`,
     )
     .all(runId) as StoredPairVerdict[];
 }

@@ -96,6 +96,11 @@ export interface RecordedCommand {
   config?: string;
   /** --judge-model: the model every judge used instead of the one its suite names. */
   judgeModel?: string;
+  /** --shard I/N: this run is shard I of N. */
+  shard?: string;
+  /** A merged run: the number of shards it was merged from, and their identity (assay merge). */
+  shards?: number;
+  mergedFrom?: string;
 }
 
 /**
@@ -136,6 +141,9 @@ export function recordedCommand(run: Pick<RunRow, "id" | "seed" | "command">): R
     cache: c.cache !== false,
     config: optional<string>("config", "string"),
     judgeModel: optional<string>("judgeModel", "string"),
+    shard: optional<string>("shard", "string"),
+    shards: optional<number>("shards", "number"),
+    mergedFrom: optional<string>("mergedFrom", "string"),
   };
 }
 
