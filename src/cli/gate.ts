@@ -34,6 +34,7 @@ export function registerGateCommand(program: Command, io: CliIo): void {
     .option("--markdown <file>", "write a Markdown table (also appended to $GITHUB_STEP_SUMMARY when set)")
     .option("--json", "print JSON: {rows: [...]}")
     .option("--seed <n>", "bootstrap seed", intOption("--seed"), 0)
+    .option("--iterations <n>", "bootstrap resamples (scores and corpus metrics)", intOption("--iterations"), 1000)
     .option("--db <path>", "SQLite database (for run ids)", ".assay/assay.db")
     .action(async (flags) => {
       const { gateSides, isRunId, writeGateReports } = await import("../gate/reports.ts");
@@ -44,6 +45,7 @@ export function registerGateCommand(program: Command, io: CliIo): void {
         power: flags.power as number,
         strict: Boolean(flags.strict),
         seed: flags.seed as number,
+        iterations: Math.max(1, flags.iterations as number),
         baselineModel: flags.baselineModel,
         candidateModel: flags.candidateModel,
         baselineStrategy: flags.baselineStrategy,
