@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { baselineText, readBaselineFile } from "../src/gate/baseline-file.ts";
 import { runGate } from "../src/gate/gate.ts";
-import type { GateCell, GateSide } from "../src/gate/side.ts";
+import { type GateCell, type GateSide, itemHash } from "../src/gate/side.ts";
 import { seededRandom } from "../src/stats/random.ts";
 
 const n = Number(process.argv[2] ?? 100_000);
@@ -36,7 +36,8 @@ function side(seed: number, passRate: number): GateSide {
     const tokens = 5 + Math.floor(random.next() * 20);
     ppl.stats.set(k, [tokens * (1 + random.next()), tokens, tokens * 4]);
   }
-  return { label: `side ${seed}`, run: seed, tasks: new Map([["bench/gate", "0".repeat(64)]]), cells: [pass, score, ppl] };
+  const items = new Map([["bench/gate", new Map(keys.map((k) => [k, itemHash(`{"id":"${k}"}`)]))]]);
+  return { label: `side ${seed}`, run: seed, tasks: new Map([["bench/gate", "0".repeat(64)]]), items, cells: [pass, score, ppl] };
 }
 
 const a = join(dir, "a.jsonl");

@@ -1,6 +1,7 @@
 // The baseline file (`assay baseline export`): a run's per-item outcomes as JSON lines, small and
 // deterministic enough to commit, so CI can gate against it without the old database.
-// Line 1: {"assay_baseline":1,"run":N,"tasks":{"suite/task":"sha256",...}}; then per cell a
+// Line 1: {"assay_baseline":1,"run":N,"tasks":{"suite/task":"sha256",...}}; then per item of
+// each task {"task":T,"item":KEY,"data":HASH} (a short hash of its dataset row); then per cell a
 // {"cell":{task,model,strategy,metric,scorer,corpus}} line followed by its items'
 // {"item":KEY,"value":X} (or {"item":KEY,"stats":[...]} for corpus metrics) lines.
 import { renameSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ export const BASELINE_VERSION = 1;
 /** The baseline file's text for a side (a stored run's outcomes). */
 export function baselineText(side: GateSide): string {
   const lines = [JSON.stringify({ assay_baseline: BASELINE_VERSION, run: side.run, tasks: Object.fromEntries(side.tasks) })];
+  for (const [task, items] of side.items) for (const [item, data] of items) lines.push(JSON.stringify({ task, item, data }));
   for (const c of side.cells) {
     lines.push(
       JSON.stringify({
@@ -54,6 +56,7 @@ const cellLine = z.strictObject({
     corpus: z.boolean(),
   }),
 });
+const dataLine = z.strictObject({ task: z.string(), item: z.string(), data: z.string().regex(/^[0-9a-f]{16}$/, "16 hex digits") });
 const valueLine = z.strictObject({ item: z.string(), value: z.number() });
 const statsLine = z.strictObject({ item: z.string(), stats: z.array(z.number()).min(1) });
 
@@ -66,6 +69,7 @@ export function readBaselineFile(path: string, shown = path): GateSide {
   const cells: GateCell[] = [];
   let run = 0;
   let tasks = new Map<string, string>();
+  const items = new Map<string, Map<string, string>>();
   lines.forEach((line, i) => {
     const where = `${shown}:${i + 1}`;
     let raw: unknown;
@@ -75,23 +79,28 @@ export function readBaselineFile(path: string, shown = path): GateSide {
       problems.add(`${where}: not JSON${i === 0 ? " (is this a baseline file from `assay baseline export`?)" : ""}`);
       return;
     }
-    const schema =
-      i === 0
-        ? header
-        : raw && typeof raw === "object" && "cell" in raw
-          ? cellLine
-          : raw && typeof raw === "object" && "stats" in raw
-            ? statsLine
-            : valueLine;
+    const has = (key: string) => raw !== null && typeof raw === "object" && key in raw;
+    const schema = i === 0 ? header : has("cell") ? cellLine : has("data") ? dataLine : has("stats") ? statsLine : valueLine;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.add(`${where} ${issue.path.join(".") || "(line)"}: ${issue.message}`);
       return;
     }
-    const data = parsed.data as z.infer<typeof header> | z.infer<typeof cellLine> | z.infer<typeof valueLine> | z.infer<typeof statsLine>;
+    const data = parsed.data as
+      | z.infer<typeof header>
+      | z.infer<typeof cellLine>
+      | z.infer<typeof dataLine>
+      | z.infer<typeof valueLine>
+      | z.infer<typeof statsLine>;
     if ("assay_baseline" in data) {
       run = data.run;
       tasks = new Map(Object.entries(data.tasks));
+    } else if ("data" in data) {
+      if (!tasks.has(data.task)) problems.add(`${where} task: task ${data.task} is not in the header's tasks`);
+      const task = items.get(data.task) ?? new Map<string, string>();
+      if (task.has(data.item)) problems.add(`${where} item: duplicate item ${JSON.stringify(data.item)} of task ${data.task}`);
+      task.set(data.item, data.data);
+      items.set(data.task, task);
     } else if ("cell" in data) {
       if (!tasks.has(data.cell.task)) problems.add(`${where} cell.task: task ${data.cell.task} is not in the header's tasks`);
       cells.push({ ...data.cell, values: new Map(), stats: new Map() });
@@ -108,5 +117,5 @@ export function readBaselineFile(path: string, shown = path): GateSide {
   });
   if (lines.length === 0) problems.add(`${shown}: empty; expected a baseline file from \`assay baseline export\``);
   problems.throwIfAny();
-  return { label: `${shown} (run ${run})`, run, tasks, cells };
+  return { label: `${shown} (run ${run})`, run, tasks, items, cells };
 }

@@ -101,6 +101,7 @@ export function runGate(a: GateSide, b: GateSide, options: GateOptions): GateRow
   }
   if (pairs.length === 0 && !problems.any)
     throw new UserError(`${a.label} and ${b.label} share no task, model, strategy and metric to compare`, { code: "E_GATE" });
+  const checkedData = new Set<string>();
   const rows: GateRow[] = [];
   const stats = { alpha: options.alpha, power: options.power, seed: options.seed ?? 0, iterations: options.iterations ?? 1000 };
   for (const [ca, cb] of pairs) {
@@ -110,6 +111,19 @@ export function runGate(a: GateSide, b: GateSide, options: GateOptions): GateRow
     if (ca.corpus !== cb.corpus) {
       problems.add(`${name}: a corpus metric on one side only; gate runs of the same suite version`);
       continue;
+    }
+    if (!checkedData.has(ca.task)) {
+      checkedData.add(ca.task);
+      const changed = changedItems(a, b, ca.task, keys);
+      if (changed.length)
+        problems.add(
+          `task ${ca.task}: ${changed.length} shared item${changed.length === 1 ? "" : "s"} (${changed
+            .slice(0, 3)
+            .map((k) => JSON.stringify(k))
+            .join(
+              ", ",
+            )}${changed.length > 3 ? ", ..." : ""}) differ in their data between ${a.label} and ${b.label}; gate runs of the same dataset`,
+        );
     }
     if (keys.length < 2) {
       problems.add(`${name}: ${keys.length === 0 ? "no" : "only 1"} scored item shared by ${a.label} and ${b.label} (at least 2 needed)`);
@@ -151,6 +165,14 @@ export function runGate(a: GateSide, b: GateSide, options: GateOptions): GateRow
   if (list.length === 1) throw new UserError(list[0], { code: "E_GATE" });
   if (list.length > 1) throw new ValidationError(list);
   return rows;
+}
+
+/** Shared item keys whose dataset rows hash differently on the two sides (items without a hash are not compared). */
+function changedItems(a: GateSide, b: GateSide, task: string, keys: string[]): string[] {
+  const ha = a.items.get(task);
+  const hb = b.items.get(task);
+  if (!ha || !hb) return [];
+  return keys.filter((k) => ha.has(k) && hb.has(k) && ha.get(k) !== hb.get(k));
 }
 
 function pick(a: string, b: string): string {

@@ -1,8 +1,9 @@
 // One side of the gate (baseline or candidate) as plain data: per cell, each item's value or
 // corpus statistics, and the hash of each task's definition. Read from a stored run here, or
 // from a baseline file (gate/baseline-file.ts).
+import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
-import { taskHashes } from "../store/baseline.ts";
+import { itemFields, taskHashes } from "../store/baseline.ts";
 import type { Db } from "../store/db.ts";
 import { getRun } from "../store/runs.ts";
 import { itemCorpusStats, itemScores, runCells } from "../store/summary.ts";
@@ -29,7 +30,14 @@ export interface GateSide {
   run: number;
   /** `suite/task` -> sha256 of the task's validated definition. */
   tasks: Map<string, string>;
+  /** `suite/task` -> item key -> `itemHash` of its dataset row: an item whose data changed is not the same item. */
+  items: Map<string, Map<string, string>>;
   cells: GateCell[];
+}
+
+/** A short hash of an item's dataset row (JSON text): 16 hex digits of its sha256, enough to tell edited rows apart. */
+export function itemHash(fields: string): string {
+  return createHash("sha256").update(fields).digest("hex").slice(0, 16);
 }
 
 /** Read a stored run's per-item outcomes. */
@@ -47,5 +55,11 @@ export function runSide(db: Db, run: number): GateSide {
       : new Map(itemScores(db, c.modelId, c.strategyId, c.scorerId).map((r) => [r.itemKey, r.value])),
     stats: c.corpus ? itemCorpusStats(db, c.modelId, c.strategyId, c.scorerId) : new Map<string, number[]>(),
   }));
-  return { label: `run ${run}`, run, tasks: new Map(taskHashes(db, run).map((t) => [t.task, t.sha256])), cells };
+  const items = new Map<string, Map<string, string>>();
+  for (const row of itemFields(db, run)) {
+    const task = items.get(row.task) ?? new Map<string, string>();
+    task.set(row.itemKey, itemHash(row.fields));
+    items.set(row.task, task);
+  }
+  return { label: `run ${run}`, run, tasks: new Map(taskHashes(db, run).map((t) => [t.task, t.sha256])), items, cells };
 }

@@ -8,3 +8,13 @@ export function taskHashes(db: Db, runId: number): { task: string; sha256: strin
     sha256: string;
   }[];
 }
+
+/** Every item of a run's tasks: `suite/task`, the item key and its dataset row (JSON text), in item order. */
+export function itemFields(db: Db, runId: number): Iterable<{ task: string; itemKey: string; fields: string }> {
+  return db
+    .prepare(
+      `SELECT tk.suite || '/' || tk.task AS task, it.item_key AS itemKey, it.fields
+       FROM items it JOIN tasks tk ON tk.id = it.task_id WHERE tk.run_id = ? ORDER BY tk.id, it.id`,
+    )
+    .iterate(runId) as Iterable<{ task: string; itemKey: string; fields: string }>;
+}

@@ -195,6 +195,20 @@ describe("assay gate: user errors (exit 2, nothing written)", () => {
     expect(r.stderr).toContain("metric chrf is in run 1 but not in");
   });
 
+  it("names the items whose data changed under the same key", () => {
+    const edited = workspace({
+      "suites/mini.yaml": suite("exact-match, chrf"),
+      "suites/data/copy.jsonl": jsonl(Array.from({ length: N }, (_, i) => ({ id: String(i), word: i === 5 ? "changed" : `w${i}` }))),
+      "good.jsonl": readFileSync(join(ws, "good.jsonl"), "utf8"),
+    });
+    expect(assay(edited, ["run", "--model", "replay:good.jsonl"]).code).toBe(0);
+    const file = join(edited, "edited.jsonl");
+    expect(assay(edited, ["baseline", "export", "1", "--out", file]).code).toBe(0);
+    const r = assay(ws, ["gate", "--baseline", file, "--candidate", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/task mini\/copy: 1 shared item \("5"\) differ in their data between .*edited\.jsonl \(run 1\) and run 1; gate runs of the same dataset/);
+  });
+
   it("reports a broken baseline file with file:line and field", () => {
     const file = join(ws, "broken.jsonl");
     const lines = readFileSync(join(ws, "base.jsonl"), "utf8").split("\n");

@@ -22,7 +22,7 @@ function cell(model: string, metric: string, values: number[], over: Partial<Gat
     ...over,
   };
 }
-const side = (label: string, cells: GateCell[]): GateSide => ({ label, run: 1, tasks: new Map([["s/t", hash]]), cells });
+const side = (label: string, cells: GateCell[]): GateSide => ({ label, run: 1, tasks: new Map([["s/t", hash]]), items: new Map(), cells });
 
 describe("runGate", () => {
   it("treats a rise in perplexity (a corpus metric, lower is better) as a regression", () => {
