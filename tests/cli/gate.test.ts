@@ -206,7 +206,9 @@ describe("assay gate: user errors (exit 2, nothing written)", () => {
     expect(assay(edited, ["baseline", "export", "1", "--out", file]).code).toBe(0);
     const r = assay(ws, ["gate", "--baseline", file, "--candidate", "1"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/task mini\/copy: 1 shared item \("5"\) differ in their data between .*edited\.jsonl \(run 1\) and run 1; gate runs of the same dataset/);
+    expect(r.stderr).toMatch(
+      /task mini\/copy: 1 shared item \("5"\) differ in their data between .*edited\.jsonl \(run 1\) and run 1; gate runs of the same dataset/,
+    );
   });
 
   it("reports a broken baseline file with file:line and field", () => {
