@@ -8,7 +8,7 @@ export function fmt(x: number): string {
   return Number.isFinite(x) ? x.toFixed(3) : "-";
 }
 
-/** The MDE as printed: ">1" style when no change is detectable with so few items. */
+/** The MDE as printed: "inf" when no change is detectable with so few items. */
 export function fmtMde(x: number): string {
   return x === Infinity ? "inf" : fmt(x);
 }
