@@ -69,3 +69,9 @@ if (process.env.BENCH_REVIEW !== "0") {
   console.log("\nreview form (bench/review.ts):");
   console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "review.ts")], { encoding: "utf8" }));
 }
+
+// The CI gate (bench/gate.ts): 100,000 paired items, pass/fail, score and corpus metric.
+if (process.env.BENCH_GATE !== "0") {
+  console.log("\ngate (bench/gate.ts):");
+  console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "gate.ts")], { encoding: "utf8" }));
+}
