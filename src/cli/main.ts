@@ -12,6 +12,7 @@ import { registerInitCommand } from "./init.ts";
 import { registerListCommand } from "./list.ts";
 import { registerMetricCommand } from "./metric.ts";
 import type { CliIo } from "./io.ts";
+import { registerReportCommand } from "./report.ts";
 import { registerReviewCommand } from "./review.ts";
 import { registerRunCommand } from "./run.ts";
 import { registerRunsCommand } from "./runs.ts";
@@ -35,6 +36,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerCompareCommand(program, sink);
   registerCalibrateCommand(program, sink);
   registerReviewCommand(program, sink);
+  registerReportCommand(program, sink);
   registerMetricCommand(program, (text) => io.out(`${text}\n`));
   if (argv.length <= 2) {
     // Bare `assay`: what it can do, on stdout, and success (help is what was asked for).
