@@ -95,7 +95,10 @@ export function reportData(db: Db, runIds: number[] = []): ReportData {
     for (const r of report.results) {
       const key = `${r.task}\u0000${r.metric}`;
       let board = boards.get(key);
-      if (!board) boards.set(key, (board = { task: r.task, metric: r.metric, higherIsBetter: !lowerIsBetter(r.metric), rows: [] }));
+      if (!board) {
+        board = { task: r.task, metric: r.metric, higherIsBetter: !lowerIsBetter(r.metric), rows: [] };
+        boards.set(key, board);
+      }
       board.rows.push({
         run: run.id,
         model: r.model,

@@ -1,0 +1,151 @@
+// The HTML report's data and file, without a browser: the leaderboard's numbers and marks,
+// the embedding that data cannot break out of, and `assay report` as a process.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type MetricBoard, markBest, reportData } from "../../../src/report/html/data.ts";
+import { embedJson, escapeHtml, reportPage } from "../../../src/report/html/page.ts";
+import { openStore } from "../../../src/store/db.ts";
+import { assay } from "../../helpers/cli.ts";
+import { workspace } from "../../helpers/workspace.ts";
+import { CORRECT, fixtureRun, HOSTILE } from "./fixture-run.ts";
+
+const dir = workspace();
+let db: string;
+beforeAll(async () => {
+  ({ db } = await fixtureRun(dir));
+});
+
+// Wilson 95% intervals of k/40, from Debian's python3 + scipy (z = norm.ppf(0.975)):
+// (c - h, c + h) with c = (p + z²/2n)/(1 + z²/n), h = z·sqrt(p(1-p)/n + z²/4n²)/(1 + z²/n).
+const WILSON = { 36: [0.769, 0.96], 34: [0.709, 0.929], 12: [0.181, 0.454], 10: [0.142, 0.402] } as const;
+
+describe("reportData", () => {
+  it("gives each (model, strategy) its pass rate and Wilson interval, best first, marked by interval overlap", () => {
+    const store = openStore(db, { readonly: true });
+    const data = reportData(store);
+    store.close();
+    expect(data.runs.map((r) => [r.id, r.models, r.strategies, r.suites.map((s) => s.suite), r.trials])).toEqual([
+      [1, ["good", "poor"], [{ name: "zero-shot", kind: "zero-shot" }, { name: "terse", kind: "zero-shot" }], ["html"], 160],
+    ]);
+    expect(data.boards).toHaveLength(1);
+    const rows = data.boards[0].rows;
+    expect(rows.map((r) => `${r.model}/${r.strategy}`)).toEqual(["good/zero-shot", "good/terse", "poor/zero-shot", "poor/terse"]);
+    for (const r of rows) {
+      const k = CORRECT[`${r.model}/${r.strategy}` as keyof typeof CORRECT];
+      expect(r.value).toBe(k / 40);
+      expect(r.interval).toBe("wilson");
+      expect(r.ci![0]).toBeCloseTo(WILSON[k][0], 3);
+      expect(r.ci![1]).toBeCloseTo(WILSON[k][1], 3);
+      expect([r.n, r.unscored, r.errors]).toEqual([40, 0, 0]);
+    }
+    // good/terse's [0.709, 0.929] overlaps good/zero-shot's [0.769, 0.960]; poor's intervals do not.
+    expect(rows.map((r) => r.mark)).toEqual(["best", "tied", "", ""]);
+    expect(data.trials.rows).toHaveLength(160);
+  });
+
+  it("a second run adds its rows to the same task's board, each row naming its run", async () => {
+    const two = workspace();
+    await fixtureRun(two);
+    const { runId } = await fixtureRun(two);
+    const store = openStore(join(two, "assay.db"), { readonly: true });
+    const data = reportData(store, [1, runId]);
+    store.close();
+    expect(data.runs.map((r) => r.id)).toEqual([1, 2]);
+    expect(data.boards[0].rows.map((r) => r.run).sort()).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+    expect(data.trials.rows).toHaveLength(320);
+  });
+});
+
+describe("markBest", () => {
+  const row = (value: number | null, ci: [number, number] | null) => ({
+    run: 1,
+    model: String(value),
+    strategy: "s",
+    value,
+    ci,
+    interval: "t" as const,
+    n: 10,
+    unscored: 0,
+    errors: 0,
+    noAnswer: 0,
+    mark: "" as const,
+  });
+
+  it("for a lower-is-better metric the lowest value is best", () => {
+    const board: MetricBoard = {
+      task: "t",
+      metric: "perplexity",
+      higherIsBetter: false,
+      rows: [row(9, [8, 10]), row(null, null), row(3, [2.5, 3.5]), row(3.4, [3.2, 3.7])],
+    };
+    markBest(board);
+    expect(board.rows.map((r) => [r.value, r.mark])).toEqual([
+      [3, "best"],
+      [3.4, "tied"],
+      [9, ""],
+      [null, ""],
+    ]);
+  });
+
+  it("a best row without an interval ties only rows of exactly its value", () => {
+    const board: MetricBoard = { task: "t", metric: "m", higherIsBetter: true, rows: [row(0.5, [0, 1]), row(0.7, null), row(0.7, [0.6, 0.8])] };
+    markBest(board);
+    expect(board.rows.map((r) => r.mark)).toEqual(["best", "tied", ""]);
+  });
+});
+
+describe("the page", () => {
+  it("embeds data that cannot end its script element or open a comment, and reads back unchanged", () => {
+    const value = { s: [HOSTILE, "</SCRIPT >", "<!--", "\u2029"] };
+    const json = embedJson(value);
+    expect(json).not.toMatch(/</);
+    expect(JSON.parse(json)).toEqual(value);
+    expect(escapeHtml(`<b a="1">&'`)).toBe("&#60;b a=&#34;1&#34;&#62;&#38;&#39;");
+  });
+
+  it("holds the hostile output only in escaped form, with a CSP that allows no source but its own hashed script and style", () => {
+    const store = openStore(db, { readonly: true });
+    const html = reportPage(reportData(store));
+    store.close();
+    expect(html.match(/<script/g)).toHaveLength(2); // the data element and the page's own script
+    expect(html).not.toContain("<!-- <img");
+    expect(html).toContain("onerror");
+    expect(html).toMatch(/default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'; img-src data:/);
+    expect(html).not.toMatch(/https?:\/\//);
+    // Deterministic: the same store gives the same bytes.
+    const again = openStore(db, { readonly: true });
+    expect(reportPage(reportData(again))).toBe(html);
+    again.close();
+  });
+});
+
+describe("assay report", () => {
+  it("writes the newest run to reports/assay-report.html by default", () => {
+    const r = assay(dir, "report", "--db", db);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote reports\/assay-report\.html \(run 1, 160 trials, \d+ KB\)\n$/);
+    expect(readFileSync(join(dir, "reports", "assay-report.html"), "utf8")).toContain("<title>assay report: run 1</title>");
+  });
+
+  it("a run that does not exist, or an empty database, is a user error and writes nothing", () => {
+    const r = assay(dir, "report", "7", "--db", db, "--out", "out/x.html");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no run 7 in");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    const empty = workspace();
+    openStore(join(empty, "empty.db")).close();
+    const e = assay(empty, "report", "--db", "empty.db", "--out", "x.html");
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain("no runs in the database");
+    expect(readdirSync(empty).filter((f) => !f.startsWith("empty.db"))).toEqual([]);
+  });
+
+  it("a run id that is not a number is refused", () => {
+    const r = assay(dir, "report", "first", "--db", db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('runId takes a whole number, got "first"');
+  });
+});
