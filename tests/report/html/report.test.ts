@@ -26,7 +26,16 @@ describe("reportData", () => {
     const data = reportData(store);
     store.close();
     expect(data.runs.map((r) => [r.id, r.models, r.strategies, r.suites.map((s) => s.suite), r.trials])).toEqual([
-      [1, ["good", "poor"], [{ name: "zero-shot", kind: "zero-shot" }, { name: "terse", kind: "zero-shot" }], ["html"], 160],
+      [
+        1,
+        ["good", "poor"],
+        [
+          { name: "zero-shot", kind: "zero-shot" },
+          { name: "terse", kind: "zero-shot" },
+        ],
+        ["html"],
+        160,
+      ],
     ]);
     expect(data.boards).toHaveLength(1);
     const rows = data.boards[0].rows;
@@ -89,7 +98,12 @@ describe("markBest", () => {
   });
 
   it("a best row without an interval ties only rows of exactly its value", () => {
-    const board: MetricBoard = { task: "t", metric: "m", higherIsBetter: true, rows: [row(0.5, [0, 1]), row(0.7, null), row(0.7, [0.6, 0.8])] };
+    const board: MetricBoard = {
+      task: "t",
+      metric: "m",
+      higherIsBetter: true,
+      rows: [row(0.5, [0, 1]), row(0.7, null), row(0.7, [0.6, 0.8])],
+    };
     markBest(board);
     expect(board.rows.map((r) => r.mark)).toEqual(["best", "tied", ""]);
   });
