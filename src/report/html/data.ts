@@ -5,8 +5,11 @@ import type { Db } from "../../store/db.ts";
 import { runProvenanceRows } from "../../store/report-queries.ts";
 import { listRuns } from "../../store/runs.ts";
 import { assayVersion } from "../../version.ts";
+import { humanTables } from "../human-summary.ts";
+import { judgeTables } from "../judge-tables.ts";
 import { showRun } from "../show-run.ts";
 import type { SummaryResult } from "../summary.ts";
+import { meanWinRates, type StrategyEffect, strategyEffects, tradeoffs, type WinRate } from "./analyses.ts";
 import { trialTable, type TrialTable } from "./trial-table.ts";
 
 /** What produced one run's numbers. */
@@ -56,6 +59,14 @@ export interface ReportData {
   assayVersion: string;
   runs: RunProvenance[];
   boards: MetricBoard[];
+  /** Each strategy against zero-shot, paired (per run, model, task, metric). */
+  effects: StrategyEffect[];
+  /** Mean win rate across tasks, best first. */
+  winRates: WinRate[];
+  /** Per task: quality against latency, tokens and cost, with the Pareto front. */
+  tradeoffs: ReturnType<typeof tradeoffs>;
+  /** Per run: the judge and human-rating tables as `assay show` prints them (empty when there are none). */
+  judgeText: { run: number; text: string }[];
   trials: TrialTable;
 }
 
@@ -77,6 +88,8 @@ export function reportData(db: Db, runIds: number[] = []): ReportData {
   if (!ids.length) throw new UserError("no runs in the database: run `assay run` first", { code: "E_REPORT" });
   const runs: RunProvenance[] = [];
   const boards = new Map<string, MetricBoard>();
+  const effects: StrategyEffect[] = [];
+  const judgeText: ReportData["judgeText"] = [];
   for (const id of ids) {
     const report = showRun(db, id);
     const { run, progress } = report;
@@ -92,6 +105,12 @@ export function reportData(db: Db, runIds: number[] = []): ReportData {
       errors: progress.errors,
       warning: report.warning,
     });
+    const provenance = runs[runs.length - 1];
+    effects.push(...strategyEffects(db, run.id, run.seed, provenance.models, provenance.strategies));
+    const text = [judgeTables(report.results, report.judges, { width: 160 }), humanTables(report.human, { width: 160 })]
+      .filter(Boolean)
+      .join("\n\n");
+    if (text) judgeText.push({ run: run.id, text });
     for (const r of report.results) {
       const key = `${r.task}\u0000${r.metric}`;
       let board = boards.get(key);
@@ -115,7 +134,17 @@ export function reportData(db: Db, runIds: number[] = []): ReportData {
     }
   }
   for (const board of boards.values()) markBest(board);
-  return { assayVersion, runs, boards: [...boards.values()], trials: trialTable(db, ids) };
+  const list = [...boards.values()];
+  return {
+    assayVersion,
+    runs,
+    boards: list,
+    effects,
+    winRates: meanWinRates(list),
+    tradeoffs: tradeoffs(db, ids, list),
+    judgeText,
+    trials: trialTable(db, ids),
+  };
 }
 
 /**

@@ -3,25 +3,10 @@
 import { createHash } from "node:crypto";
 import { domainOf, intervalBar } from "./charts.ts";
 import type { MetricBoard, ReportData, RunProvenance } from "./data.ts";
+import { embedJson, escapeHtml } from "./escape.ts";
 import { reportScript } from "./script.ts";
+import { effectsSection, judgesSection, rankingSection, tradeoffSection } from "./sections.ts";
 import { reportStyles } from "./styles.ts";
-
-/** Text made safe inside HTML elements and quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/**
- * JSON safe inside `<script type="application/json">`: every `<` becomes `\u003c`, so no
- * `</script>` or `<!--` in the data can end the element or open a comment; U+2028/2029 too,
- * for older parsers.
- */
-export function embedJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
-}
 
 const hash = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
@@ -30,6 +15,7 @@ const num = (x: number | null, digits = 3) => (x === null ? "–" : Number.isInt
 /** The whole report page for `data`. The same data gives the same bytes. */
 export function reportPage(data: ReportData): string {
   const csp = `default-src 'none'; script-src ${hash(reportScript)}; style-src ${hash(reportStyles)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  const multiRun = data.runs.length > 1;
   const title = `assay report: run${data.runs.length > 1 ? "s" : ""} ${data.runs.map((r) => r.id).join(", ")}`;
   return `<!doctype html>
 <html lang="en">
@@ -42,15 +28,19 @@ export function reportPage(data: ReportData): string {
 </head>
 <body>
 <header><h1>${escapeHtml(title)}</h1><p class="muted">written by assay ${escapeHtml(data.assayVersion)}; one file, no network requests</p></header>
-<nav><a href="#provenance">Provenance</a> · <a href="#leaderboards">Leaderboards</a> · <a href="#items">Items</a></nav>
+<nav><a href="#provenance">Provenance</a> · <a href="#leaderboards">Leaderboards</a> · <a href="#ranking">Ranking</a> · <a href="#effects">Strategy effects</a> · <a href="#tradeoffs">Quality vs latency</a> · <a href="#judges">Judges</a> · <a href="#items">Items</a></nav>
 <section id="provenance"><h2>Provenance</h2>${data.runs.map(provenance).join("\n")}</section>
 <section id="leaderboards"><h2>Leaderboards</h2>
 <p class="note">Each metric's value with its 95% interval (the bar: the band is the interval, the dot the value; Wilson for pass/fail rates, Student-t for means, bootstrap over items for corpus metrics, clustered where the task names clusters).
 <span class="mark best">best</span> marks the best row, <span class="mark tied">≈</span> the rows whose 95% interval overlaps the best row's: not distinguishable from it by this simple, conservative rule (no paired test is made here; <code>assay compare</code> makes one). Click a column heading to sort.</p>
 ${boardsByTask(data.boards)}
 </section>
+<section id="ranking"><h2>Overall ranking</h2>${rankingSection(data.winRates, multiRun)}</section>
+<section id="effects"><h2>Strategy effects</h2>${effectsSection(data.effects, multiRun)}</section>
+<section id="tradeoffs"><h2>Quality against latency and cost</h2>${tradeoffSection(data.tradeoffs, multiRun)}</section>
+<section id="judges"><h2>Judges and human ratings</h2>${judgesSection(data.judgeText)}</section>
 <section id="items"><h2>Items</h2><div id="drill" class="muted">loading the items…</div></section>
-<script type="application/json" id="assay-data">${embedJson(data)}</script>
+<script type="application/json" id="assay-data">${embedJson({ trials: data.trials })}</script>
 <script>${reportScript}</script>
 </body>
 </html>
@@ -112,7 +102,7 @@ function board(b: MetricBoard): string {
     ].join("")}</tr>`;
   });
   const direction = b.higherIsBetter ? "higher is better" : "lower is better";
-  return `<table class="board"><caption>${escapeHtml(b.metric)} <span class="muted">(${direction})</span></caption><thead><tr>${head
+  return `<table class="board leaderboard"><caption>${escapeHtml(b.metric)} <span class="muted">(${direction})</span></caption><thead><tr>${head
     .map(([name, kind]) => `<th data-kind="${kind}" tabindex="0" aria-sort="none">${escapeHtml(name)}</th>`)
     .join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }

@@ -33,4 +33,11 @@ table.items tr.trial { cursor: pointer; } table.items tr.trial:hover td { backgr
 .detail h4 { margin: 6px 0 0; font-size: 12px; color: #66717e; text-transform: uppercase; letter-spacing: .03em; }
 .score-pass { color: #2e7d32; } .score-fail { color: #b3261e; } .score-none { color: #8a6d00; }
 .cut { overflow-wrap: anywhere; max-width: 420px; }
+.effect.up .ci { fill: #81c784; } .effect.down .ci { fill: #e57373; } .effect.flat .ci { fill: #c5ccd3; }
+.effect .zero { stroke: #1d232b; stroke-width: 1; } .effect .value { fill: #1d232b; }
+.tradeoff .side { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
+.scatter .axis { stroke: #8a95a1; } .scatter .tick { font-size: 10px; fill: #66717e; } .scatter .tick.end { text-anchor: end; }
+.scatter .dot { fill: #90b4dc; stroke: #1f5fa8; } .scatter .front { fill: #2e7d32; } .scatter .label { font-size: 11px; fill: #1d232b; }
+.scatter .front-line { fill: none; stroke: #2e7d32; stroke-width: 1.5; stroke-dasharray: 4 3; }
+pre.tables { font: 12px/1.35 ui-monospace, monospace; background: #fafbfc; border: 1px solid #e3e7ec; padding: 8px; overflow: auto; }
 `;

@@ -55,7 +55,7 @@ async function open(viewport = { width: 1280, height: 900 }) {
 }
 
 const boardRows = (page: Page) =>
-  page.locator("table.board tbody tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
+  page.locator("table.leaderboard tbody tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
 
 async function filter(page: Page, name: string, label: string) {
   await page.locator(`select[name="${name}"]`).selectOption({ label });
@@ -74,11 +74,11 @@ describe("the HTML report in Chromium", () => {
       ["poor", "zero-shot", "0.300", "[0.181, 0.454]", "40", "0", "0"],
       ["poor", "terse", "0.250", "[0.142, 0.402]", "40", "0", "0"],
     ]);
-    await page.locator("table.board th", { hasText: "exact-match" }).click();
+    await page.locator("table.leaderboard th", { hasText: "exact-match" }).click();
     expect((await boardRows(page)).map((r) => r[2])).toEqual(["0.250", "0.300", "≈0.850", "best0.900"]);
-    await page.locator("table.board th", { hasText: "exact-match" }).click();
+    await page.locator("table.leaderboard th", { hasText: "exact-match" }).click();
     expect((await boardRows(page)).map((r) => r[2])).toEqual(["best0.900", "≈0.850", "0.300", "0.250"]);
-    await page.locator("table.board th", { hasText: "strategy" }).click();
+    await page.locator("table.leaderboard th", { hasText: "strategy" }).click();
     expect((await boardRows(page)).map((r) => r[1])).toEqual(["terse", "terse", "zero-shot", "zero-shot"]);
     await page.context().close();
   });
