@@ -55,7 +55,9 @@ async function open(viewport = { width: 1280, height: 900 }) {
 }
 
 const boardRows = (page: Page) =>
-  page.locator("table.leaderboard tbody tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
+  page
+    .locator("table.leaderboard tbody tr")
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
 
 async function filter(page: Page, name: string, label: string) {
   await page.locator(`select[name="${name}"]`).selectOption({ label });
@@ -80,6 +82,27 @@ describe("the HTML report in Chromium", () => {
     expect((await boardRows(page)).map((r) => r[2])).toEqual(["best0.900", "≈0.850", "0.300", "0.250"]);
     await page.locator("table.leaderboard th", { hasText: "strategy" }).click();
     expect((await boardRows(page)).map((r) => r[1])).toEqual(["terse", "terse", "zero-shot", "zero-shot"]);
+    const cells = (section: string) =>
+      page
+        .locator(`#${section} tbody tr`)
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
+    expect(await cells("effects")).toEqual([
+      ["html/qa", "exact-match", "good", "terse vs zero-shot", "-0.050", "[-0.165, +0.042]", "0.500", "40", "McNemar exact"],
+      ["html/qa", "exact-match", "poor", "terse vs zero-shot", "-0.050", "[-0.165, +0.042]", "0.500", "40", "McNemar exact"],
+    ]);
+    expect((await cells("ranking")).map((r) => r.slice(1, 3))).toEqual([
+      ["good · zero-shot", "1"],
+      ["good · terse", "0.667"],
+      ["poor · zero-shot", "0.333"],
+      ["poor · terse", "0"],
+    ]);
+    expect((await cells("tradeoffs")).map((r) => [r[1], r[3], r[6]])).toEqual([
+      ["good · zero-shot", "20", "front"],
+      ["good · terse", "20", ""],
+      ["poor · zero-shot", "5", "front"],
+      ["poor · terse", "5", ""],
+    ]);
+    expect(await page.locator("#tradeoffs svg.scatter circle").count()).toBe(4);
     await page.context().close();
   });
 
@@ -131,9 +154,9 @@ describe("the HTML report in Chromium", () => {
       "i35/good/zero-shot",
     ]);
     if (process.env.ASSAY_SCREENSHOT === "1") {
-      await page.locator('input[name="disagree"]').uncheck();
-      await page.setViewportSize({ width: 1280, height: 1150 });
-      await page.screenshot({ path: join(import.meta.dirname, "..", "..", "..", "docs", "report.png") });
+      // The whole page, its item table narrowed to the 8 disagreeing trials, one of them opened.
+      await page.locator("table.items tbody tr.trial").nth(1).click();
+      await page.screenshot({ path: join(import.meta.dirname, "..", "..", "..", "docs", "report.png"), fullPage: true });
     }
     await page.context().close();
   });

@@ -11,6 +11,9 @@ export const HOSTILE = `<script>alert(1)</script></script><!-- <img src=x onerro
 /** How many of the 40 items each (model, strategy) gets right: items i0..i<k-1>. */
 export const CORRECT = { "good/zero-shot": 36, "good/terse": 34, "poor/zero-shot": 12, "poor/terse": 10 } as const;
 
+/** Each model's reported latency: the good model is the slower one. */
+export const LATENCY = { good: 20, poor: 5 } as const;
+
 function model(id: "good" | "poor"): Provider {
   return {
     id,
@@ -19,8 +22,9 @@ function model(id: "good" | "poor"): Provider {
     async generate(_prompt, _params, context) {
       const k = Number(context.item.slice(1));
       const right = CORRECT[`${id}/${context.strategy}` as keyof typeof CORRECT];
-      if (id === "poor" && context.strategy === "terse" && k === 39) return { text: HOSTILE, finishReason: "stop", latencyMs: 1 };
-      return { text: k < right ? `answer ${k}` : `wrong ${k}`, finishReason: "stop", latencyMs: 1 };
+      const latencyMs = LATENCY[id];
+      if (id === "poor" && context.strategy === "terse" && k === 39) return { text: HOSTILE, finishReason: "stop", latencyMs };
+      return { text: k < right ? `answer ${k}` : `wrong ${k}`, finishReason: "stop", latencyMs };
     },
   };
 }

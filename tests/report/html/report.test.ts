@@ -3,13 +3,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { compareRuns } from "../../../src/report/compare.ts";
+import { meanWinRates } from "../../../src/report/html/analyses.ts";
 import { type MetricBoard, markBest, reportData } from "../../../src/report/html/data.ts";
 import { embedJson, escapeHtml } from "../../../src/report/html/escape.ts";
 import { reportPage } from "../../../src/report/html/page.ts";
 import { openStore } from "../../../src/store/db.ts";
 import { assay } from "../../helpers/cli.ts";
 import { workspace } from "../../helpers/workspace.ts";
-import { CORRECT, fixtureRun, HOSTILE } from "./fixture-run.ts";
+import { CORRECT, fixtureRun, HOSTILE, LATENCY } from "./fixture-run.ts";
 
 const dir = workspace();
 let db: string;
@@ -67,21 +69,76 @@ describe("reportData", () => {
   });
 });
 
-describe("markBest", () => {
-  const row = (value: number | null, ci: [number, number] | null) => ({
-    run: 1,
-    model: String(value),
-    strategy: "s",
-    value,
-    ci,
-    interval: "t" as const,
-    n: 10,
-    unscored: 0,
-    errors: 0,
-    noAnswer: 0,
-    mark: "" as const,
+const row = (value: number | null, ci: [number, number] | null) => ({
+  run: 1,
+  model: String(value),
+  strategy: "s",
+  value,
+  ci,
+  interval: "t" as const,
+  n: 10,
+  unscored: 0,
+  errors: 0,
+  noAnswer: 0,
+  mark: "" as const,
+});
+
+describe("the views across rows", () => {
+  it("sets each strategy against zero-shot with compare's paired statistics, ranks by mean win rate, and marks the latency Pareto front", () => {
+    const store = openStore(db, { readonly: true });
+    const data = reportData(store);
+    const compared = compareRuns(store, { run: 1, model: "good", strategy: "zero-shot" }, { run: 1, model: "good", strategy: "terse" });
+    store.close();
+    // terse loses items i34 and i35 for both models and wins none: -2/40, exact McNemar p = 2 · 0.5² = 0.5.
+    expect(data.effects.map((e) => [e.model, e.strategy, e.baseline, e.n, e.difference, e.pValue, e.test])).toEqual([
+      ["good", "terse", "zero-shot", 40, -0.05, expect.closeTo(0.5, 12), "mcnemar-exact"],
+      ["poor", "terse", "zero-shot", 40, -0.05, expect.closeTo(0.5, 12), "mcnemar-exact"],
+    ]);
+    expect(data.effects[0].ci).toEqual(compared[0].ci);
+    // One task: each row beats the rows below it (HELM's mean win rate).
+    expect(data.winRates.map((w) => [`${w.model}/${w.strategy}`, w.winRate])).toEqual([
+      ["good/zero-shot", 1],
+      ["good/terse", 2 / 3],
+      ["poor/zero-shot", 1 / 3],
+      ["poor/terse", 0],
+    ]);
+    // good is better but slower (20 ms against 5 ms): each model's zero-shot row is on the front.
+    expect(data.tradeoffs[0].points.map((p) => [`${p.model}/${p.strategy}`, p.latencyMs, p.pareto])).toEqual([
+      ["good/zero-shot", LATENCY.good, true],
+      ["good/terse", LATENCY.good, false],
+      ["poor/zero-shot", LATENCY.poor, true],
+      ["poor/terse", LATENCY.poor, false],
+    ]);
   });
 
+  it("mean win rate averages over the tasks a row has, ties counting half", () => {
+    const board = (task: string, values: [string, number][]): MetricBoard => ({
+      task,
+      metric: "m",
+      higherIsBetter: true,
+      rows: values.map(([model, value]) => ({ ...row(value, null), model })),
+    });
+    const rates = meanWinRates([
+      board("t1", [
+        ["a", 0.9],
+        ["b", 0.5],
+        ["c", 0.5],
+      ]),
+      board("t2", [
+        ["a", 0.1],
+        ["b", 0.7],
+      ]),
+    ]);
+    // a: t1 2/2, t2 0/1 -> 0.5; b: t1 0.5/2, t2 1/1 -> 0.625; c: t1 0.5/2 -> 0.25.
+    expect(rates.map((r) => [r.model, r.winRate, r.tasks])).toEqual([
+      ["b", 0.625, 2],
+      ["a", 0.5, 2],
+      ["c", 0.25, 1],
+    ]);
+  });
+});
+
+describe("markBest", () => {
   it("for a lower-is-better metric the lowest value is best", () => {
     const board: MetricBoard = {
       task: "t",
