@@ -188,6 +188,8 @@ export const reportScript = String.raw`
       for (var k = 0; k < sc.length; k += 3) {
         block("score: " + S[sc[k]], (sc[k + 1] === null ? "unscored" : String(sc[k + 1])) + (sc[k + 2] >= 0 ? "\n\n" + S[sc[k + 2]] : ""));
       }
+      var human = r[C.human];
+      if (human.length) block("human ratings", human.map(function (i) { return S[i]; }).join("\n"));
       tr.appendChild(td);
       return tr;
     }

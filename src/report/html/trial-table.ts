@@ -1,12 +1,14 @@
 // Every trial of the reported runs for the drill-down, compact: each distinct string once in
 // a table, each trial one array of numbers (string indices), so 100,000 trials stay small.
 import type { Db } from "../../store/db.ts";
+import { trialHumanRatings } from "../../store/report-queries.ts";
 import { trialRows } from "../../store/trial-rows.ts";
 
 /**
  * Trials as rows of `TrialColumns` order. A string field holds an index into `strings`
  * (-1: none). `scores` is a flat list of triples: metric (string index), value (null:
- * unscored), judge reasoning or unscored explanation (string index, -1: none).
+ * unscored), judge reasoning or unscored explanation (string index, -1: none). `human`
+ * lists the current human ratings of the trial, each one string (queue, rater, rating, comment).
  */
 export interface TrialTable {
   columns: typeof TrialColumns;
@@ -29,9 +31,10 @@ export const TrialColumns = [
   "target",
   "error",
   "scores",
+  "human",
 ] as const;
 
-/** Every trial of runs `runIds`, in write order, with its scores and judges' reasoning. */
+/** Every trial of runs `runIds`, in write order, with its scores, judges' reasoning and human ratings. */
 export function trialTable(db: Db, runIds: number[]): TrialTable {
   const strings: string[] = [];
   const index = new Map<string, number>();
@@ -46,7 +49,13 @@ export function trialTable(db: Db, runIds: number[]): TrialTable {
     return i;
   };
   const rows: TrialTable["rows"] = [];
-  for (const runId of runIds)
+  for (const runId of runIds) {
+    const human = new Map<number, number[]>();
+    for (const h of trialHumanRatings(db, runId)) {
+      const rating = h.score !== null ? `rated ${h.score}` : (h.preference ?? "no rating");
+      const text = `${h.queue} · ${h.rater}: ${rating}${h.comment ? ` (${h.comment})` : ""}`;
+      human.set(h.trialId, [...(human.get(h.trialId) ?? []), intern(text)]);
+    }
     for (const t of trialRows(db, runId)) {
       const scores: (number | null)[] = [];
       for (const s of t.scores) {
@@ -67,7 +76,9 @@ export function trialTable(db: Db, runIds: number[]): TrialTable {
         intern(t.targets === null ? null : t.targets.join(" | ")),
         intern(t.error),
         scores,
+        human.get(t.trialId) ?? [],
       ]);
     }
+  }
   return { columns: TrialColumns, strings, rows };
 }

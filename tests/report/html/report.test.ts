@@ -8,6 +8,10 @@ import { meanWinRates } from "../../../src/report/html/analyses.ts";
 import { type MetricBoard, markBest, reportData } from "../../../src/report/html/data.ts";
 import { embedJson, escapeHtml } from "../../../src/report/html/escape.ts";
 import { reportPage } from "../../../src/report/html/page.ts";
+import Database from "better-sqlite3";
+import { nextItem, submitRating } from "../../../src/score/human/assign.ts";
+import { createQueue } from "../../../src/score/human/queue.ts";
+import { addRater } from "../../../src/score/human/raters.ts";
 import { openStore } from "../../../src/store/db.ts";
 import { assay } from "../../helpers/cli.ts";
 import { workspace } from "../../helpers/workspace.ts";
@@ -135,6 +139,39 @@ describe("the views across rows", () => {
       ["a", 0.5, 2],
       ["c", 0.25, 1],
     ]);
+  });
+});
+
+describe("human ratings in the drill-down", () => {
+  it("gives a rated trial its rater's current rating and comment, and a pairwise pair who was preferred", async () => {
+    const here = workspace();
+    const { db: path, runId } = await fixtureRun(here);
+    const store = openStore(path);
+    const q = createQueue(store, { name: "q1", run: runId, model: "poor", strategy: "terse", ratersPerItem: 1 });
+    const p = createQueue(store, { name: "pairs", run: runId, mode: "pairwise", model: "good", ratersPerItem: 1 });
+    const alice = addRater(store, "alice").rater;
+    const item = nextItem(store, q.name, alice.id)!;
+    submitRating(store, { queue: q.name, raterId: alice.id, itemId: item.itemId, score: 2, comment: "<b>meh</b>" });
+    // A second output of the queue, rated without a comment.
+    submitRating(store, { queue: q.name, raterId: alice.id, itemId: nextItem(store, q.name, alice.id)!.itemId, score: 4 });
+    const pair = nextItem(store, p.name, alice.id)!;
+    submitRating(store, { queue: p.name, raterId: alice.id, itemId: pair.itemId, preference: "A" });
+    const shownFirst = store.prepare("SELECT first_trial FROM review_ratings WHERE item_id = ?").pluck().get(pair.itemId) as number;
+    const trials = reportData(store).trials;
+    store.close();
+    const human = trials.rows
+      .map((r) => ({ texts: (r[13] as number[]).map((i) => trials.strings[i]) }))
+      .filter((r) => r.texts.length)
+      .map((r) => r.texts.join(" / "));
+    expect(human.sort()).toEqual(
+      ["pairs · alice: other preferred", "pairs · alice: preferred", "q1 · alice: rated 2 (<b>meh</b>)", "q1 · alice: rated 4"].sort(),
+    );
+    // The output shown first (A) is the preferred one, whichever side of the item it was.
+    const preferred = trials.rows.find((r) => (r[13] as number[]).some((i) => trials.strings[i] === "pairs · alice: preferred"))!;
+    const sql = new Database(path, { readonly: true });
+    const ids = sql.prepare("SELECT id FROM trials ORDER BY id").pluck().all() as number[];
+    sql.close();
+    expect(ids[trials.rows.indexOf(preferred)]).toBe(shownFirst);
   });
 });
 
