@@ -9,10 +9,13 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 if (process.argv[2] === "--write") {
-  const [{ openStore }, { writeReport }] = await Promise.all([import("../src/store/db.ts"), import("../src/report/html/write-report.ts")]);
+  const [{ openStore }, { buildReport, writeHtmlFile }] = await Promise.all([
+    import("../src/store/db.ts"),
+    import("../src/report/html/write-report.ts"),
+  ]);
   const start = performance.now();
   const db = openStore(process.argv[3], { readonly: true });
-  writeReport(db, [], process.argv[4]);
+  writeHtmlFile(process.argv[4], buildReport(db, []).html);
   db.close();
   const seconds = (performance.now() - start) / 1000;
   console.log(JSON.stringify({ seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

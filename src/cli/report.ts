@@ -13,15 +13,15 @@ export function registerReportCommand(program: Command, io: CliIo): void {
     .option("--out <file>", "the HTML file to write", "reports/assay-report.html")
     .option("--db <path>", "SQLite database", ".assay/assay.db")
     .action(async (runIds: number[] | undefined, flags: { out: string; db: string }) => {
-      const [{ writeReport }, { withReadOnlyStore }] = await Promise.all([
+      const [{ buildReport, checkReportPath, writeHtmlFile }, { withReadOnlyStore }] = await Promise.all([
         import("../report/html/write-report.ts"),
         import("./read-store.ts"),
       ]);
-      await withReadOnlyStore(flags.db, (db) => {
-        const written = writeReport(db, runIds ?? [], flags.out);
-        io.out(
-          `wrote ${flags.out} (run${written.runs.length > 1 ? "s" : ""} ${written.runs.join(", ")}, ${written.trials} trials, ${(written.bytes / 1024).toFixed(0)} KB)\n`,
-        );
-      });
+      checkReportPath(flags.out);
+      const report = await withReadOnlyStore(flags.db, (db) => buildReport(db, runIds ?? []));
+      for (const warning of report.warnings) io.err(`warning: ${warning}\n`);
+      const bytes = writeHtmlFile(flags.out, report.html);
+      const runs = `run${report.runs.length > 1 ? "s" : ""} ${report.runs.join(", ")}`;
+      io.out(`wrote ${flags.out} (${runs}, ${report.trials} trials, ${(bytes / 1024).toFixed(0)} KB)\n`);
     });
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeReport } from "../../../src/report/html/write-report.ts";
+import { buildReport, writeHtmlFile } from "../../../src/report/html/write-report.ts";
 import { openStore } from "../../../src/store/db.ts";
 import { workspace } from "../../helpers/workspace.ts";
 import { fixtureRun, HOSTILE } from "./fixture-run.ts";
@@ -18,7 +18,7 @@ beforeAll(async () => {
   const { db } = await fixtureRun(dir);
   const store = openStore(db, { readonly: true });
   const file = join(dir, "report.html");
-  writeReport(store, [], file);
+  writeHtmlFile(file, buildReport(store, []).html);
   store.close();
   url = pathToFileURL(file).href;
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true });

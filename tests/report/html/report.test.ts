@@ -252,6 +252,30 @@ describe("assay report", () => {
     expect(readdirSync(empty).filter((f) => !f.startsWith("empty.db"))).toEqual([]);
   });
 
+  it("an --out that is a directory, or under a file, is a user error", () => {
+    const r = assay(dir, "report", "--db", db, "--out", "reports");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--out reports is a directory");
+    const under = assay(dir, "report", "--db", db, "--out", "reports/assay-report.html/x.html");
+    expect(under.code).toBe(2);
+    expect(under.stderr).toMatch(/cannot write reports\/assay-report\.html\/x\.html: ENOTDIR|EEXIST/);
+    expect(under.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("warns on stderr when a run's numbers are partial, and says so in the page", async () => {
+    const here = workspace();
+    const { db: path } = await fixtureRun(here);
+    const sql = new Database(path);
+    sql.prepare("UPDATE runs SET status = 'interrupted', stop_reason = 'the disk was full'").run();
+    sql.close();
+    const r = assay(here, "report", "--db", path, "--out", "r.html");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      "warning: run 1 was interrupted (the disk was full): its numbers are partial (160 of 160 planned trials so far); finish it with: assay run --resume 1\n",
+    );
+    expect(readFileSync(join(here, "r.html"), "utf8")).toContain('<p class="warning">run 1 was interrupted (the disk was full)');
+  });
+
   it("a run id that is not a number is refused", () => {
     const r = assay(dir, "report", "first", "--db", db);
     expect(r.code).toBe(2);
