@@ -3,7 +3,13 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Provider } from "../../../src/provider/types.ts";
 import { compareRuns } from "../../../src/report/compare.ts";
+import { judgeTables } from "../../../src/report/judge-tables.ts";
+import { showRun } from "../../../src/report/show-run.ts";
+import { runEval } from "../../../src/run/run-eval.ts";
+import { defineTask } from "../../../src/suite/define-task.ts";
+import { fakeJudge } from "../../run/fixtures/fake-judge.ts";
 import { meanWinRates } from "../../../src/report/html/analyses.ts";
 import { type MetricBoard, markBest, reportData } from "../../../src/report/html/data.ts";
 import { embedJson, escapeHtml } from "../../../src/report/html/escape.ts";
@@ -138,6 +144,48 @@ describe("the views across rows", () => {
       ["b", 0.625, 2],
       ["a", 0.5, 2],
       ["c", 0.25, 1],
+    ]);
+  });
+});
+
+describe("judges", () => {
+  it("shows the judge tables as assay show prints them, and each judged trial's reasoning in the drill-down", async () => {
+    const path = join(workspace(), "judged.db");
+    const task = defineTask({
+      suite: "t",
+      id: "judged",
+      items: [0, 1, 2, 3].map((i) => ({ id: `i${i}`, q: `question ${i}`, answer: `answer ${i}` })),
+      prompt: "{{q}}",
+      target: "{{answer}}",
+      scorers: ["exact-match", { name: "judge", label: "correctness", model: "judge", rubric: "correctness" }],
+    });
+    const candidate: Provider = {
+      id: "cand",
+      async generate(_p, _params, context) {
+        return {
+          text: Number(context.item.slice(1)) % 2 ? "wrong" : `answer ${context.item.slice(1)}`,
+          finishReason: "stop",
+          latencyMs: 1,
+        };
+      },
+    };
+    await runEval({ db: path, tasks: [task], models: [candidate], judgeModel: fakeJudge(), cache: false });
+    const store = openStore(path, { readonly: true });
+    const data = reportData(store);
+    const printed = judgeTables(showRun(store).results, showRun(store).judges, { width: 160 });
+    store.close();
+    expect(data.judgeText).toEqual([{ run: 1, text: printed }]);
+    expect(printed).toContain("judges (mean on the rubric's scale");
+    const reasons = data.trials.rows.map((r) => {
+      const scores = r[12] as (number | null)[];
+      const at = scores.findIndex((x, i) => i % 3 === 0 && data.trials.strings[x as number] === "correctness");
+      return [scores[at + 1], data.trials.strings[scores[at + 2] as number]];
+    });
+    expect(reasons).toEqual([
+      [1, "compared answer 0 with answer 0"],
+      [0, "compared wrong with answer 1"],
+      [1, "compared answer 2 with answer 2"],
+      [0, "compared wrong with answer 3"],
     ]);
   });
 });
