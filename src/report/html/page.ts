@@ -5,12 +5,10 @@ import { domainOf, intervalBar } from "./charts.ts";
 import type { MetricBoard, ReportData, RunProvenance } from "./data.ts";
 import { embedJson, escapeHtml } from "./escape.ts";
 import { reportScript } from "./script.ts";
-import { effectsSection, judgesSection, rankingSection, tradeoffSection } from "./sections.ts";
+import { effectsSection, judgesSection, num, rankingSection, tradeoffSection } from "./sections.ts";
 import { reportStyles } from "./styles.ts";
 
 const hash = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
-
-const num = (x: number | null, digits = 3) => (x === null ? "–" : Number.isInteger(x) ? String(x) : x.toFixed(digits));
 
 /** The whole report page for `data`. The same data gives the same bytes. */
 export function reportPage(data: ReportData): string {

@@ -5,7 +5,8 @@ import { effectBar, scatter } from "./charts.ts";
 import type { ReportData } from "./data.ts";
 import { escapeHtml } from "./escape.ts";
 
-const num = (x: number | null, digits = 3) => (x === null ? "–" : Number.isInteger(x) ? String(x) : x.toFixed(digits));
+/** A number as the report shows it: integers as they are, others to `digits` places, none as a dash. */
+export const num = (x: number | null, digits = 3) => (x === null ? "–" : Number.isInteger(x) ? String(x) : x.toFixed(digits));
 const signed = (x: number) => (x > 0 ? "+" : "") + x.toFixed(3);
 
 /** A sortable table (the page's script sorts `table.board`) from headings and cells: [sort value, HTML]. */
