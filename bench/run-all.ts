@@ -75,3 +75,9 @@ if (process.env.BENCH_GATE !== "0") {
   console.log("\ngate (bench/gate.ts):");
   console.log(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "gate.ts")], { encoding: "utf8" }));
 }
+
+// HTML report (bench/report.ts): 100,000 trials written (seconds, peak RSS, size) and opened in Chromium (first paint).
+if (process.env.BENCH_REPORT !== "0")
+  console.log(
+    `\nHTML report (bench/report.ts):\n${execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "report.ts")], { encoding: "utf8" })}`,
+  );

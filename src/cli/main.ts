@@ -15,6 +15,7 @@ import { registerListCommand } from "./list.ts";
 import { registerMergeCommand } from "./merge.ts";
 import { registerMetricCommand } from "./metric.ts";
 import type { CliIo } from "./io.ts";
+import { registerReportCommand } from "./report.ts";
 import { registerReviewCommand } from "./review.ts";
 import { registerRunCommand } from "./run.ts";
 import { registerRunsCommand } from "./runs.ts";
@@ -41,6 +42,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerCalibrateCommand(program, sink);
   registerReviewCommand(program, sink);
   registerMergeCommand(program, sink);
+  registerReportCommand(program, sink);
   registerMetricCommand(program, (text) => io.out(`${text}\n`));
   if (argv.length <= 2) {
     // Bare `assay`: what it can do, on stdout, and success (help is what was asked for).

@@ -133,7 +133,21 @@ describe("assay CLI", () => {
     const r = run(dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: assay \[options\] \[command\]/);
-    for (const command of ["init", "run", "list", "show", "runs", "export", "compare", "metric", "calibrate", "review", "merge", "gate", "baseline"])
+    for (const command of [
+      "init",
+      "run",
+      "list",
+      "show",
+      "runs",
+      "export",
+      "compare",
+      "metric",
+      "calibrate",
+      "review",
+      "merge",
+      "gate",
+      "baseline",
+    ])
       expect(r.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     expect(r.stderr).toBe("");
   });
