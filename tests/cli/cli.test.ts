@@ -147,6 +147,7 @@ describe("assay CLI", () => {
       "merge",
       "gate",
       "baseline",
+      "report",
     ])
       expect(r.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     expect(r.stderr).toBe("");
