@@ -1,12 +1,14 @@
 // Queries the CI gate and `assay baseline export` need beyond store/summary.ts.
 import type { Db } from "./db.ts";
+import { portableTaskHashes } from "./merge.ts";
 
-/** Each task of a run (`suite/task`) with the sha256 of its validated definition, in task order. */
+/**
+ * Each task of a run (`suite/task`) with the sha256 of its definition, in task order: the
+ * definition as compared across checkouts (no absolute paths; see store/merge.ts), since a
+ * committed baseline is made in another folder than the CI run it is gated against.
+ */
 export function taskHashes(db: Db, runId: number): { task: string; sha256: string }[] {
-  return db.prepare("SELECT suite || '/' || task AS task, sha256 FROM tasks WHERE run_id = ? ORDER BY id").all(runId) as {
-    task: string;
-    sha256: string;
-  }[];
+  return portableTaskHashes(db, runId);
 }
 
 /** Every item of a run's tasks: `suite/task`, the item key and its dataset row (JSON text), in item order. */

@@ -307,3 +307,17 @@ function copyTrials(out: Db, shard: ShardSource, defs: Definition): void {
       judge_id: ids.judges.get(p.judge_id as number),
     });
 }
+
+/**
+ * Each task of a run (`suite/task`) with the sha256 of its definition as compared across
+ * machines and checkouts: without the dataset's and exemplar file's paths, suite folders
+ * replaced (the gate compares a committed baseline made elsewhere with a CI run).
+ */
+export function portableTaskHashes(db: Db, runId: number): { task: string; sha256: string }[] {
+  const free = pathFree(db, runId);
+  const rows = db.prepare("SELECT suite || '/' || task AS task, definition FROM tasks WHERE run_id = ? ORDER BY id").all(runId) as {
+    task: string;
+    definition: string;
+  }[];
+  return rows.map((r) => ({ task: r.task, sha256: comparableDefinition(r.definition, free) }));
+}

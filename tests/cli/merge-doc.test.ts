@@ -98,8 +98,8 @@ describe("docs/ci.md, run as written", () => {
     const start = doc.indexOf("# .github/workflows/eval.yml");
     expect(start).toBeGreaterThanOrEqual(0);
     const yaml = doc.slice(start, doc.indexOf("```", start));
-    const runs = [...yaml.matchAll(/- run: (npx assay (?:run|merge) .*)$/gm)].map((m) => m[1]);
-    expect(runs).toHaveLength(2);
+    const runs = [...yaml.matchAll(/- run: (npx assay .*)$/gm)].map((m) => m[1]);
+    expect(runs.map((r) => r.split(" ")[2])).toEqual(["run", "merge", "report", "gate"]);
     const merger = project();
     for (const shard of [1, 2, 3]) {
       const machine = project();
@@ -110,6 +110,18 @@ describe("docs/ci.md, run as written", () => {
     }
     expect(sh(merger, runs[1])).toMatch(/merged 3 shards \(30 trials\) into run 1/);
     expect(shown(merger, ".assay/assay.db")).toEqual(expected);
+    // The baseline, exported as the doc says from a run you trust (here the one-machine run), committed.
+    const exportLine = /`(npx assay baseline export RUN --out baselines\/main\.json)`/.exec(doc)![1];
+    mkdirSync(join(merger, "baselines"));
+    sh(whole, `${exportLine.replace("RUN", "1")} --db whole.db`.replace("baselines/", `${merger}/baselines/`));
+    // The report and the gate lines as written; the gate appends its table to $GITHUB_STEP_SUMMARY.
+    sh(merger, runs[2]);
+    expect(readFileSync(join(merger, "reports", "assay-report.html"), "utf8")).toMatch(/^<!doctype html>/i);
+    const summary = join(merger, "step-summary.md");
+    writeFileSync(summary, "# earlier step\n");
+    sh(merger, runs[3], { GITHUB_STEP_SUMMARY: summary });
+    expect(readFileSync(join(merger, "reports", "gate.xml"), "utf8")).toContain("<testsuites");
+    expect(readFileSync(summary, "utf8")).toMatch(/^# earlier step\n[\s\S]*exact-match/);
   });
 
   it("the Kubernetes Job's container command for indexes 0..2, then its merge line", () => {
