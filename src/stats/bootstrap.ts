@@ -38,7 +38,17 @@ export function median(values: readonly number[]): number {
 
 /** Fills `out` with `out.length` indices drawn uniformly with replacement from [0, n). */
 export function resampleIndices(random: Random, n: number, out: Uint32Array = new Uint32Array(n)): Uint32Array {
-  for (let i = 0; i < out.length; i++) out[i] = random.int(n);
+  if (!(Number.isInteger(n) && n >= 1 && n < 2 ** 32)) {
+    for (let i = 0; i < out.length; i++) out[i] = random.int(n);
+    return out;
+  }
+  // random.int(n) inlined (the same draws: rejection below the largest multiple of n), checked once per call, not per index.
+  const limit = 2 ** 32 - (2 ** 32 % n);
+  for (let i = 0; i < out.length; i++) {
+    let x = random.nextUint32();
+    while (x >= limit) x = random.nextUint32();
+    out[i] = x % n;
+  }
   return out;
 }
 
@@ -109,9 +119,11 @@ export function bootstrapCorpus(
   const dim = n > 0 ? stats[0].length : 0;
   const replicates = new Float64Array(iterations);
   const idx = new Uint32Array(n);
+  const flat = flatRows(stats, dim);
+  const sums = new Float64Array(dim);
   for (let b = 0; b < iterations; b++) {
     resampleIndices(random, n, idx);
-    replicates[b] = n === 0 ? NaN : aggregate(sumRows(stats, idx, dim));
+    replicates[b] = n === 0 ? NaN : aggregate(sumFlatRows(flat, dim, idx, sums));
   }
   const all = Uint32Array.from({ length: n }, (_, i) => i);
   return percentileSummary(n === 0 ? NaN : aggregate(sumRows(stats, all, dim)), replicates, options.confidence);
@@ -125,4 +137,32 @@ export function sumRows(stats: readonly (readonly number[])[], idx: ArrayLike<nu
     for (let d = 0; d < dim; d++) sums[d] += row[d];
   }
   return sums;
+}
+
+/** The rows of `stats` laid end to end (row i at i * dim): what a bootstrap resamples a thousand times. */
+export function flatRows(stats: readonly (readonly number[])[], dim: number): Float64Array {
+  const flat = new Float64Array(stats.length * dim);
+  for (let i = 0; i < stats.length; i++) {
+    const row = stats[i];
+    for (let d = 0; d < dim; d++) flat[i * dim + d] = row[d];
+  }
+  return flat;
+}
+
+/**
+ * sumRows over flatRows' layout: the same additions in the same order (so the same sums to the
+ * bit), several times faster than chasing one array per row (bench/gate.ts: 100,000 items).
+ */
+export function sumFlatRows(flat: Float64Array, dim: number, idx: ArrayLike<number>, sums: Float64Array = new Float64Array(dim)): number[] {
+  sums.fill(0);
+  if (dim === 1) {
+    let total = 0;
+    for (let i = 0; i < idx.length; i++) total += flat[idx[i]];
+    return [total];
+  }
+  for (let i = 0; i < idx.length; i++) {
+    const base = idx[i] * dim;
+    for (let d = 0; d < dim; d++) sums[d] += flat[base + d];
+  }
+  return Array.from(sums);
 }

@@ -1,6 +1,6 @@
 // Paired comparison of two runs on the same items: McNemar for pass/fail, paired t and paired
 // bootstrap for scores. Differences are always `b - a` (candidate minus baseline).
-import { type BootstrapOptions, percentileSummary, resampleIndices, sumRows } from "./bootstrap.ts";
+import { type BootstrapOptions, flatRows, percentileSummary, resampleIndices, sumFlatRows, sumRows } from "./bootstrap.ts";
 import { type Interval, erfc, normalQuantile, regularizedBeta, studentTCdf, studentTQuantile } from "./intervals.ts";
 import { seededRandom } from "./random.ts";
 
@@ -329,9 +329,13 @@ export function pairedBootstrapCorpus(
   const observed = aggregate(sumRows(statsB, all, dimB)) - aggregate(sumRows(statsA, all, dimA));
   const replicates = new Float64Array(iterations);
   const idx = new Uint32Array(n);
+  const flatA = flatRows(statsA, dimA);
+  const flatB = flatRows(statsB, dimB);
+  const sumsA = new Float64Array(dimA);
+  const sumsB = new Float64Array(dimB);
   for (let r = 0; r < iterations; r++) {
     resampleIndices(random, n, idx);
-    replicates[r] = aggregate(sumRows(statsB, idx, dimB)) - aggregate(sumRows(statsA, idx, dimA));
+    replicates[r] = aggregate(sumFlatRows(flatB, dimB, idx, sumsB)) - aggregate(sumFlatRows(flatA, dimA, idx, sumsA));
   }
   const summary = percentileSummary(observed, replicates, options.confidence);
   // With few items the bootstrap's resamples are too few and too alike to give a p-value (2

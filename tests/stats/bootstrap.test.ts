@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapCorpus, bootstrapMean, bootstrapMedian, bootstrapStatistic, median, quantileSorted } from "../../src/stats/bootstrap.ts";
+import {
+  bootstrapCorpus,
+  bootstrapMean,
+  bootstrapMedian,
+  bootstrapStatistic,
+  flatRows,
+  median,
+  quantileSorted,
+  resampleIndices,
+  sumFlatRows,
+  sumRows,
+} from "../../src/stats/bootstrap.ts";
 import { tInterval } from "../../src/stats/intervals.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 
@@ -49,5 +60,24 @@ describe("bootstrap", () => {
     const e = bootstrapMean([], { seed: 1, iterations: 10 });
     expect(e.estimate).toBeNaN();
     expect(e.interval[0]).toBeNaN();
+  });
+});
+
+describe("the bootstrap's fast paths", () => {
+  it("resampleIndices draws exactly what random.int(n) would, for sizes near powers of two", () => {
+    for (const n of [1, 2, 3, 7, 100_000, 2 ** 31 + 1, 2 ** 32 - 1]) {
+      const fast = resampleIndices(seededRandom(n), n, new Uint32Array(2000));
+      const slow = seededRandom(n);
+      expect(Array.from(fast)).toEqual(Array.from({ length: 2000 }, () => slow.int(n)));
+    }
+  });
+
+  it("sumFlatRows gives sumRows' sums to the bit (same additions, same order)", () => {
+    const random = seededRandom("rows");
+    for (const dim of [1, 2, 9]) {
+      const rows = Array.from({ length: 500 }, () => Array.from({ length: dim }, () => random.next() * 1e6 - 3e5));
+      const idx = resampleIndices(random, rows.length);
+      expect(sumFlatRows(flatRows(rows, dim), dim, idx)).toEqual(sumRows(rows, idx, dim));
+    }
   });
 });
