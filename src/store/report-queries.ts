@@ -83,3 +83,37 @@ export function trialHumanRatings(db: Db, runId: number): TrialHumanRating[] {
   }
   return out;
 }
+
+/** Each (task, model, strategy) of a run with its trials' median latency (ms; trials without one left out). */
+export function medianLatencies(db: Db, runId: number): { task: string; model: string; strategy: string; latencyMs: number }[] {
+  const rows = db
+    .prepare(
+      `SELECT tk.suite || '/' || tk.task AS task, m.spec AS model, st.name AS strategy, tr.latency_ms AS latency
+       FROM trials tr JOIN items i ON i.id = tr.item_id JOIN tasks tk ON tk.id = i.task_id
+       JOIN models m ON m.id = tr.model_id JOIN strategies st ON st.id = tr.strategy_id
+       WHERE tk.run_id = ? AND tr.latency_ms IS NOT NULL
+       ORDER BY tk.id, m.id, st.id, tr.latency_ms`,
+    )
+    .raw()
+    .iterate(runId) as IterableIterator<[string, string, string, number]>;
+  const out: { task: string; model: string; strategy: string; latencyMs: number }[] = [];
+  let group: [string, string, string] | undefined;
+  let values: number[] = [];
+  const finish = () => {
+    if (!group || values.length === 0) return;
+    const mid = values.length >> 1;
+    // The median of the sorted values: the middle one, or the mean of the two middle ones.
+    const latencyMs = values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    out.push({ task: group[0], model: group[1], strategy: group[2], latencyMs });
+  };
+  for (const [task, model, strategy, latency] of rows) {
+    if (!group || group[0] !== task || group[1] !== model || group[2] !== strategy) {
+      finish();
+      group = [task, model, strategy];
+      values = [];
+    }
+    values.push(latency);
+  }
+  finish();
+  return out;
+}

@@ -3,6 +3,7 @@
 // with the Pareto front.
 import { UserError } from "../../errors.ts";
 import type { Db } from "../../store/db.ts";
+import { medianLatencies } from "../../store/report-queries.ts";
 import { trialCounts } from "../../store/summary.ts";
 import { compareRuns } from "../compare.ts";
 import type { MetricBoard } from "./data.ts";
@@ -105,7 +106,7 @@ export function meanWinRates(boards: MetricBoard[]): WinRate[] {
   return [...sums.values()].map((w) => ({ ...w, winRate: w.winRate / w.tasks })).sort((a, b) => b.winRate - a.winRate);
 }
 
-/** One (run, model, strategy) of a task: quality against mean latency, tokens and cost. */
+/** One (run, model, strategy) of a task: quality against median latency, tokens and cost. */
 export interface TradeoffPoint {
   run: number;
   model: string;
@@ -118,7 +119,7 @@ export interface TradeoffPoint {
   pareto: boolean;
 }
 
-/** Per task (on its first metric), each row's quality with its mean latency, tokens per trial and cost; the latency Pareto front marked. */
+/** Per task (on its first metric), each row's quality with its median latency, tokens per trial and cost; the latency Pareto front marked. */
 export function tradeoffs(
   db: Db,
   runIds: number[],
@@ -126,6 +127,10 @@ export function tradeoffs(
 ): { task: string; metric: string; higherIsBetter: boolean; points: TradeoffPoint[] }[] {
   const costs = new Map<string, ReturnType<typeof trialCounts>[number]>();
   for (const run of runIds) for (const c of trialCounts(db, run)) costs.set(`${run}\u0000${c.task}\u0000${c.model}\u0000${c.strategy}`, c);
+  // Latency is skewed (a few slow calls): the median says what a call usually costs.
+  const latencies = new Map<string, number>();
+  for (const run of runIds)
+    for (const l of medianLatencies(db, run)) latencies.set(`${run}\u0000${l.task}\u0000${l.model}\u0000${l.strategy}`, l.latencyMs);
   const seen = new Set<string>();
   const out: ReturnType<typeof tradeoffs> = [];
   for (const board of boards) {
@@ -134,7 +139,8 @@ export function tradeoffs(
     const points: TradeoffPoint[] = board.rows
       .filter((r) => r.value !== null)
       .map((r) => {
-        const c = costs.get(`${r.run}\u0000${board.task}\u0000${r.model}\u0000${r.strategy}`);
+        const key = `${r.run}\u0000${board.task}\u0000${r.model}\u0000${r.strategy}`;
+        const c = costs.get(key);
         const tokens =
           c?.trials && (c.inputTokens !== null || c.outputTokens !== null)
             ? ((c.inputTokens ?? 0) + (c.outputTokens ?? 0)) / c.trials
@@ -144,7 +150,7 @@ export function tradeoffs(
           model: r.model,
           strategy: r.strategy,
           quality: r.value!,
-          latencyMs: c?.latencyMs ?? null,
+          latencyMs: latencies.get(key) ?? null,
           tokens,
           costUsd: c?.costUsd ?? null,
           pareto: false,

@@ -93,7 +93,7 @@ export function effectsSection(effects: StrategyEffect[], multiRun: boolean): st
   )}`;
 }
 
-/** Per task, quality against mean latency with the Pareto front, and the points listed with tokens and cost. */
+/** Per task, quality against median latency with the Pareto front, and the points listed with tokens and cost. */
 export function tradeoffSection(tradeoffs: ReportData["tradeoffs"], multiRun: boolean): string {
   const blocks = tradeoffs
     .filter((t) => t.points.some((p) => p.latencyMs !== null))
@@ -106,7 +106,7 @@ export function tradeoffSection(tradeoffs: ReportData["tradeoffs"], multiRun: bo
           ["#", "num"],
           ["model · strategy", "text"],
           [t.metric, "num"],
-          ["mean latency (ms)", "num"],
+          ["median latency (ms)", "num"],
           ["tokens / trial", "num"],
           ["cost (USD)", "num"],
           ["Pareto", "text"],
@@ -121,7 +121,7 @@ export function tradeoffSection(tradeoffs: ReportData["tradeoffs"], multiRun: bo
           [p.pareto ? "front" : "", p.pareto ? '<span class="mark best">front</span>' : ""],
         ]),
       );
-      return `<div class="tradeoff"><h3>${escapeHtml(t.task)} <span class="muted">${escapeHtml(t.metric)} (${t.higherIsBetter ? "up" : "down"} is better) against mean latency (left is faster)</span></h3><div class="side">${chart}${table}</div></div>`;
+      return `<div class="tradeoff"><h3>${escapeHtml(t.task)} <span class="muted">${escapeHtml(t.metric)} (${t.higherIsBetter ? "up" : "down"} is better) against median latency (left is faster)</span></h3><div class="side">${chart}${table}</div></div>`;
     });
   return blocks.length ? blocks.join("\n") : '<p class="muted">No latencies recorded.</p>';
 }

@@ -23,7 +23,8 @@ function model(id: "good" | "poor"): Provider {
       const k = Number(context.item.slice(1));
       const right = CORRECT[`${id}/${context.strategy}` as keyof typeof CORRECT];
       const latencyMs = LATENCY[id];
-      if (id === "poor" && context.strategy === "terse" && k === 39) return { text: HOSTILE, finishReason: "stop", latencyMs };
+      // One slow call: the report's latency is the median (5 ms here), not the mean (17.4 ms).
+      if (id === "poor" && context.strategy === "terse" && k === 39) return { text: HOSTILE, finishReason: "stop", latencyMs: 500 };
       return { text: k < right ? `answer ${k}` : `wrong ${k}`, finishReason: "stop", latencyMs };
     },
   };
