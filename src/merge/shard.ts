@@ -1,7 +1,9 @@
 // Which items a shard of a run takes: `--shard I/N` (I in 1..N) keeps the items whose stable
 // hash of (suite, task, item key) is I - 1 modulo N, the same on every machine and in any file order.
-import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
+import { shardOf } from "../item-shard.ts";
+
+export { shardOf };
 
 /** Shard `index` (1-based) of `count`. */
 export interface Shard {
@@ -26,17 +28,6 @@ export function parseShard(text: string, shown = "--shard"): Shard {
 /** `I/N`, as recorded and shown. */
 export function formatShard(shard: Shard): string {
   return `${shard.index}/${shard.count}`;
-}
-
-/**
- * The item's shard (1-based): the first 6 bytes of sha256 over the JSON of [suite, task,
- * key], modulo `count`. JSON keeps ("a", "b/c") and ("a/b", "c") apart.
- */
-export function shardOf(suite: string, task: string, itemKey: string, count: number): number {
-  const digest = createHash("sha256")
-    .update(JSON.stringify([suite, task, itemKey]))
-    .digest();
-  return (digest.readUIntBE(0, 6) % count) + 1;
 }
 
 /** Whether shard `shard` runs the item (every item when there is no shard). */

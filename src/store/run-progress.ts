@@ -1,5 +1,6 @@
 // How far runs got: trials stored and errored, and trials planned (computed from the stored
 // tasks, items, strategies, repeats and models), for `assay runs` and partial-run warnings.
+import { shardOf } from "../item-shard.ts";
 import type { Db } from "./db.ts";
 
 export interface RunProgress {
@@ -41,6 +42,10 @@ export function runProgress(db: Db, runId?: number): Map<number, RunProgress> {
     )
     .all(...params) as { runId: number; planned: number }[];
   for (const p of planned) if (p.planned > 0) out.get(p.runId)!.planned = p.planned;
+  for (const id of runs) {
+    const shard = shardOfRun(db, id);
+    if (shard && out.get(id)!.planned !== null) out.get(id)!.planned = shardPlanned(db, id, shard);
+  }
   return out;
 }
 
@@ -57,4 +62,35 @@ export function runNames(db: Db, runId: number): { tasks: string[]; models: stri
       "SELECT sc.name FROM scorers sc JOIN tasks tk ON tk.id = sc.task_id WHERE tk.run_id = ? GROUP BY sc.name ORDER BY MIN(sc.id)",
     ),
   };
+}
+
+/** The `--shard I/N` a run recorded, as numbers; undefined for a whole run (or a merged one). */
+function shardOfRun(db: Db, runId: number): { index: number; count: number } | undefined {
+  const shard = db.prepare("SELECT json_extract(command, '$.shard') FROM runs WHERE id = ? AND json_valid(command)").pluck().get(runId);
+  const m = typeof shard === "string" ? /^(\d+)\/(\d+)$/.exec(shard) : null;
+  return m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+}
+
+/**
+ * A shard's planned trials: a shard registers every item but runs only its own, so the plan
+ * counts, per task, the items of this shard (by the same hash the planner uses).
+ */
+function shardPlanned(db: Db, runId: number, shard: { index: number; count: number }): number {
+  const tasks = db
+    .prepare(
+      `SELECT tk.id, tk.suite, tk.task,
+              (SELECT COUNT(*) FROM strategies s WHERE s.task_id = tk.id) * COALESCE(json_extract(tk.definition, '$.repeats'), 1) AS perItem
+       FROM tasks tk WHERE tk.run_id = ?`,
+    )
+    .all(runId) as { id: number; suite: string; task: string; perItem: number }[];
+  const keys = db.prepare("SELECT item_key FROM items WHERE task_id = ?").pluck();
+  const models = db.prepare("SELECT COUNT(*) FROM models WHERE run_id = ?").pluck().get(runId) as number;
+  let planned = 0;
+  for (const t of tasks) {
+    let items = 0;
+    for (const key of keys.iterate(t.id) as IterableIterator<string>)
+      if (shardOf(t.suite, t.task, key, shard.count) === shard.index) items++;
+    planned += items * t.perItem;
+  }
+  return planned * models;
 }

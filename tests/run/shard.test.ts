@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { parseShard, shardOf } from "../../src/merge/shard.ts";
 import type { Provider } from "../../src/provider/types.ts";
 import { runEval } from "../../src/run/run-eval.ts";
+import { openStore } from "../../src/store/db.ts";
+import { runProgress } from "../../src/store/run-progress.ts";
 import { defineTask } from "../../src/suite/define-task.ts";
 import { workspace } from "../helpers/workspace.ts";
 
@@ -73,6 +75,10 @@ describe("assay run --shard I/N", () => {
       expect(result.trials).toBe(stored.run.length * 2);
       expect(total).toBe(result.trials); // the progress bar's total is the shard's
       expect(result.results.map((r) => r.n)).toEqual([stored.run.length, stored.run.length]);
+      // `assay runs` and the partial-run warnings count the shard's own trials as planned: a finished shard is complete.
+      const store = openStore(db, { readonly: true });
+      expect(runProgress(store, result.runId).get(result.runId)).toEqual({ trials: result.trials, errors: 0, planned: result.trials });
+      store.close();
       ran.push(stored.run);
     }
     const all = ran.flat();
