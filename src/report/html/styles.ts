@@ -11,7 +11,8 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 nav a { color: #1f5fa8; }
 .run dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
 .run dt { color: #66717e; } .run dd { margin: 0; overflow-wrap: anywhere; }
-table { border-collapse: collapse; margin: 6px 0 14px; }
+table { border-collapse: collapse; margin: 6px 0 14px; display: block; max-width: 100%; overflow-x: auto; }
+svg { max-width: 100%; height: auto; }
 caption { text-align: left; font-weight: 600; padding: 2px 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eef1f4; text-align: left; vertical-align: middle; }
 th { cursor: pointer; user-select: none; background: #f5f7f9; white-space: nowrap; }

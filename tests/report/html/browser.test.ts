@@ -135,6 +135,13 @@ describe("the HTML report in Chromium", () => {
     await page.context().close();
   });
 
+  it("fits a phone's width: wide tables scroll inside their box, the page never scrolls sideways", async () => {
+    const { page } = await open({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const table = page.locator("table").first();
+    expect(await table.evaluate((t) => t.scrollWidth > t.clientWidth)).toBe(true);
+  });
+
   it("shows only the items where two strategies disagree", async () => {
     const { page } = await open();
     await page.locator('input[name="disagree"]').check();
