@@ -6,6 +6,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { didYouMean, UserError, ValidationError } from "../errors.ts";
+import { packagePath } from "../package-paths.ts";
 import { readTextFile } from "../text-file.ts";
 import { providerFactories } from "./index.ts";
 
@@ -30,11 +31,18 @@ const modelSchema = z.strictObject({
   timeout: timeoutSchema.optional(),
   retries: z.number().int().min(0).optional(),
   base_url: z.url().optional(),
+  // Local (llama.cpp) inference settings; each is recorded with the run and keys the response cache.
   threads: z.number().int().positive().optional(),
   chat: z.boolean().optional(),
-  gpu: z.union([z.boolean(), z.literal("auto")]).optional(),
+  gpu: z.union([z.boolean(), z.literal("auto"), z.literal("off")]).optional(),
   context_size: z.number().int().positive().optional(),
+  batch_size: z.number().int().positive().optional(),
   flash_attention: z.boolean().optional(),
+  prefix_cache: z.boolean().optional(),
+  parallel: z.number().int().positive().optional(),
+  /** Speculative decoding: a draft GGUF (same vocabulary), or "input-lookup" (prompt-lookup decoding). */
+  draft: z.string().min(1).optional(),
+  draft_tokens: z.number().int().positive().optional(),
   thinking_budget: z.number().int().min(-1).optional(),
 });
 
@@ -48,6 +56,8 @@ const priceSchema = z.strictObject({
 const configSchema = z.strictObject({
   models: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "model names may use letters, digits, _ . -"), modelSchema).optional(),
   prices: z.record(z.string(), priceSchema).optional(),
+  /** The variant others are compared with (identical outputs, paired quality difference, speed ratio). */
+  reference: z.string().min(1).optional(),
 });
 
 /** A named model from the config, with `timeout` normalised to milliseconds. */
@@ -63,6 +73,25 @@ export interface AssayConfig {
   root: string;
   models: Record<string, ModelConfig>;
   prices: Record<string, ModelPrice>;
+  /** `reference:` — the model variants are compared with. */
+  reference?: string;
+}
+
+/**
+ * Named variants of the shipped demo model, available without a config file (a config's own
+ * model of the same name wins): the F32 model, its Q8_0 and Q4_0 copies, the distilled student,
+ * and the model with speculative decoding (the student drafting) or prompt-lookup decoding.
+ */
+export function builtinModels(): Record<string, ModelConfig> {
+  const model = (file: string) => packagePath("models", file);
+  return {
+    demo: { provider: "local", path: model("demo.gguf") },
+    "demo-q8": { provider: "local", path: model("demo-q8_0.gguf") },
+    "demo-q4": { provider: "local", path: model("demo-q4_0.gguf") },
+    "demo-student": { provider: "local", path: model("demo-student.gguf") },
+    "demo-spec": { provider: "local", path: model("demo.gguf"), draft: model("demo-student.gguf"), draft_tokens: 4 },
+    "demo-lookup": { provider: "local", path: model("demo.gguf"), draft: "input-lookup", draft_tokens: 4 },
+  };
 }
 
 /**
@@ -77,7 +106,7 @@ export async function loadConfig(options: { cwd: string; path?: string }): Promi
     : resolve(options.cwd, CONFIG_FILE);
   if (!existsSync(path)) {
     if (options.path) throw new UserError(`config file ${options.path} does not exist`, { code: "E_CONFIG" });
-    return { root: options.cwd, models: {}, prices: {} };
+    return { root: options.cwd, models: builtinModels(), prices: {} };
   }
   const displayPath = relative(options.cwd, path) || path;
   return parseConfig(readTextFile(path, displayPath, { what: "config file", code: "E_CONFIG" }), { path, displayPath });
@@ -114,7 +143,7 @@ export function parseConfig(text: string, options: { path: string; displayPath?:
     }
     throw new ValidationError(problems);
   }
-  const models: Record<string, ModelConfig> = {};
+  const models: Record<string, ModelConfig> = builtinModels();
   for (const [name, model] of Object.entries(result.data.models ?? {})) {
     if (!(model.provider in providerFactories)) {
       problems.push(
@@ -127,7 +156,13 @@ export function parseConfig(text: string, options: { path: string; displayPath?:
     models[name] = { ...model, timeout: model.timeout === undefined ? undefined : timeoutMs(model.timeout) };
   }
   if (problems.length) throw new ValidationError(problems);
-  return { path: options.path, root: resolve(options.path, ".."), models, prices: result.data.prices ?? {} };
+  return {
+    path: options.path,
+    root: resolve(options.path, ".."),
+    models,
+    prices: result.data.prices ?? {},
+    reference: result.data.reference,
+  };
 }
 
 /** "30s" -> 30000; numbers are already milliseconds. */

@@ -77,6 +77,8 @@ export class LimitedProvider implements Provider {
   readonly cacheable?: boolean;
   readonly retries?: number;
   readonly weightsFile?: string;
+  readonly settings?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly draftFile?: string;
   readonly loglikelihood?: Provider["loglikelihood"];
   private readonly semaphore?: Semaphore;
   private readonly requests?: RateWindow;
@@ -91,6 +93,8 @@ export class LimitedProvider implements Provider {
     this.cacheable = inner.cacheable;
     this.retries = limits.retries ?? inner.retries;
     this.weightsFile = inner.weightsFile;
+    this.settings = inner.settings;
+    this.draftFile = inner.draftFile;
     const now = limits.now ?? Date.now;
     const sleep = limits.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const windowMs = limits.windowMs ?? 60_000;

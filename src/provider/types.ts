@@ -49,6 +49,13 @@ export interface Generation {
   costUsd?: number;
   /** Provider calls made, retries included (set by the executor). */
   attempts?: number;
+  /** Milliseconds from the call's start to its first generated token (prefill included). Local models. */
+  ttftMs?: number;
+  /** Prompt tokens actually evaluated; `inputTokens` were submitted, the rest came from a reused prefix. Local models. */
+  prefillTokens?: number;
+  /** Speculative decoding: draft tokens the model validated, of `draftProposed` it checked. */
+  draftAccepted?: number;
+  draftProposed?: number;
 }
 
 /** Which trial a call belongs to: replay looks outputs up by it; others may ignore it. */
@@ -75,6 +82,14 @@ export interface Provider {
    * recorded with the run, so a file retrained or replaced at the same path is a new model.
    */
   readonly weightsFile?: string;
+  /**
+   * The effective inference settings, read back from the backend (threads, batch size, context
+   * size, flash attention, prefix cache, parallel sequences, GPU, draft model). Recorded with the
+   * run and part of the response-cache key: a setting is an evaluation variable.
+   */
+  readonly settings?: Readonly<Record<string, string | number | boolean | null>>;
+  /** The draft model's weights file (speculative decoding): hashed into the cache key like `weightsFile`. */
+  readonly draftFile?: string;
   generate(prompt: Prompt, params: GenerateParams, context: CallContext): Promise<Generation>;
   /**
    * Log-likelihood of each continuation after the prompt (teacher forcing), for backends

@@ -67,9 +67,10 @@ export async function prepareJudgeModels(
   for (const [spec, asked] of wanted) {
     const provider = providers.get(spec)!;
     const weights = provider.weightsFile ? await weightsIdentity(provider.weightsFile, memo) : undefined;
+    const draft = provider.draftFile ? await weightsIdentity(provider.draftFile, memo) : undefined;
     const concurrency = Math.max(1, asked ?? provider.concurrency ?? 4);
     const semaphore = new Semaphore(concurrency);
-    out.set(spec, { spec, provider, cacheId: cacheIdentity(provider, weights), concurrency, limit: (call) => semaphore.run(call) });
+    out.set(spec, { spec, provider, cacheId: cacheIdentity(provider, weights, draft), concurrency, limit: (call) => semaphore.run(call) });
   }
   return out;
 }

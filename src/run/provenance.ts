@@ -68,7 +68,14 @@ export async function weightsIdentity(path: string, memo?: HashMemo): Promise<Mo
   return { ...file, sha256: hash };
 }
 
-/** A provider's response-cache identity: its id, plus its weights' hash for a local model. */
-export function cacheIdentity(provider: Provider, weights?: ModelWeights): string {
-  return weights ? `${provider.id}#sha256:${weights.sha256}` : provider.id;
+/**
+ * A provider's response-cache identity: its id, plus for a local model its weights' hash, its
+ * inference settings and its draft model's hash. Settings are evaluation variables: a run with
+ * other threads or another draft model measures its own latency rather than reusing a cached one.
+ */
+export function cacheIdentity(provider: Provider, weights?: ModelWeights, draft?: ModelWeights): string {
+  let id = weights ? `${provider.id}#sha256:${weights.sha256}` : provider.id;
+  if (provider.settings) id += `#settings:${JSON.stringify(provider.settings)}`;
+  if (draft) id += `#draft:${draft.sha256}`;
+  return id;
 }

@@ -133,7 +133,7 @@ export function registerModels(
   concurrency: number | undefined,
 ): PreparedModel[] {
   return models.map((m) => ({
-    id: upsertModel(db, runId, m.spec, m.provider.id, m.weights),
+    id: upsertModel(db, runId, m.spec, m.provider.id, m.weights, m.provider.settings),
     spec: m.spec,
     provider: m.provider,
     concurrency: Math.max(1, concurrency ?? m.provider.concurrency ?? 4),

@@ -365,7 +365,8 @@ async function prepareModels(db: Db, runId: number, specs: string[], providers: 
   for (let i = 0; i < providers.length; i++) {
     const provider = providers[i];
     const weights = provider.weightsFile ? await weightsIdentity(provider.weightsFile, memo) : undefined;
-    identified.push({ spec: specs[i], provider, weights, cacheId: cacheIdentity(provider, weights) });
+    const draft = provider.draftFile ? await weightsIdentity(provider.draftFile, memo) : undefined;
+    identified.push({ spec: specs[i], provider, weights, cacheId: cacheIdentity(provider, weights, draft) });
   }
   return registerModels(db, runId, identified, concurrency);
 }

@@ -91,6 +91,10 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions, gen
       latencyMs: generation.latencyMs,
       inputTokens: generation.inputTokens,
       outputTokens: generation.outputTokens,
+      ttftMs: generation.ttftMs,
+      prefillTokens: generation.prefillTokens,
+      draftAccepted: generation.draftAccepted,
+      draftProposed: generation.draftProposed,
     });
   }
   const base = {
@@ -103,6 +107,10 @@ export async function runTrial(planned: PlannedTrial, options: TrialOptions, gen
     inputTokens: sumOf(generations, (g) => g.inputTokens),
     outputTokens: sumOf(generations, (g) => g.outputTokens),
     costUsd,
+    ttftMs: generations[0]?.ttftMs,
+    prefillTokens: sumOf(generations, (g) => g.prefillTokens),
+    draftAccepted: sumOf(generations, (g) => g.draftAccepted),
+    draftProposed: sumOf(generations, (g) => g.draftProposed),
   };
   const report = options.reporter?.onTrialResult;
   if (trialError !== undefined) {

@@ -174,14 +174,28 @@ export interface ModelWeights {
  * The id of a run's model row, inserting it if new. `weights` records a local model's file
  * (path, size, mtime, sha256); given again on resume it replaces the recorded value.
  */
-export function upsertModel(db: Db, runId: number, spec: string, provider: string, weights?: ModelWeights): number {
+export function upsertModel(
+  db: Db,
+  runId: number,
+  spec: string,
+  provider: string,
+  weights?: ModelWeights,
+  settings?: Readonly<Record<string, unknown>>,
+): number {
   return db
     .transaction((): number => {
       db.prepare("INSERT OR IGNORE INTO models (run_id, spec, provider) VALUES (?, ?, ?)").run(runId, spec, provider);
       if (weights) db.prepare("UPDATE models SET weights = ? WHERE run_id = ? AND spec = ?").run(JSON.stringify(weights), runId, spec);
+      if (settings) db.prepare("UPDATE models SET settings = ? WHERE run_id = ? AND spec = ?").run(JSON.stringify(settings), runId, spec);
       return (db.prepare("SELECT id FROM models WHERE run_id = ? AND spec = ?").get(runId, spec) as { id: number }).id;
     })
     .immediate();
+}
+
+/** The inference settings recorded for a run's model, or undefined (remote models, runs before schema 6). */
+export function modelSettings(db: Db, modelId: number): Record<string, string | number | boolean | null> | undefined {
+  const text = db.prepare("SELECT settings FROM models WHERE id = ?").pluck().get(modelId) as string | null | undefined;
+  return text ? (JSON.parse(text) as Record<string, string | number | boolean | null>) : undefined;
 }
 
 /** The weights recorded for a run's model, or undefined (a remote model, or a run before schema 2). */

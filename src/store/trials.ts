@@ -16,6 +16,11 @@ export interface GenerationRecord {
   latencyMs?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** Inference measurements of a local call (see Generation). */
+  ttftMs?: number;
+  prefillTokens?: number;
+  draftAccepted?: number;
+  draftProposed?: number;
   error?: string;
   /** best-of-n: this sample's score under the selecting scorer. */
   selection?: number | null;
@@ -34,6 +39,11 @@ export interface TrialRecord {
   inputTokens?: number;
   outputTokens?: number;
   costUsd?: number;
+  /** The first call's time to first token; the others summed over the trial's calls. */
+  ttftMs?: number;
+  prefillTokens?: number;
+  draftAccepted?: number;
+  draftProposed?: number;
   generations: GenerationRecord[];
   scores: {
     scorerId: number;
@@ -81,6 +91,10 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
     "seed",
     "cached",
     "attempts",
+    "ttft_ms",
+    "prefill_tokens",
+    "draft_accepted",
+    "draft_proposed",
   ]);
   const generationInsert = multiRowInsert(db, "generations", [
     "trial_id",
@@ -97,6 +111,10 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
     "output_tokens",
     "error",
     "selection",
+    "ttft_ms",
+    "prefill_tokens",
+    "draft_accepted",
+    "draft_proposed",
   ]);
   const scoreInsert = multiRowInsert(db, "scores", ["trial_id", "scorer_id", "value", "explanation", "stats"]);
   const judgments = judgmentInserter(db);
@@ -151,6 +169,10 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
         onTrialRow ? (first.seed ?? null) : null,
         onTrialRow ? (first.cached ? 1 : 0) : null,
         onTrialRow ? first.attempts : null,
+        t.ttftMs ?? null,
+        t.prefillTokens ?? null,
+        t.draftAccepted ?? null,
+        t.draftProposed ?? null,
       );
       if (!onTrialRow) {
         for (const g of t.generations) {
@@ -169,6 +191,10 @@ export function trialWriter(db: Db): (trials: TrialRecord[]) => void {
             g.outputTokens ?? null,
             g.error ?? null,
             g.selection ?? null,
+            g.ttftMs ?? null,
+            g.prefillTokens ?? null,
+            g.draftAccepted ?? null,
+            g.draftProposed ?? null,
           );
         }
       }

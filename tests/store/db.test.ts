@@ -30,7 +30,7 @@ describe("store", () => {
     const path = join(workspace(), "a", "b.db");
     const db = openStore(path);
     expect(db.pragma("user_version", { simple: true })).toBe(latestSchemaVersion());
-    expect(latestSchemaVersion()).toBe(5);
+    expect(latestSchemaVersion()).toBe(6);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(db.pragma("busy_timeout", { simple: true })).toBe(60_000);
@@ -80,7 +80,7 @@ describe("store", () => {
       INSERT INTO scores VALUES (1, 1, 1, NULL, NULL);`);
     raw.close();
     const db = openStore(path);
-    expect(db.pragma("user_version", { simple: true })).toBe(5);
+    expect(db.pragma("user_version", { simple: true })).toBe(6);
     expect(listRuns(db)).toMatchObject([{ id: 1, status: "done", owner_pid: null }]);
     // Version 3 keeps every call visible through the calls view, and the scores (rebuilt WITHOUT ROWID).
     expect(db.prepare("SELECT trial_id, idx, prompt_id, output, attempts FROM calls").all()).toEqual([
@@ -149,7 +149,7 @@ describe("store", () => {
     expect(e.code).toBe("E_DB_EMPTY");
     expect(readFileSync(join(dir, "empty.db")).length).toBe(0);
     const db = openStore(join(dir, "empty.db"));
-    expect(db.pragma("user_version", { simple: true })).toBe(5);
+    expect(db.pragma("user_version", { simple: true })).toBe(6);
     db.close();
     expect(refusal(join(dir, "missing.db"), { readonly: true }).message).toContain("database not found (run `assay run` first)");
     expect(existsSync(join(dir, "missing.db"))).toBe(false);
