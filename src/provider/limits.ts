@@ -79,6 +79,7 @@ export class LimitedProvider implements Provider {
   readonly weightsFile?: string;
   readonly settings?: Readonly<Record<string, string | number | boolean | null>>;
   readonly draftFile?: string;
+  readonly notices?: readonly string[];
   readonly loglikelihood?: Provider["loglikelihood"];
   private readonly semaphore?: Semaphore;
   private readonly requests?: RateWindow;
@@ -95,6 +96,7 @@ export class LimitedProvider implements Provider {
     this.weightsFile = inner.weightsFile;
     this.settings = inner.settings;
     this.draftFile = inner.draftFile;
+    this.notices = inner.notices;
     const now = limits.now ?? Date.now;
     const sleep = limits.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const windowMs = limits.windowMs ?? 60_000;

@@ -1,16 +1,20 @@
 // The `local:` backend: a GGUF model run in-process through node-llama-cpp (llama.cpp).
 // Loaded once per provider; calls share it through a pool of parallel context sequences.
 import { existsSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { basename, isAbsolute, resolve } from "node:path";
 import {
+  DraftSequenceTokenPredictor,
+  InputLookupTokenPredictor,
   JinjaTemplateChatWrapper,
   LlamaGrammarEvaluationState,
   resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
   type LlamaContext,
+  type LlamaContextSequence,
   type LlamaModel,
   type Token,
+  type TokenPredictor,
 } from "node-llama-cpp";
 import { ProviderError, UserError } from "../errors.ts";
 import { packagePath } from "../package-paths.ts";
@@ -25,14 +29,22 @@ export interface LocalModelOptions {
   threads?: number;
   /** Format prompts with the GGUF's chat template (instruct models). Default false: plain completion. */
   chat?: boolean;
-  /** Offload to a GPU when one is present. Default false (CPU). */
+  /** Offload to a GPU when one is present ("auto"). Default off (CPU). */
   gpu?: boolean;
   /** Tokens per sequence; default min(model's training context, 4096). */
   contextSize?: number;
-  /** Parallel context sequences (= concurrent calls); default 1. */
+  /** Tokens llama.cpp decodes in one batch (prefill chunk); default its own (the context size, at most 512). */
+  batchSize?: number;
+  /** Parallel context sequences (= calls decoded together); default 1. */
   concurrency?: number;
   /** Flash attention moves log-probs by ~2e-3, so it is off unless asked for. */
   flashAttention?: boolean;
+  /** Reuse the evaluated prefix a sequence shares with the next prompt (default true). */
+  prefixCache?: boolean;
+  /** Speculative decoding: a draft GGUF path, or "input-lookup" (prompt-lookup decoding). */
+  draft?: string;
+  /** Tokens the draft proposes before the model validates them; default 4. */
+  draftTokens?: number;
 }
 
 /** Prefill accounting for prefix caching. */
@@ -54,36 +66,120 @@ export const demoModelPath = packagePath("models", "demo.gguf");
  */
 export const localProvider: ProviderFactory = async ({ target, config, cwd }) => {
   const options = localOptionsFromConfig(config ?? {});
-  let path: string;
-  if (target === "demo") {
-    path = demoModelPath;
-    if (!existsSync(path))
-      throw new UserError(`the demo model ${path} does not exist yet; run \`npm run train:demo\` to build it`, { code: "E_MODEL_FILE" });
-  } else if (!target) {
-    throw new UserError(`local model needs a path: --model local:PATH.gguf (or \`path:\` in assay.config.yaml)`, { code: "E_MODEL_SPEC" });
-  } else {
-    path = isAbsolute(target) ? target : resolve(cwd, target);
-  }
+  const path = modelPath(target, cwd);
   const { model, summary } = await loadLocalModel(path, { gpu: options.gpu ?? false });
   const contextSize = options.contextSize ?? Math.min(summary.trainContextLength ?? 4096, 4096);
   const sequences = Math.max(1, options.concurrency ?? 1);
-  let context: LlamaContext;
+  const disposables: { dispose(): Promise<void> }[] = [model];
   try {
-    context = await model.createContext({
-      contextSize,
-      sequences,
+    const context = await createLocalContext(model, path, { ...options, contextSize, sequences });
+    disposables.unshift(context);
+    // On failure everything loaded so far is released; on success the provider owns it.
+    const predictors = await tokenPredictors(model, options, { contextSize, sequences, cwd }, disposables);
+    return new LocalProvider(`local:${target}`, model, context, options, summary.chatTemplate, path, predictors);
+  } catch (error) {
+    for (const d of disposables) await d.dispose();
+    throw error;
+  }
+};
+
+function modelPath(target: string, cwd: string): string {
+  if (target === "demo") {
+    if (!existsSync(demoModelPath))
+      throw new UserError(`the demo model ${demoModelPath} does not exist yet; run \`npm run train:demo\` to build it`, {
+        code: "E_MODEL_FILE",
+      });
+    return demoModelPath;
+  }
+  if (!target)
+    throw new UserError(`local model needs a path: --model local:PATH.gguf (or \`path:\` in assay.config.yaml)`, { code: "E_MODEL_SPEC" });
+  return isAbsolute(target) ? target : resolve(cwd, target);
+}
+
+async function createLocalContext(
+  model: LlamaModel,
+  path: string,
+  options: LocalModelOptions & { contextSize: number; sequences: number },
+): Promise<LlamaContext> {
+  try {
+    return await model.createContext({
+      contextSize: options.contextSize,
+      sequences: options.sequences,
       threads: options.threads ?? 1,
       flashAttention: options.flashAttention ?? false,
+      batchSize: options.batchSize,
     });
   } catch (error) {
-    await model.dispose();
     throw new UserError(
-      `cannot create a llama.cpp context of ${contextSize} tokens x ${sequences} sequences for ${path}: ${error instanceof Error ? error.message : String(error)}; lower context_size or concurrency`,
+      `cannot create a llama.cpp context of ${options.contextSize} tokens x ${options.sequences} sequences for ${path}: ${error instanceof Error ? error.message : String(error)}; lower context_size or parallel`,
       { code: "E_MODEL_CONTEXT", cause: error },
     );
   }
-  return new LocalProvider(`local:${target}`, model, context, options, summary.chatTemplate, path);
-};
+}
+
+/** The draft of speculative decoding, one token predictor per sequence (node-llama-cpp's own). */
+interface LocalPredictors {
+  /** The draft model's file, or "input-lookup". */
+  draft: string;
+  tokens: number;
+  create(): TokenPredictor;
+  /** Release the draft model and its context. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Token predictors for speculative decoding: node-llama-cpp's DraftSequenceTokenPredictor on a
+ * draft model's context (one draft sequence per target sequence), or its InputLookupTokenPredictor.
+ * The draft proposes exactly `draft_tokens` tokens each round (minimum = maximum, no confidence
+ * cut-off), which the model validates in one batch: classic speculative decoding, greedy outputs unchanged.
+ */
+async function tokenPredictors(
+  model: LlamaModel,
+  options: LocalModelOptions,
+  shape: { contextSize: number; sequences: number; cwd: string },
+  disposables: { dispose(): Promise<void> }[],
+): Promise<LocalPredictors | undefined> {
+  if (!options.draft) return undefined;
+  const tokens = Math.max(1, options.draftTokens ?? 4);
+  if (options.draft === "input-lookup")
+    return {
+      draft: "input-lookup",
+      tokens,
+      create: () => new InputLookupTokenPredictor({ predictionLength: { min: 1, max: tokens } }),
+      dispose: async () => {},
+    };
+  const draftPath = isAbsolute(options.draft) ? options.draft : resolve(shape.cwd, options.draft);
+  const { model: draftModel } = await loadLocalModel(draftPath, { gpu: options.gpu ?? false });
+  disposables.unshift(draftModel);
+  if (!sameVocabulary(model, draftModel)) {
+    throw new UserError(
+      `draft model ${draftPath} has another vocabulary than the model it drafts for; speculative decoding needs the same tokenizer`,
+      {
+        code: "E_MODEL_DRAFT",
+      },
+    );
+  }
+  const draftContext = await createLocalContext(draftModel, draftPath, { ...options, ...shape });
+  disposables.unshift(draftContext);
+  return {
+    draft: draftPath,
+    tokens,
+    create: () => new DraftSequenceTokenPredictor(draftContext.getSequence(), { minTokens: tokens, maxTokens: tokens, minConfidence: 0 }),
+    dispose: async () => {
+      await draftContext.dispose();
+      await draftModel.dispose();
+    },
+  };
+}
+
+function sameVocabulary(a: LlamaModel, b: LlamaModel): boolean {
+  const tokensOf = (m: LlamaModel) =>
+    (m.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly string[] } } }).tokenizer?.ggml?.tokens;
+  const x = tokensOf(a);
+  const y = tokensOf(b);
+  if (!x || !y) return a.tokens.bos === b.tokens.bos && a.tokens.eos === b.tokens.eos;
+  return x.length === y.length && x.every((token, i) => token === y[i]);
+}
 
 function localOptionsFromConfig(config: Record<string, unknown>): LocalModelOptions {
   const num = (v: unknown) => (typeof v === "number" ? v : undefined);
@@ -92,8 +188,12 @@ function localOptionsFromConfig(config: Record<string, unknown>): LocalModelOpti
     chat: config.chat === true,
     gpu: config.gpu === true || config.gpu === "auto",
     contextSize: num(config.context_size ?? config.contextSize),
-    concurrency: num(config.concurrency),
+    batchSize: num(config.batch_size ?? config.batchSize),
+    concurrency: num(config.parallel ?? config.concurrency),
     flashAttention: config.flash_attention === true || config.flashAttention === true,
+    prefixCache: config.prefix_cache !== false && config.prefixCache !== false,
+    draft: typeof config.draft === "string" ? config.draft : undefined,
+    draftTokens: num(config.draft_tokens ?? config.draftTokens),
   };
 }
 
@@ -108,18 +208,27 @@ export class LocalProvider implements Provider {
   private readonly chatWrapper?: ChatWrapper;
   private readonly counters: LocalProviderStats = { promptTokens: 0, prefillTokens: 0, generatedTokens: 0 };
   private readonly grammars: GrammarCache;
+  private readonly prefixCache: boolean;
+  /** The effective settings, read back from node-llama-cpp's own objects (see Provider.settings). */
+  readonly settings: Readonly<Record<string, string | number | boolean | null>>;
+  readonly draftFile?: string;
+  readonly notices: string[] = [];
+  /** The context's sequences (each with its own token predictor when drafting). */
+  readonly sequences: readonly LlamaContextSequence[];
 
   constructor(
     id: string,
     readonly model: LlamaModel,
-    private readonly context: LlamaContext,
+    readonly context: LlamaContext,
     options: LocalModelOptions,
     chatTemplate?: string,
     /** The GGUF file (its content hash identifies the model in the response cache). */
     readonly weightsFile?: string,
+    private readonly predictors?: LocalPredictors,
   ) {
     this.id = options.chat ? `${id}?chat=true` : id;
     this.concurrency = context.totalSequences;
+    this.prefixCache = options.prefixCache ?? true;
     const all = Array.from({ length: context.totalSequences }, () =>
       context.getSequence({
         contextShift: {
@@ -127,8 +236,25 @@ export class LocalProvider implements Provider {
             throw new ProviderError(`context of ${context.contextSize} tokens is full`);
           },
         },
+        tokenPredictor: predictors?.create(),
       }),
     );
+    const gpu = model.llama.gpu;
+    if (options.gpu && gpu === false) this.notices.push(`${id}: gpu: auto found no GPU llama.cpp can use; running on the CPU`);
+    if (predictors && predictors.draft !== "input-lookup") this.draftFile = predictors.draft;
+    this.settings = {
+      threads: context.idealThreads,
+      batch_size: context.batchSize,
+      context_size: context.contextSize,
+      flash_attention: context.flashAttention === true,
+      prefix_cache: this.prefixCache,
+      parallel: context.totalSequences,
+      gpu: gpu === false ? (options.gpu ? "auto: none found (CPU)" : "off") : gpu,
+      gpu_layers: model.gpuLayers,
+      draft: predictors ? (predictors.draft === "input-lookup" ? "input-lookup" : basename(predictors.draft)) : null,
+      draft_tokens: predictors ? predictors.tokens : null,
+    };
+    this.sequences = all;
     this.pool = new SequencePool(all);
     this.grammars = new GrammarCache(model.llama);
     if (options.chat) {
@@ -170,8 +296,10 @@ export class LocalProvider implements Provider {
     const wantLogprobs = params.logprobs === true || topCount > 0;
     const sequence = await this.pool.acquire(tokens);
     try {
-      const reused = await reusePrefix(sequence, tokens, tokens.length - 1);
+      const reused = await reusePrefix(sequence, tokens, this.prefixCache ? tokens.length - 1 : 0);
       this.count(tokens.length, reused);
+      const predictionsBefore = sequence.tokenPredictions;
+      let ttftMs: number | undefined;
       const greedy = params.temperature <= 0;
       const stopTokenRuns = chat?.stopTokens ?? [];
       const output: Token[] = [];
@@ -196,6 +324,7 @@ export class LocalProvider implements Provider {
         );
         for await (const next of iterator) {
           if (context.signal?.aborted) throw new ProviderError("aborted", { retryable: false });
+          ttftMs ??= performance.now() - started;
           output.push(next.token);
           // The chosen token's confidence and its entry in the probability map are the same float.
           if (wantLogprobs) logprobs.push(Math.log((next as { confidence?: number }).confidence ?? Number.NaN));
@@ -240,7 +369,15 @@ export class LocalProvider implements Provider {
         inputTokens: tokens.length,
         outputTokens: output.length,
         latencyMs: performance.now() - started,
+        ttftMs,
+        prefillTokens: tokens.length - reused,
       };
+      if (this.predictors) {
+        // validated + refuted = the draft tokens the model checked (node-llama-cpp's counters).
+        const after = sequence.tokenPredictions;
+        generation.draftAccepted = after.validated - predictionsBefore.validated;
+        generation.draftProposed = generation.draftAccepted + after.refuted - predictionsBefore.refuted;
+      }
       if (wantLogprobs) {
         const tokenText = (token: Token, i: number) => this.model.detokenize([token], false, output.slice(Math.max(0, i - 4), i));
         generation.tokenLogprobs = logprobs.map((logprob, i): TokenLogprob => {
@@ -279,7 +416,7 @@ export class LocalProvider implements Provider {
           continue;
         }
         // The token before the continuation must be (re)evaluated: its logits predict the first continuation token.
-        const reused = await reusePrefix(sequence, tokens, start - 1);
+        const reused = await reusePrefix(sequence, tokens, this.prefixCache ? start - 1 : 0);
         this.count(tokens.length, reused);
         const input = tokens.slice(reused).map((token, i) => {
           const position = reused + i;
@@ -308,6 +445,7 @@ export class LocalProvider implements Provider {
 
   async close(): Promise<void> {
     await this.context.dispose();
+    await this.predictors?.dispose();
     await this.model.dispose();
   }
 

@@ -90,6 +90,8 @@ export interface Provider {
   readonly settings?: Readonly<Record<string, string | number | boolean | null>>;
   /** The draft model's weights file (speculative decoding): hashed into the cache key like `weightsFile`. */
   readonly draftFile?: string;
+  /** What the user should know about how the model runs (e.g. `gpu: auto` found no GPU): warnings of the run. */
+  readonly notices?: readonly string[];
   generate(prompt: Prompt, params: GenerateParams, context: CallContext): Promise<Generation>;
   /**
    * Log-likelihood of each continuation after the prompt (teacher forcing), for backends

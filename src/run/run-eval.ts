@@ -261,6 +261,8 @@ async function execute(
   let failure: { error: unknown } | undefined;
   let sink: TrialSink | undefined;
   let models: Awaited<ReturnType<typeof prepareModels>> = [];
+  const providerNotices = providers.flatMap((p) => p.notices ?? []);
+  for (const note of providerNotices) options.reporter?.onWarning?.(note);
   try {
     const candidates = providers.slice(0, specs.length);
     models = await prepareModels(db, runId, specs, candidates, options.concurrency);
@@ -324,7 +326,7 @@ async function execute(
   trySetRunStatus(db, runId, failure || interrupted ? "interrupted" : "done", reason);
   options.reporter?.onRunEnd?.({ runId, interrupted: interrupted || failure !== undefined });
   if (failure) throw storeError(failure.error, dbPath);
-  const warnings = [...selected.warnings];
+  const warnings = [...selected.warnings, ...providerNotices];
   // Replay lines no trial used are worth a warning only when every trial ran (a shard leaves the other shards' lines).
   if (!interrupted && !resuming && options.limit === undefined && shard === undefined) {
     for (const p of providers) {
