@@ -83,7 +83,7 @@ export function quantizeGguf(options: QuantizeOptions): QuantizeResult {
       writeAll(out, header);
       let written = header.length;
       for (const p of plan) {
-        written += copyTensor(fd, layout, p, out, options.input, target.quantizeRow);
+        written += copyTensor(fd, layout, p, out, options.input, target);
         const pad = paddedLength(p.out.byteLength, layout.alignment) - p.out.byteLength;
         if (pad) written += writeAll(out, Buffer.alloc(pad));
       }
@@ -162,7 +162,7 @@ function copyTensor(
   plan: TensorPlan,
   out: number,
   path: string,
-  quantizeRow: (x: Float32Array) => Uint8Array,
+  { quantizeRow, blockBytes }: (typeof QUANT_TYPES)[QuantType],
 ): number {
   const { tensor } = plan;
   const width = tensor.type === F16 ? 2 : 4;
@@ -188,9 +188,25 @@ function copyTensor(
         code: "E_MODEL_FILE",
         location: path,
       });
-    written += writeAll(out, quantizeRow(values));
+    const blocks = quantizeRow(values);
+    checkScales(blocks, blockBytes, tensor.name, path);
+    written += writeAll(out, blocks);
   }
   return written;
+}
+
+/**
+ * A block scale beyond fp16's range (weights above 65504 x 127 for Q8_0, 65504 x 8 for Q4_0)
+ * is stored as infinity; llama.cpp's quantizer refuses such a tensor (ggml_validate_row_data).
+ */
+function checkScales(blocks: Uint8Array, blockBytes: number, name: string, path: string): void {
+  for (let at = 0; at < blocks.length; at += blockBytes) {
+    if ((blocks[at + 1] & 0x7c) === 0x7c)
+      throw new UserError(`tensor ${name} has weights too large for an fp16 block scale (block ${at / blockBytes} of this chunk)`, {
+        code: "E_MODEL_FILE",
+        location: path,
+      });
+  }
 }
 
 /** Refuse writing over the input (by path, or by inode when the output exists: a link or another spelling). */
