@@ -72,6 +72,8 @@ export const GGML_TYPE_NAMES: Record<number, string> = {
 const SCALAR_BYTES: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
 const STRING = 8;
 const ARRAY = 9;
+/** Real headers (a 256k-token vocabulary included) take tens of MiB; more means a corrupt count or length. */
+const MAX_HEADER_BYTES = 256 * 2 ** 20;
 /** GGML_MAX_DIMS */
 const MAX_DIMS = 4;
 
@@ -185,7 +187,7 @@ export function readGgufLayout(fd: number, path: string): GgufLayout {
   readSync(fd, magic, 0, 4, 0);
   if (fileSize < 24 || magic.toString("latin1") !== "GGUF")
     throw new UserError(`not a GGUF file (it does not start with the "GGUF" magic bytes)`, { code: "E_MODEL_FILE", location: path });
-  for (let chunk = Math.min(fileSize, 1 << 20); ; chunk = Math.min(fileSize, chunk * 4)) {
+  for (let chunk = Math.min(fileSize, 1 << 20); ; chunk = Math.min(fileSize, MAX_HEADER_BYTES, chunk * 4)) {
     const buffer = Buffer.alloc(chunk);
     readSync(fd, buffer, 0, chunk, 0);
     try {
@@ -193,6 +195,14 @@ export function readGgufLayout(fd: number, path: string): GgufLayout {
     } catch (error) {
       if (error instanceof UserError) throw new UserError(error.message, { code: "E_MODEL_FILE", location: path });
       if (!(error instanceof OutOfData)) throw error;
+      if (chunk >= MAX_HEADER_BYTES)
+        throw new UserError(
+          `the GGUF header is corrupt (it claims more than ${MAX_HEADER_BYTES / 2 ** 20} MiB of metadata and tensor infos)`,
+          {
+            code: "E_MODEL_FILE",
+            location: path,
+          },
+        );
       if (chunk >= fileSize)
         throw new UserError(`the GGUF header is truncated or corrupt (it runs past the end of the file's ${fileSize} bytes)`, {
           code: "E_MODEL_FILE",

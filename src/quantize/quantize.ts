@@ -123,6 +123,7 @@ function planTensor(tensor: GgufTensorInfo, target: (typeof QUANT_TYPES)[QuantTy
     const byteLength = (elementsOf(tensor) / BLOCK_VALUES) * target.blockBytes;
     return { tensor, quantize: true, out: { name: tensor.name, dims: tensor.dims, type: target.ggmlType, byteLength } };
   }
+  // llama.cpp writes such a matrix as F16 (tensor_type_fallback); here it stays as it was, and is listed.
   return {
     tensor,
     quantize: false,
