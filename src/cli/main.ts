@@ -16,6 +16,7 @@ import { registerMergeCommand } from "./merge.ts";
 import { registerMetricCommand } from "./metric.ts";
 import type { CliIo } from "./io.ts";
 import { registerReportCommand } from "./report.ts";
+import { registerQuantizeCommand } from "./quantize.ts";
 import { registerReviewCommand } from "./review.ts";
 import { registerRunCommand } from "./run.ts";
 import { registerRunsCommand } from "./runs.ts";
@@ -43,6 +44,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerReviewCommand(program, sink);
   registerMergeCommand(program, sink);
   registerReportCommand(program, sink);
+  registerQuantizeCommand(program, sink);
   registerMetricCommand(program, (text) => io.out(`${text}\n`));
   if (argv.length <= 2) {
     // Bare `assay`: what it can do, on stdout, and success (help is what was asked for).
