@@ -63,3 +63,4 @@ export type { QueueInfo, ReviewRubric, ShownItem, RatingInput, SubmitOutcome } f
 export { serveReview, type ServeReviewOptions } from "./review/serve.ts";
 export { humanReport, type HumanReport } from "./report/human-summary.ts";
 export { UserError, ValidationError, ProviderError } from "./errors.ts";
+export { quantizeGguf, QUANT_TYPES, type QuantizeOptions, type QuantizeResult, type QuantType } from "./quantize/quantize.ts";

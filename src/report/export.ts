@@ -1,5 +1,6 @@
 // `assay export RUN`: one record per trial (task, item and its fields, model, strategy,
-// sample, prompt, output, answer, targets, status, error, latency, tokens, cost, a value per
+// sample, prompt, output, answer, targets, status, error, latency, tokens, cost, time to first
+// token, prefill and draft tokens, a value per
 // metric) as JSON lines or CSV, streamed row by row.
 import { UserError } from "../errors.ts";
 import { storePath, type Db } from "../store/db.ts";
@@ -31,6 +32,11 @@ export interface ExportRecord {
   input_tokens: number | null;
   output_tokens: number | null;
   cost_usd: number | null;
+  /** Local models: time to first token (the first call's), prompt tokens evaluated (the rest came from the prefix cache), draft tokens accepted / proposed (speculative decoding). */
+  ttft_ms: number | null;
+  prefill_tokens: number | null;
+  draft_accepted: number | null;
+  draft_proposed: number | null;
   /** Metric name -> value (null: unscored). */
   scores: Record<string, number | null>;
   /** Metric name -> explanation, for scores that have one (why a score is unscored). */
@@ -63,6 +69,10 @@ function record(runId: number, row: TrialRow): ExportRecord {
     input_tokens: row.inputTokens,
     output_tokens: row.outputTokens,
     cost_usd: row.costUsd,
+    ttft_ms: row.ttftMs,
+    prefill_tokens: row.prefillTokens,
+    draft_accepted: row.draftAccepted,
+    draft_proposed: row.draftProposed,
     scores,
     explanations,
   };
@@ -86,6 +96,10 @@ const fixedColumns = [
   "input_tokens",
   "output_tokens",
   "cost_usd",
+  "ttft_ms",
+  "prefill_tokens",
+  "draft_accepted",
+  "draft_proposed",
 ] as const;
 
 /** A CSV cell for a value of an item's field: text as it is, anything else as JSON. */

@@ -75,6 +75,11 @@ export interface TrialRow {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** Local models (schema 6): time to first token, prompt tokens evaluated, draft tokens accepted / proposed. */
+  ttftMs: number | null;
+  prefillTokens: number | null;
+  draftAccepted: number | null;
+  draftProposed: number | null;
   /** The rendered prompt (and system prompt) of the trial's first generation. */
   prompt: string | null;
   system: string | null;
@@ -140,6 +145,11 @@ export function* trialRows(
           'status', j.status, 'error', j.error, 'weighting', j.weighting, 'distribution', json(j.distribution)) ORDER BY j.sample)
           FROM judgments j WHERE j.trial_id = s.trial_id AND j.scorer_id = s.scorer_id))`
       : "";
+  // From schema 6 a call records what its inference settings bought.
+  const inference =
+    version >= 6
+      ? "tr.ttft_ms AS ttftMs, tr.prefill_tokens AS prefillTokens, tr.draft_accepted AS draftAccepted, tr.draft_proposed AS draftProposed"
+      : "NULL AS ttftMs, NULL AS prefillTokens, NULL AS draftAccepted, NULL AS draftProposed";
   const generations = options.generations
     ? `, (SELECT json_group_array(json_object('idx', g.idx, 'output', g.output, 'answer', g.answer, 'finish_reason', g.finish_reason, 'seed', g.seed,
           'cached', g.cached, 'attempts', g.attempts, 'latency_ms', g.latency_ms, 'input_tokens', g.input_tokens, 'output_tokens', g.output_tokens,
@@ -149,7 +159,7 @@ export function* trialRows(
     `SELECT tr.id AS trialId, tk.suite || '/' || tk.task AS task, it.item_key AS item, it.fields, ${targets} AS targets,
             m.spec AS model, st.name AS strategy, tr.sample, tr.status, tr.output, tr.answer, tr.error,
             tr.latency_ms AS latencyMs, tr.input_tokens AS inputTokens, tr.output_tokens AS outputTokens, tr.cost_usd AS costUsd,
-            p.text AS prompt, p.system,
+            ${inference}, p.text AS prompt, p.system,
             (SELECT json_group_array(json_object('metric', sc.name, 'value', s.value, 'explanation', s.explanation${judgments}) ORDER BY sc.id)
              FROM scores s JOIN scorers sc ON sc.id = s.scorer_id WHERE s.trial_id = tr.id AND (@metric IS NULL OR sc.name = @metric)) AS scores
             ${generations}

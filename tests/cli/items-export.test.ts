@@ -120,6 +120,11 @@ describe("show --items and export", () => {
       input_tokens: 2, // echo counts whitespace-separated words
       output_tokens: 2,
       cost_usd: null,
+      // Inference measurements come from local models only.
+      ttft_ms: null,
+      prefill_tokens: null,
+      draft_accepted: null,
+      draft_proposed: null,
       scores: { includes: 1, "exact-match": 0 },
       explanations: {},
     });
@@ -138,14 +143,14 @@ describe("show --items and export", () => {
     const text = readFileSync(join(dir, "trials.csv"), "utf8");
     const lines = text.split("\r\n");
     expect(lines[0]).toBe(
-      "run,task,item,model,strategy,sample,status,error,system,prompt,output,answer,targets,latency_ms,input_tokens,output_tokens,cost_usd,score:includes,score:exact-match,score:choice,field:word,field:id,field:q,field:choices,field:gold",
+      "run,task,item,model,strategy,sample,status,error,system,prompt,output,answer,targets,latency_ms,input_tokens,output_tokens,cost_usd,ttft_ms,prefill_tokens,draft_accepted,draft_proposed,score:includes,score:exact-match,score:choice,field:word,field:id,field:q,field:choices,field:gold",
     );
-    expect(lines[1]).toBe('1,mini/copy,1,echo,zero-shot,0,done,,,Say alpha,Say alpha,Say alpha,"[""alpha""]",0,2,2,,1,0,,alpha,,,,');
+    expect(lines[1]).toBe('1,mini/copy,1,echo,zero-shot,0,done,,,Say alpha,Say alpha,Say alpha,"[""alpha""]",0,2,2,,,,,,1,0,,alpha,,,,');
     // A cell that a spreadsheet would run as a formula starts with an apostrophe; quotes double.
     expect(lines[2]).toMatch(/,"'=HYPERLINK\(""x""\)"(,|$)/);
     expect(text).toContain('"Say say ""hi"", then\nleave"');
     expect(text.endsWith("\r\n")).toBe(true);
-    expect(lines.at(-2)).toBe('1,mini/pick,bad,echo,zero-shot,0,done,,,a,a,a,"[""z""]",0,1,1,,,,,,bad,a,"[""a"",""b""]",z');
+    expect(lines.at(-2)).toBe('1,mini/pick,bad,echo,zero-shot,0,done,,,a,a,a,"[""z""]",0,1,1,,,,,,,,,,bad,a,"[""a"",""b""]",z');
     expect(existsSync(join(dir, `trials.csv.${process.pid}.partial`))).toBe(false);
   });
 

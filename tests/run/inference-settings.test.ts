@@ -4,7 +4,9 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { type ExportRecord, exportRun } from "../../src/report/export.ts";
 import { runEval } from "../../src/run/run-eval.ts";
+import { openStore } from "../../src/store/db.ts";
 import { defineTask } from "../../src/suite/define-task.ts";
 import { writeTinyGguf } from "../fixtures/gguf-writer.ts";
 import { assay } from "../helpers/cli.ts";
@@ -99,6 +101,17 @@ describe("inference settings in a run", () => {
     expect(bySpec("spec")).toEqual(bySpec("plain"));
     // Without the prefix cache every prompt token is evaluated.
     for (const r of rows.filter((r) => r.spec === "two-threads")) expect(r.prefill_tokens).toBe(r.input_tokens);
+
+    // `assay export` carries them per trial.
+    const store = openStore(db, { readonly: true });
+    const exported = [...exportRun(store, first.runId, "jsonl")].map((line) => JSON.parse(line) as ExportRecord);
+    store.close();
+    expect(exported).toHaveLength(9);
+    for (const r of exported) {
+      expect(r.ttft_ms).toBeGreaterThan(0);
+      expect(r.prefill_tokens).toBeGreaterThan(0);
+      expect(r.draft_proposed === null).toBe(r.model !== "spec");
+    }
 
     // The same settings hit the cache; a changed setting does not.
     const again = await runEval({ db, config, tasks: [task], models: ["plain"] });
