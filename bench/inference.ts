@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { getLlama } from "node-llama-cpp";
 import { packagePath } from "../src/package-paths.ts";
 import { createProvider } from "../src/provider/create.ts";
 import type { Provider } from "../src/provider/types.ts";
@@ -160,6 +161,39 @@ for (const task of workloads.filter((w) => !onlyWorkloads || onlyWorkloads.inclu
         acceptance.padStart(18) +
         `${median(runs[0].ttftMs).toFixed(1)} ms`.padStart(11),
     );
+  }
+}
+// What speculative decoding can buy here: the cost of one decode of k tokens (the model
+// validating k-1 draft tokens) against one of 1 token, and the draft's cost per token.
+async function decodeCost(path: string, k: number, repeats = 200): Promise<number> {
+  const llama = await getLlama({ gpu: false, build: "never", maxThreads: 2 });
+  const loaded = await llama.loadModel({ modelPath: path });
+  const context = await loaded.createContext({ contextSize: 512, threads: 1, flashAttention: false });
+  const sequence = context.getSequence();
+  const prefix = [loaded.tokens.bos!, ...loaded.tokenize("Q: What is 357 + 715?\nA: Let's think step by step.", false)];
+  await sequence.evaluateWithoutGeneratingNewTokens(prefix);
+  const block = loaded.tokenize(" 357+715: 7+5=12, 2.", false).slice(0, k);
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const started = performance.now();
+    await sequence.evaluateWithoutGeneratingNewTokens(block);
+    times.push(performance.now() - started);
+    await sequence.eraseContextTokenRanges([{ start: prefix.length, end: sequence.nextTokenIndex }]);
+  }
+  await context.dispose();
+  await loaded.dispose();
+  return median(times);
+}
+if (!onlyWorkloads || onlyWorkloads.includes("decode-cost")) {
+  console.log("\ndecode cost (node-llama-cpp directly, 1 thread, median of 200 decodes after a 40-token prompt):");
+  for (const [name, path] of [
+    ["demo (6 layers)", model("demo.gguf")],
+    ["student (2 layers)", student],
+  ] as const) {
+    if (!existsSync(path)) continue;
+    const costs = [];
+    for (const k of [1, 2, 3, 5]) costs.push(`${k} token${k > 1 ? "s" : ""} ${(await decodeCost(path, k)).toFixed(3)} ms`);
+    console.log(`  ${name.padEnd(20)} ${costs.join(", ")}`);
   }
 }
 finished = true;

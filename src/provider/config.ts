@@ -84,13 +84,21 @@ export interface AssayConfig {
  */
 export function builtinModels(): Record<string, ModelConfig> {
   const model = (file: string) => packagePath("models", file);
+  // gpu: auto: a machine with a GPU uses it; one without says so and runs on the CPU.
+  const local = (file: string, settings: Partial<ModelConfig> = {}): ModelConfig => ({
+    provider: "local",
+    path: model(file),
+    gpu: "auto",
+    ...settings,
+  });
   return {
-    demo: { provider: "local", path: model("demo.gguf") },
-    "demo-q8": { provider: "local", path: model("demo-q8_0.gguf") },
-    "demo-q4": { provider: "local", path: model("demo-q4_0.gguf") },
-    "demo-student": { provider: "local", path: model("demo-student.gguf") },
-    "demo-spec": { provider: "local", path: model("demo.gguf"), draft: model("demo-student.gguf"), draft_tokens: 4 },
-    "demo-lookup": { provider: "local", path: model("demo.gguf"), draft: "input-lookup", draft_tokens: 4 },
+    demo: local("demo.gguf"),
+    "demo-q8": local("demo-q8_0.gguf"),
+    "demo-q4": local("demo-q4_0.gguf"),
+    "demo-student": local("demo-student.gguf"),
+    // node-llama-cpp 3.21.1 validates at most one draft token per batch: more would be wasted.
+    "demo-spec": local("demo.gguf", { draft: model("demo-student.gguf"), draft_tokens: 1 }),
+    "demo-lookup": local("demo.gguf", { draft: "input-lookup", draft_tokens: 1 }),
   };
 }
 

@@ -240,7 +240,7 @@ export class LocalProvider implements Provider {
       }),
     );
     const gpu = model.llama.gpu;
-    if (options.gpu && gpu === false) this.notices.push(`${id}: gpu: auto found no GPU llama.cpp can use; running on the CPU`);
+    if (options.gpu && gpu === false) this.notices.push("gpu: auto found no GPU llama.cpp can use; running on the CPU");
     if (predictors && predictors.draft !== "input-lookup") this.draftFile = predictors.draft;
     this.settings = {
       threads: context.idealThreads,

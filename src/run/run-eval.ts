@@ -261,7 +261,7 @@ async function execute(
   let failure: { error: unknown } | undefined;
   let sink: TrialSink | undefined;
   let models: Awaited<ReturnType<typeof prepareModels>> = [];
-  const providerNotices = providers.flatMap((p) => p.notices ?? []);
+  const providerNotices = [...new Set(providers.flatMap((p) => p.notices ?? []))];
   for (const note of providerNotices) options.reporter?.onWarning?.(note);
   try {
     const candidates = providers.slice(0, specs.length);

@@ -3,6 +3,7 @@
 // latency instead of reusing a cached call), and every call records its timing and token counts.
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { getLlama } from "node-llama-cpp";
 import { describe, expect, it } from "vitest";
 import { type ExportRecord, exportRun } from "../../src/report/export.ts";
 import { runEval } from "../../src/run/run-eval.ts";
@@ -120,6 +121,18 @@ describe("inference settings in a run", () => {
     const changed = await runEval({ db, config, tasks: [task], models: ["plain"] });
     expect(calls(db, changed.runId).every((r) => r.cached === 0)).toBe(true);
     expect(settings(db, changed.runId).plain).toMatchObject({ batch_size: 32 });
+  }, 120_000);
+
+  it("knows the demo model's variants by name, without a config; gpu: auto says once that it runs on the CPU", async () => {
+    const gpu = (await getLlama({ gpu: "auto", build: "never" })).gpu;
+    const dir = workspace();
+    const r = assay(dir, "run", "demo-strings", "--limit", "2", "--model", "demo", "--model", "demo-q8", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const models = new Set((JSON.parse(r.stdout) as { results: { model: string }[] }).results.map((x) => x.model));
+    expect([...models]).toEqual(["demo", "demo-q8"]);
+    const gpuWarnings = r.stderr.split("\n").filter((line) => line.includes("found no GPU"));
+    // A machine with a GPU uses it (and says nothing); one without says so once, not once per model.
+    expect(gpuWarnings).toEqual(gpu === false ? ["warning: gpu: auto found no GPU llama.cpp can use; running on the CPU"] : []);
   }, 120_000);
 
   it("says which field of the config is wrong, with its line", () => {
