@@ -18,9 +18,26 @@ const kindShort: Record<VariantRow["kind"], string> = {
 
 /** The section: a table per model, the quality rows, flags and the settings each variant changes. */
 export function variantsText(v: InferenceVariants, options: { width?: number } = {}): string {
-  const lines = [terminalSafe(`inference variants against ${v.reference} (reference from ${v.referenceFrom}; speed over generated calls, not cached ones)`)];
+  const lines = [
+    terminalSafe(
+      `inference variants against ${v.reference} (reference from ${v.referenceFrom}; speed over generated calls, not cached ones)`,
+    ),
+  ];
   if (v.note) lines.push(terminalSafe(`note: ${v.note}`));
-  const header = ["model", "kind", "file", "calls", "tok/s", "p50 ms", "p95 ms", "TTFT p50", "prefill eval/sent", "draft acc", "identical", "speed"];
+  const header = [
+    "model",
+    "kind",
+    "file",
+    "calls",
+    "tok/s",
+    "p50 ms",
+    "p95 ms",
+    "TTFT p50",
+    "prefill eval/sent",
+    "draft acc",
+    "identical",
+    "speed",
+  ];
   const body = v.models.map((m) => [
     m.model,
     kindShort[m.kind],
@@ -33,7 +50,7 @@ export function variantsText(v: InferenceVariants, options: { width?: number } =
     m.prefill ? `${m.prefill.evaluated}/${m.prefill.submitted}` : "-",
     m.draft?.acceptance != null ? percent(m.draft.acceptance) : "-",
     m.identical ? (m.identical.share === null ? "-" : `${m.identical.identical}/${m.identical.n} (${percent(m.identical.share)})`) : "-",
-    m.kind === "reference" ? "1.00x" : m.speedRatio === null ? "-" : `${m.speedRatio.toFixed(2)}x`,
+    m.speedRatio === null ? "-" : `${m.speedRatio.toFixed(2)}x`,
   ]);
   lines.push(columns(header, body, { rightAligned: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], rule: true, width: options.width }));
   const settings = settingsLines(v);
@@ -72,7 +89,7 @@ function differingFlag(m: VariantRow, reference: string): string[] | undefined {
   const shown = m.identical.differing.length;
   const lines = [
     terminalSafe(
-      `! ${m.model}: ${differ} of ${countOf(m.identical.n, "output")} differ from ${reference} although the weights are the same — llama.cpp's batched or threaded arithmetic can round differently; ${shown < differ ? `the first ${shown} listed below` : "listed below"}`,
+      `! ${m.model}: ${differ} of ${countOf(m.identical.n, "output")} ${differ === 1 ? "differs" : "differ"} from ${reference} although the weights are the same — llama.cpp's batched or threaded arithmetic can round differently; ${shown < differ ? `the first ${shown} listed below` : "listed below"}`,
     ),
   ];
   for (const d of m.identical.differing) lines.push(...differingLines(d));
@@ -103,7 +120,13 @@ function settingsLines(v: InferenceVariants): string[] {
   const lines: string[] = [];
   const show = (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x));
   if (reference.settings)
-    lines.push(terminalSafe(`settings of ${reference.model}: ${Object.entries(reference.settings).map(([k, x]) => `${k}=${show(x)}`).join(", ")}`));
+    lines.push(
+      terminalSafe(
+        `settings of ${reference.model}: ${Object.entries(reference.settings)
+          .map(([k, x]) => `${k}=${show(x)}`)
+          .join(", ")}`,
+      ),
+    );
   for (const m of v.models) {
     if (m === reference || !m.settings) continue;
     const base = reference.settings ?? {};

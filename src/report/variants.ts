@@ -72,7 +72,7 @@ export interface VariantRow {
   identical: { n: number; identical: number; share: number | null; differing: DifferingOutput[] } | null;
   /** Paired quality difference per (task, strategy, primary scorer); empty for the reference. */
   quality: VariantQuality[];
-  /** tokens/s of this model over the reference's. */
+  /** tokens/s of this model over the reference's (1 for the reference; null when either was not measured). */
   speedRatio: number | null;
 }
 
@@ -153,7 +153,11 @@ export function inferenceVariants(db: Db, runId: number, options: InferenceVaria
       prefill: s && s.prefillTokens !== null && s.inputTokens !== null ? { evaluated: s.prefillTokens, submitted: s.inputTokens } : null,
       draft:
         s && s.draftAccepted !== null && s.draftProposed !== null
-          ? { accepted: s.draftAccepted, proposed: s.draftProposed, acceptance: s.draftProposed > 0 ? s.draftAccepted / s.draftProposed : null }
+          ? {
+              accepted: s.draftAccepted,
+              proposed: s.draftProposed,
+              acceptance: s.draftProposed > 0 ? s.draftAccepted / s.draftProposed : null,
+            }
           : null,
       identical: isReference
         ? null
@@ -179,8 +183,7 @@ export function inferenceVariants(db: Db, runId: number, options: InferenceVaria
     };
   });
   const referenceSpeed = rows.find((r) => r.kind === "reference")!.tokensPerSecond;
-  for (const r of rows)
-    if (r.kind !== "reference" && r.tokensPerSecond !== null && referenceSpeed) r.speedRatio = r.tokensPerSecond / referenceSpeed;
+  for (const r of rows) if (r.tokensPerSecond !== null && referenceSpeed) r.speedRatio = r.tokensPerSecond / referenceSpeed;
   return { run: runId, reference: reference.spec, referenceFrom, ...(note ? { note } : {}), models: rows };
 }
 
@@ -199,7 +202,10 @@ function findReference(models: VariantModelRow[], runId: number, reference: stri
   const found = models.find((m) => m.spec === reference);
   if (found) return found;
   throw new UserError(
-    `--reference ${reference}: run ${runId} has no such model${didYouMean(reference, models.map((m) => m.spec))} (its models: ${models.map((m) => m.spec).join(", ")})`,
+    `--reference ${reference}: run ${runId} has no such model${didYouMean(
+      reference,
+      models.map((m) => m.spec),
+    )} (its models: ${models.map((m) => m.spec).join(", ")})`,
     { code: "E_VARIANTS" },
   );
 }
@@ -229,7 +235,16 @@ function primaryScorers(db: Db, runId: number): Map<string, string> {
  * `assay compare`'s own compareRuns (McNemar for pass/fail, paired bootstrap for scores) with
  * the run's seed, so the numbers are what `assay compare RUN RUN --a-model REF --b-model M --seed SEED` prints.
  */
-function qualityAgainst(db: Db, runId: number, seed: number, reference: string, model: string, primary: Map<string, string>): VariantQuality[] {
+function qualityAgainst(
+  db: Db,
+  runId: number,
+  seed: number,
+  reference: string,
+  model: string,
+  primary: Map<string, string>,
+): VariantQuality[] {
+  // A run with no tasks registered yet has no cells; compareRuns would call the models unknown.
+  if (primary.size === 0) return [];
   let rows: ComparisonRow[];
   try {
     rows = compareRuns(db, { run: runId, model: reference }, { run: runId, model }, { seed });

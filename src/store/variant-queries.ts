@@ -108,7 +108,10 @@ export function variantCallTimes(db: Db, runId: number): Map<number, { latencies
     .iterate(runId) as Iterable<[number, number | null, number | null]>;
   for (const [modelId, latency, ttft] of rows) {
     let times = out.get(modelId);
-    if (!times) out.set(modelId, (times = { latencies: [], ttfts: [] }));
+    if (!times) {
+      times = { latencies: [], ttfts: [] };
+      out.set(modelId, times);
+    }
     if (latency !== null) times.latencies.push(latency);
     if (ttft !== null) times.ttfts.push(ttft);
   }
