@@ -18,8 +18,9 @@ import { compareRuns, type ComparisonRow } from "./compare.ts";
 
 /**
  * reference: the model others are compared with. output-preserving: the reference's weights
- * (same sha256), only settings differ, so outputs should be identical. output-approximating:
- * other weights (quantised, distilled, another model). unknown: no weights recorded (a remote model).
+ * (same sha256) and prompt format (chat mode), only settings differ, so outputs should be
+ * identical. output-approximating: other weights (quantised, distilled, another model) or the
+ * same weights prompted otherwise. unknown: no weights recorded (a remote model).
  */
 export type VariantKind = "reference" | "output-preserving" | "output-approximating" | "unknown";
 
@@ -138,7 +139,7 @@ export function inferenceVariants(db: Db, runId: number, options: InferenceVaria
         ? "reference"
         : !weights || !referenceWeights
           ? "unknown"
-          : weights.sha256 === referenceWeights.sha256
+          : weights.sha256 === referenceWeights.sha256 && chatMode(m) === chatMode(reference)
             ? "output-preserving"
             : "output-approximating",
       settings: m.settings ? (JSON.parse(m.settings) as Record<string, unknown>) : null,
@@ -208,6 +209,11 @@ function findReference(models: VariantModelRow[], runId: number, reference: stri
     )} (its models: ${models.map((m) => m.spec).join(", ")})`,
     { code: "E_VARIANTS" },
   );
+}
+
+/** A local model in chat mode formats prompts with its chat template (the provider id says so): other tokens, other outputs. */
+function chatMode(m: VariantModelRow): boolean {
+  return m.provider.endsWith("?chat=true");
 }
 
 function weightsOf(m: VariantModelRow): ModelWeights | undefined {

@@ -278,6 +278,20 @@ describe("variant helpers", () => {
     expect(excerpt(null, 0)).toBe("(no output)");
   });
 
+  it("counts the same weights in chat mode as approximating: the prompts differ, not only the arithmetic", () => {
+    const db = openStore(join(workspace(), "chat.db"));
+    const runId = insertRun(db, { assayVersion: "test", seed: 0, command: {} });
+    upsertModel(db, runId, "plain", "local:/m/demo.gguf", weightsA);
+    upsertModel(db, runId, "chat", "local:/m/demo.gguf?chat=true", weightsA);
+    upsertModel(db, runId, "threads", "local:/m/demo.gguf", weightsA, { threads: 4 });
+    expect(inferenceVariants(db, runId).models.map((m) => m.kind)).toEqual(["reference", "output-approximating", "output-preserving"]);
+    expect(inferenceVariants(db, runId, { reference: "chat" }).models.map((m) => m.kind)).toEqual([
+      "output-approximating",
+      "reference",
+      "output-approximating",
+    ]);
+  });
+
   it("shows no section for a run of remote models only, unless a reference is asked for", () => {
     const db = openStore(join(workspace(), "remote.db"));
     const runId = insertRun(db, { assayVersion: "test", seed: 0, command: {} });
