@@ -81,11 +81,15 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       } finally {
         process.off("SIGINT", onSigint);
       }
-      const { withReadOnlyStore } = await import("./read-store.ts");
-      const variants = await withReadOnlyStore(result.db, async (db) => {
-        const run = (await import("../store/runs.ts")).getRun(db, result.runId)!;
-        return variantsSection(db, run, { reference: flags.reference, config: flags.config, io });
-      });
+      // Opened again only for runs of 2+ models, and read-write as the run was: the last connection
+      // to close removes the WAL's -wal and -shm files, which a read-only one would leave behind.
+      const variants =
+        new Set(result.results.map((r) => r.model)).size >= 2 || flags.reference !== undefined
+          ? await (await import("./read-store.ts")).withStore(result.db, async (db) => {
+              const run = (await import("../store/runs.ts")).getRun(db, result.runId)!;
+              return variantsSection(db, run, { reference: flags.reference, config: flags.config, io });
+            })
+          : null;
       if (flags.json) io.out(JSON.stringify({ ...runJson(result), variants }, null, 2) + "\n");
       else {
         io.out(
@@ -143,22 +147,21 @@ export function runJson(result: Pick<RunResult, "runId" | "db" | "results" | "ju
 /**
  * The inference-variants section of a stored run, or null when there is nothing to compare
  * (see showsVariants). The reference defaults to the config's `reference:` (the config given,
- * else the one the run recorded, else assay.config.yaml here when present), then the run's
- * first model. A config that cannot be read is a warning: the run is stored, its report prints.
+ * else the one the run recorded if it is still there, else assay.config.yaml here when the run
+ * recorded none), then the run's first model. A config that cannot be read is a warning: the
+ * run is stored and its report prints.
  */
 export async function variantsSection(
   db: Db,
   run: RunRow,
   options: { reference?: string; config?: string; io: CliIo },
 ): Promise<InferenceVariants | null> {
-  const [{ inferenceVariants, showsVariants }, { recordedCommand }, { loadConfig }] = await Promise.all([
-    import("../report/variants.ts"),
-    import("../store/runs.ts"),
-    import("../provider/config.ts"),
-  ]);
+  const { inferenceVariants, showsVariants } = await import("../report/variants.ts");
   if (!showsVariants(db, run.id, { reference: options.reference })) return null;
   let configReference: string | undefined;
   if (options.reference === undefined) {
+    // Loaded only here: most runs and shows have nothing to compare and never read the config again.
+    const [{ recordedCommand }, { loadConfig }] = await Promise.all([import("../store/runs.ts"), import("../provider/config.ts")]);
     const path = options.config ?? recordedCommand(run).config;
     try {
       const cwd = process.cwd();

@@ -1,7 +1,7 @@
 // `assay run --reference` and `assay show --reference` on two real tiny GGUF models through
 // llama.cpp: one file under two config names (threads 1 and 2: output-preserving) and a file
 // with other weights (output-approximating), in a real process.
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeTinyGguf } from "../fixtures/gguf-writer.ts";
@@ -87,6 +87,11 @@ describe("assay run and show: inference variants", () => {
 
     // Without --reference, show takes the reference of the config the run recorded; an unknown one is a user error.
     expect(JSON.parse(assay(dir, "show", "1", "--json").stdout).variants).toMatchObject({ reference: "two", referenceFrom: "config" });
+    writeFileSync(join(dir, "variants.yaml"), "reference: [two\n");
+    const broken = assay(dir, "show", "1", "--json");
+    expect(broken.code).toBe(0);
+    expect(broken.stderr).toMatch(/^warning: the config's reference: was not read \(variants\.yaml:\d+: invalid YAML: .*\); comparing with the first model\n$/);
+    expect(JSON.parse(broken.stdout).variants).toMatchObject({ reference: "one", referenceFrom: "first model" });
     const wrong = assay(dir, "show", "1", "--reference", "three");
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toBe("error: --reference three: run 1 has no such model (its models: one, two, other)\n");
