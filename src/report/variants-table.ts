@@ -18,11 +18,7 @@ const kindShort: Record<VariantRow["kind"], string> = {
 
 /** The section: a table per model, the quality rows, flags and the settings each variant changes. */
 export function variantsText(v: InferenceVariants, options: { width?: number } = {}): string {
-  const lines = [
-    terminalSafe(
-      `inference variants against ${v.reference} (reference from ${v.referenceFrom}; speed over generated calls, not cached ones)`,
-    ),
-  ];
+  const lines = [terminalSafe(`inference variants against ${v.reference} (reference from ${v.referenceFrom})`)];
   if (v.note) lines.push(terminalSafe(`note: ${v.note}`));
   const header = [
     "model",
@@ -53,6 +49,9 @@ export function variantsText(v: InferenceVariants, options: { width?: number } =
     m.speedRatio === null ? "-" : `${m.speedRatio.toFixed(2)}x`,
   ]);
   lines.push(columns(header, body, { rightAligned: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], rule: true, width: options.width }));
+  lines.push(
+    "tok/s: output tokens / latency summed over generated calls; p50, p95: linear interpolation between order statistics (numpy's default); identical: same output as the reference on the same item, strategy and sample",
+  );
   const settings = settingsLines(v);
   if (settings.length) lines.push("", ...settings);
   const quality = v.models.flatMap((m) =>

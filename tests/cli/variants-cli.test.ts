@@ -46,7 +46,7 @@ describe("assay run and show: inference variants", () => {
     const r = assay(dir, "run", ...models, "--config", "variants.yaml", "--reference", "one");
     expect(r.code).toBe(0);
     const section = r.stdout.slice(r.stdout.indexOf("inference variants against one"));
-    expect(section).toMatch(/^inference variants against one \(reference from option;/);
+    expect(section).toMatch(/^inference variants against one \(reference from option\)$/m);
     const line = (model: string) => section.split("\n").find((l) => l.startsWith(`${model} `))!;
     expect(line("one")).toMatch(/^one\s+reference\s+\d+\.\d KiB\s+12\s+\d+\.\d\s+\d+\s+\d+\s/);
     expect(line("two")).toMatch(/^two\s+preserving\s.*\s12\/12 \(100\.0%\)\s+\d+\.\d\dx$/);
@@ -90,7 +90,9 @@ describe("assay run and show: inference variants", () => {
     writeFileSync(join(dir, "variants.yaml"), "reference: [two\n");
     const broken = assay(dir, "show", "1", "--json");
     expect(broken.code).toBe(0);
-    expect(broken.stderr).toMatch(/^warning: the config's reference: was not read \(variants\.yaml:\d+: invalid YAML: .*\); comparing with the first model\n$/);
+    expect(broken.stderr).toMatch(
+      /^warning: the config's reference: was not read \(variants\.yaml:\d+: invalid YAML: .*\); comparing with the first model\n$/,
+    );
     expect(JSON.parse(broken.stdout).variants).toMatchObject({ reference: "one", referenceFrom: "first model" });
     const wrong = assay(dir, "show", "1", "--reference", "three");
     expect(wrong.code).toBe(2);
