@@ -52,6 +52,13 @@ export function variantsText(v: InferenceVariants, options: { width?: number } =
   lines.push(
     "tok/s: output tokens / latency summed over generated calls; p50, p95: linear interpolation between order statistics (numpy's default); identical: same output as the reference on the same item, strategy and sample",
   );
+  const cachedOnly = v.models.filter((m) => m.calls === 0 && m.cachedCalls > 0).map((m) => m.model);
+  if (cachedOnly.length)
+    lines.push(
+      terminalSafe(
+        `${cachedOnly.join(", ")}: every call came from the response cache, so nothing was timed; run again with --no-cache to measure speed`,
+      ),
+    );
   const settings = settingsLines(v);
   if (settings.length) lines.push("", ...settings);
   const quality = v.models.flatMap((m) =>

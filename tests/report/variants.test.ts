@@ -243,6 +243,17 @@ describe("inferenceVariants", () => {
     expect(text).not.toMatch(/^! demo-q4/m);
   });
 
+  it("says when a model's every call came from the cache, so nothing was timed", () => {
+    const cached = {
+      ...v,
+      models: v.models.map((m) => (m.model === "demo-q4" ? { ...m, calls: 0, cachedCalls: 20, tokensPerSecond: null } : m)),
+    };
+    expect(variantsText(cached)).toContain(
+      "demo-q4: every call came from the response cache, so nothing was timed; run again with --no-cache to measure speed",
+    );
+    expect(variantsText(v)).not.toContain("response cache");
+  });
+
   it("defaults to the config's reference when the run has it, else the first model with a note", () => {
     expect(inferenceVariants(db, runId, { configReference: "demo-q4" })).toMatchObject({ reference: "demo-q4", referenceFrom: "config" });
     const fallback = inferenceVariants(db, runId, { configReference: "demo-q8" });
@@ -308,6 +319,7 @@ describe("variant helpers", () => {
       quality: [],
     });
     expect(variantsText(v)).toContain("replay:x.jsonl");
+    expect(variantsText(v)).not.toContain("response cache");
   });
 });
 
