@@ -1,6 +1,12 @@
 // `assay run`: parses flags, calls runEval, prints the summary (table or JSON).
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { UserError } from "../errors.ts";
 import type { RunResult } from "../run/run-eval.ts";
+import type { InferenceVariants } from "../report/variants.ts";
+import type { Db } from "../store/db.ts";
+import type { RunRow } from "../store/runs.ts";
 import { countOf } from "../report/plural.ts";
 import { judgeTables } from "../report/judge-tables.ts";
 import { summaryTable } from "../report/table.ts";
@@ -33,8 +39,17 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       "run only shard I of N (1-based; items split by a stable hash of suite, task and item key); join the shards with assay merge",
     )
     .option("--max-errors <n>", "errored trials tolerated before exit code 1", intOption("--max-errors"), 0)
+    .option(
+      "--reference <name>",
+      "the model the others are compared with as inference variants (default: the config's reference:, else the first model)",
+    )
     .option("--json", "print the summary as JSON on stdout")
     .action(async (selectors: string[], flags) => {
+      // Checked before anything is written; a resumed run's models are known only from its store.
+      if (flags.reference !== undefined && flags.model.length && !flags.model.includes(flags.reference))
+        throw new UserError(`--reference ${flags.reference}: not one of the run's models (--model ${flags.model.join(", ")})`, {
+          code: "E_OPTION",
+        });
       const controller = new AbortController();
       const onSigint = () => {
         if (controller.signal.aborted) process.exit(130);
@@ -66,7 +81,16 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       } finally {
         process.off("SIGINT", onSigint);
       }
-      if (flags.json) io.out(JSON.stringify(runJson(result), null, 2) + "\n");
+      // Opened again only for runs of 2+ models, and read-write as the run was: the last connection
+      // to close removes the WAL's -wal and -shm files, which a read-only one would leave behind.
+      const variants =
+        new Set(result.results.map((r) => r.model)).size >= 2 || flags.reference !== undefined
+          ? await (await import("./read-store.ts")).withStore(result.db, async (db) => {
+              const run = (await import("../store/runs.ts")).getRun(db, result.runId)!;
+              return variantsSection(db, run, { reference: flags.reference, config: flags.config, io });
+            })
+          : null;
+      if (flags.json) io.out(JSON.stringify({ ...runJson(result), variants }, null, 2) + "\n");
       else {
         io.out(
           `\nrun ${result.runId}${result.shard ? `, shard ${result.shard}` : ""} (${result.db})\n${summaryTable(result.results, { width: io.width })}\n`,
@@ -79,6 +103,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
             `${u.model}: ${u.prefillTokens} of ${u.promptTokens} prompt tokens evaluated (${saved}% reused from the prefix cache), ${u.generatedTokens} generated\n`,
           );
         }
+        if (variants) io.out(`\n${(await import("../report/variants-table.ts")).variantsText(variants, { width: io.width })}\n`);
       }
       if (result.interrupted) io.setExitCode(130);
       else if (result.errors > flags.maxErrors) {
@@ -117,4 +142,34 @@ export function runJson(result: Pick<RunResult, "runId" | "db" | "results" | "ju
     rankings: result.judges.rankings,
     ...(result.judges.robustness ? { robustness: result.judges.robustness } : {}),
   };
+}
+
+/**
+ * The inference-variants section of a stored run, or null when there is nothing to compare
+ * (see showsVariants). The reference defaults to the config's `reference:` (the config given,
+ * else the one the run recorded if it is still there, else assay.config.yaml here when the run
+ * recorded none), then the run's first model. A config that cannot be read is a warning: the
+ * run is stored and its report prints.
+ */
+export async function variantsSection(
+  db: Db,
+  run: RunRow,
+  options: { reference?: string; config?: string; io: CliIo },
+): Promise<InferenceVariants | null> {
+  const { inferenceVariants, showsVariants } = await import("../report/variants.ts");
+  if (!showsVariants(db, run.id, { reference: options.reference })) return null;
+  let configReference: string | undefined;
+  if (options.reference === undefined) {
+    // Loaded only here: most runs and shows have nothing to compare and never read the config again.
+    const [{ recordedCommand }, { loadConfig }] = await Promise.all([import("../store/runs.ts"), import("../provider/config.ts")]);
+    const path = options.config ?? recordedCommand(run).config;
+    try {
+      const cwd = process.cwd();
+      if (path === undefined || existsSync(resolve(cwd, path))) configReference = (await loadConfig({ cwd, path })).reference;
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      options.io.err(`warning: the config's reference: was not read (${error.message.split("\n")[0]}); comparing with the first model\n`);
+    }
+  }
+  return inferenceVariants(db, run.id, { reference: options.reference, configReference });
 }

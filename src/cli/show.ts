@@ -9,7 +9,7 @@ import { summaryTable } from "../report/table.ts";
 import type { Db } from "../store/db.ts";
 import type { CliIo } from "./io.ts";
 import { intOption } from "./options.ts";
-import { runJson } from "./run.ts";
+import { runJson, variantsSection } from "./run.ts";
 
 interface ShowFlags {
   db: string;
@@ -22,6 +22,7 @@ interface ShowFlags {
   failed?: boolean;
   passed?: boolean;
   limit?: number;
+  reference?: string;
 }
 
 /** How many trials `show --items` prints in the terminal when --limit is not given. */
@@ -47,11 +48,17 @@ export function registerShowCommands(program: Command, io: CliIo): void {
       `--items: at most N trials (default ${defaultItemsLimit} in the terminal, all with --json)`,
       intOption("--limit"),
     )
+    .option(
+      "--reference <name>",
+      "compare the run's models as inference variants against this one (default: the config's reference:, else the first model)",
+    )
     .action(async (runId: number | undefined, flags: ShowFlags) => {
       const itemFlags = (["task", "model", "strategy", "metric", "failed", "passed", "limit"] as const).filter(
         (f) => flags[f] !== undefined,
       );
       if (!flags.items && itemFlags.length) throw new UserError(`--${itemFlags[0]} needs --items`, { code: "E_OPTION" });
+      if (flags.items && flags.reference !== undefined)
+        throw new UserError("--reference does not go with --items (it compares the run's models)", { code: "E_OPTION" });
       if (flags.failed && flags.passed) throw new UserError("--failed and --passed exclude each other", { code: "E_OPTION" });
       const [{ showRun }, { humanTables }, { listRuns }, { withReadOnlyStore }] = await Promise.all([
         import("../report/show-run.ts"),
@@ -65,6 +72,7 @@ export function registerShowCommands(program: Command, io: CliIo): void {
         const report = showRun(db, id);
         if (report.warning) io.err(`warning: ${report.warning}\n`);
         const { run, liveness, progress } = report;
+        const variants = await variantsSection(db, run, { reference: flags.reference, io });
         if (flags.json) {
           const partial = report.warning
             ? { state: liveness.state, trials: progress.trials, planned: progress.planned, warning: report.warning }
@@ -77,6 +85,7 @@ export function registerShowCommands(program: Command, io: CliIo): void {
                 state: liveness.state,
                 partial,
                 human: report.human,
+                variants,
               },
               null,
               2,
@@ -90,6 +99,7 @@ export function registerShowCommands(program: Command, io: CliIo): void {
           if (judges) io.out(`\n${judges}\n`);
           const human = humanTables(report.human, { width: io.width });
           if (human) io.out(`\n${human}\n`);
+          if (variants) io.out(`\n${(await import("../report/variants-table.ts")).variantsText(variants, { width: io.width })}\n`);
         }
       });
     });
