@@ -64,3 +64,4 @@ export { serveReview, type ServeReviewOptions } from "./review/serve.ts";
 export { humanReport, type HumanReport } from "./report/human-summary.ts";
 export { UserError, ValidationError, ProviderError } from "./errors.ts";
 export { quantizeGguf, QUANT_TYPES, type QuantizeOptions, type QuantizeResult, type QuantType } from "./quantize/quantize.ts";
+export { inferenceVariants, showsVariants, type InferenceVariants, type VariantRow } from "./report/variants.ts";

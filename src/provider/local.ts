@@ -298,6 +298,9 @@ export class LocalProvider implements Provider {
     try {
       const reused = await reusePrefix(sequence, tokens, this.prefixCache ? tokens.length - 1 : 0);
       this.count(tokens.length, reused);
+      // Prompt-lookup decoding proposes what followed in the prompt: it must be told the prompt
+      // (node-llama-cpp's LlamaCompletion does this; raw sequence evaluation does not).
+      sequence.tokenPredictor?.updateInputTokens?.(tokens);
       const predictionsBefore = sequence.tokenPredictions;
       let ttftMs: number | undefined;
       const greedy = params.temperature <= 0;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { initProject, starterFiles } from "../../src/init-project.ts";
-import { parseConfig } from "../../src/provider/config.ts";
+import { builtinModels, parseConfig } from "../../src/provider/config.ts";
 import { assay } from "../helpers/cli.ts";
 import { workspace } from "../helpers/workspace.ts";
 
@@ -69,14 +69,16 @@ describe("assay init", () => {
 
   it("writes a config whose commented examples are valid once uncommented", () => {
     const text = starterFiles["assay.config.yaml"];
-    expect(parseConfig(text, { path: "/p/assay.config.yaml" }).models).toEqual({});
+    // Commented out, it names no model of its own: only the built-in demo variants.
+    const builtin = Object.keys(builtinModels());
+    expect(Object.keys(parseConfig(text, { path: "/p/assay.config.yaml" }).models)).toEqual(builtin);
     const uncommented = text
       .split("\n")
       .filter((l) => /^# (models|prices):|^# {3}/.test(l))
       .map((l) => l.slice(2))
       .join("\n");
     const config = parseConfig(uncommented, { path: "/p/assay.config.yaml" });
-    expect(Object.keys(config.models)).toEqual(["qwen", "flash", "mini", "ollama"]);
+    expect(Object.keys(config.models)).toEqual([...builtin, "qwen", "flash", "mini", "ollama"]);
     expect(Object.keys(config.prices)).toEqual(["flash", "mini"]);
   });
 });
