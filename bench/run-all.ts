@@ -81,3 +81,10 @@ if (process.env.BENCH_REPORT !== "0")
   console.log(
     `\nHTML report (bench/report.ts):\n${execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "report.ts")], { encoding: "utf8" })}`,
   );
+
+// Inference settings (bench/inference.ts): every setting of the demo model against the plain one,
+// in the same process, interleaved rounds, medians; and the cost of a decode of k tokens.
+if (process.env.BENCH_INFERENCE !== "0")
+  console.log(
+    `\ninference settings (bench/inference.ts):\n${execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "inference.ts")], { encoding: "utf8" })}`,
+  );
