@@ -70,7 +70,15 @@ async function speed(llama: Llama, paths: string[], repeats = 5) {
     const model = await llama.loadModel({ modelPath: resolve(path) });
     const context = await model.createContext({ contextSize: 1024, threads: 1, flashAttention: false });
     const sequence = context.getSequence();
-    runs.push({ path, model, context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }), rates: [] as number[], output: "" });
+    runs.push({
+      path,
+      model,
+      context,
+      sequence,
+      completion: new LlamaCompletion({ contextSequence: sequence }),
+      rates: [] as number[],
+      output: "",
+    });
   }
   for (let r = 0; r < repeats; r++)
     for (const run of runs) {
