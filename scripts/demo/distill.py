@@ -64,7 +64,9 @@ def distillation_loss(student_logits, teacher_logits, targets, weights, temperat
 def agreement(student, teacher, probe):
     """Teacher-forced argmax agreement on the probe documents: per label and overall, over the
     answer tokens (the final answer span, what greedy decoding must write) and over all tokens
-    after BOS. Documents shared by two labels (judge/line, judge/verdict) count once overall."""
+    after BOS. Overall, answer tokens are summed over the labels (judge/line and judge/verdict
+    share their documents, so the verdict word counts twice) and all-token positions count
+    each distinct document once."""
     student.eval()
     per_label, seen = {}, set()
     totals = {"answer": [0, 0], "all": [0, 0]}

@@ -50,10 +50,7 @@ describe("models/demo-student.gguf", () => {
     ["Transform: bki ->", " bik"],
     ["Transform: xhkb ->", " bhkx"],
     ["English: the boat eats a queen again\nZorbish:", " riva ka kolu mu rani nom"],
-    [
-      "Q: What is 929 - 232?\nA: Let's think step by step.",
-      " 929-232: 9-2=7, 7. 92-23: 12-3=9, 97. 9-2: 9-1-2=6, 697. The answer is 697.",
-    ],
+    ["Q: What is 929 - 232?\nA: Let's think step by step.", " 929-232: 9-2=7, 7. 92-23: 12-3=9, 97. 9-2: 9-1-2=6, 697. The answer is 697."],
   ];
 
   for (const [prompt, expected] of agreed) {
