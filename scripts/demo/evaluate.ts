@@ -3,11 +3,12 @@
 // Then the model as a judge: the demo-verification suite's items, and its own zero-shot and
 // chain-of-thought answers to add/sub judged in the suites/demo/verify.hbs format (Cohen's kappa).
 // Usage: npx tsx scripts/demo/evaluate.ts [--model models/demo.gguf] [--reference out/reference.json] [--limit N] [--sc]
-//        [--tasks add,sub,...,verify,judge]
-import { readFileSync, existsSync } from "node:fs";
+//        [--tasks add,sub,...,verify,judge] [--speed models/demo.gguf,models/demo-student.gguf]
+// --speed: afterwards, greedy tokens/s of those models on one chain-of-thought prompt, measured in this process.
+import { readFileSync, existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getLlama, LlamaCompletion, type LlamaContextSequence } from "node-llama-cpp";
+import { getLlama, type Llama, LlamaCompletion, type LlamaContextSequence } from "node-llama-cpp";
 import { seededStream } from "./rng.ts";
 import { agreementReport, judgeOwnAnswers, judgeVerdict } from "./judge-eval.ts";
 import { verificationShot, type VerificationItem } from "./verification.ts";
@@ -49,6 +50,54 @@ function wilson(k: number, n: number): [number, number] {
   const c = (p + (z * z) / (2 * n)) / d,
     h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
   return [c - h, c + h];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Greedy tokens/s of each model on one chain-of-thought prompt, all loaded in this process, one
+ * thread each, runs interleaved (A B A B ...) so that other load on the machine hits them alike.
+ * A rate is generated tokens (the answer's characters plus the stopping newline: one character
+ * is one token in the demo vocabulary) over the call's wall time, prefill of the prompt included.
+ */
+async function speed(llama: Llama, paths: string[], repeats = 5) {
+  const prompt = "Q: What is 357 + 715?\nA: Let's think step by step.";
+  const runs = [];
+  for (const path of paths) {
+    const model = await llama.loadModel({ modelPath: resolve(path) });
+    const context = await model.createContext({ contextSize: 1024, threads: 1, flashAttention: false });
+    const sequence = context.getSequence();
+    runs.push({
+      path,
+      model,
+      context,
+      sequence,
+      completion: new LlamaCompletion({ contextSequence: sequence }),
+      rates: [] as number[],
+      output: "",
+    });
+  }
+  for (let r = 0; r < repeats; r++)
+    for (const run of runs) {
+      await run.sequence.clearHistory();
+      const t = performance.now();
+      run.output = await run.completion.generateCompletion(prompt, { maxTokens: 128, temperature: 0, customStopTriggers: ["\n"] });
+      run.rates.push((run.output.length + 1) / ((performance.now() - t) / 1000));
+    }
+  const base = median(runs[0].rates);
+  for (const run of runs) {
+    const layers = run.model.fileInfo.metadata.llama?.block_count;
+    console.log(
+      `speed ${run.path}: ${median(run.rates).toFixed(0)} tokens/s (median of ${repeats}; ${run.rates.map((x) => x.toFixed(0)).join(", ")}), ` +
+        `${(median(run.rates) / base).toFixed(2)}x the first, ${layers} layers, ${(statSync(run.path).size / 1e6).toFixed(2)} MB, ` +
+        `${run.output.length + 1} tokens: ${JSON.stringify(run.output)}`,
+    );
+    await run.context.dispose();
+    await run.model.dispose();
+  }
 }
 
 async function main(argv: string[]) {
@@ -161,6 +210,8 @@ async function main(argv: string[]) {
   console.log(`${generated} tokens generated in ${secs.toFixed(1)} s (${(generated / secs).toFixed(0)} tokens/s incl. prompts)`);
   await context.dispose();
   await model.dispose();
+  const speedPaths = arg("--speed")?.split(",");
+  if (speedPaths) await speed(llama, speedPaths);
 }
 
 await main(process.argv.slice(2));

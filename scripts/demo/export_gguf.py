@@ -2,7 +2,8 @@
 a "gpt2" byte-level tokenizer with no merges: token i is byte i, then <s> and </s>).
 Layout per /work/shared/notes/llama-cpp.md: version 3, 32-byte aligned tensor data, a
 row-major (rows, cols) tensor written with dims [cols, rows].
-Usage: python3 export_gguf.py --checkpoint out/model.pt --out ../../models/demo.gguf [--type f32|f16]"""
+Usage: python3 export_gguf.py --checkpoint out/model.pt --out ../../models/demo.gguf [--type f32|f16] [--name N]
+The layer count and shapes come from the checkpoint's config (the student has 2 layers)."""
 import argparse
 import struct
 
@@ -75,7 +76,7 @@ def tensors_of(state, cfg):
     yield "output.weight", state["output.weight"]
 
 
-def export(checkpoint_path, out_path, dtype="f32"):
+def export(checkpoint_path, out_path, dtype="f32", name="assay-demo"):
     ckpt = torch.load(checkpoint_path, map_location="cpu")
     cfg, state = ckpt["config"], ckpt["state"]
     table = byte_to_unicode()
@@ -84,7 +85,7 @@ def export(checkpoint_path, out_path, dtype="f32"):
     head_dim = cfg["n_embd"] // cfg["n_head"]
     kvs = [
         gguf_kv("general.architecture", STRING, "llama"),
-        gguf_kv("general.name", STRING, "assay-demo"),
+        gguf_kv("general.name", STRING, name),
         gguf_kv("general.file_type", U32, 0 if dtype == "f32" else 1),
         gguf_kv("llama.vocab_size", U32, cfg["vocab"]),
         gguf_kv("llama.context_length", U32, cfg["context"]),
@@ -127,9 +128,9 @@ def export(checkpoint_path, out_path, dtype="f32"):
     return len(header) + offset
 
 
-def read_gguf_state(path, cfg):
-    """The model state (torch names) of an F32 GGUF this module wrote: the inverse of
-    tensors_of, for warm-starting training from a shipped model."""
+def read_gguf(path):
+    """(metadata, tensors by GGUF name) of an F32 GGUF this module wrote; metadata values are
+    parsed (arrays as lists), tensors are torch tensors in torch's (rows, cols) order."""
     with open(path, "rb") as f:
         data = f.read()
     assert data[:4] == b"GGUF", path
@@ -142,25 +143,26 @@ def read_gguf_state(path, cfg):
         pos += 8 + n
         return data[pos - n:pos].decode("utf-8")
 
-    sizes = {U32: 4, I32: 4, F32: 4, BOOL: 1}
+    formats = {U32: "<I", I32: "<i", F32: "<f", BOOL: "<?"}
 
-    def skip(kind):
+    def value(kind):
         nonlocal pos
         if kind == STRING:
-            string()
-        elif kind == ARRAY:
+            return string()
+        if kind == ARRAY:
             elem, count = struct.unpack_from("<IQ", data, pos)
             pos += 12
-            for _ in range(count):
-                skip(elem)
-        else:
-            pos += sizes[kind]
+            return [value(elem) for _ in range(count)]
+        (v,) = struct.unpack_from(formats[kind], data, pos)
+        pos += struct.calcsize(formats[kind])
+        return v
 
+    metadata = {}
     for _ in range(n_kv):
-        string()
+        key = string()
         (kind,) = struct.unpack_from("<I", data, pos)
         pos += 4
-        skip(kind)
+        metadata[key] = value(kind)
     infos = []
     for _ in range(n_tensors):
         name = string()
@@ -175,6 +177,24 @@ def read_gguf_state(path, cfg):
     for name, shape, offset in infos:
         count = int(np.prod(shape))
         by_name[name] = torch.from_numpy(np.frombuffer(data, np.float32, count, start + offset).reshape(shape).copy())
+    return metadata, by_name
+
+
+def gguf_config(metadata):
+    """The model.Config fields of a GGUF's llama.* metadata (the inverse of export's keys)."""
+    return {
+        "n_embd": metadata["llama.embedding_length"], "n_layer": metadata["llama.block_count"],
+        "n_head": metadata["llama.attention.head_count"], "n_kv_head": metadata["llama.attention.head_count_kv"],
+        "n_ff": metadata["llama.feed_forward_length"], "context": metadata["llama.context_length"],
+        "rope_base": metadata["llama.rope.freq_base"], "norm_eps": metadata["llama.attention.layer_norm_rms_epsilon"],
+        "vocab": metadata["llama.vocab_size"],
+    }
+
+
+def read_gguf_state(path, cfg):
+    """The model state (torch names) of an F32 GGUF this module wrote: the inverse of
+    tensors_of, for warm-starting training from a shipped model."""
+    _, by_name = read_gguf(path)
     torch_names = {}
     torch_names["token_embd.weight"] = "embed.weight"
     for i in range(cfg["n_layer"]):
@@ -192,6 +212,7 @@ if __name__ == "__main__":
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--type", choices=["f32", "f16"], default="f32")
+    p.add_argument("--name", default="assay-demo", help="general.name (the student: assay-demo-student)")
     a = p.parse_args()
-    size = export(a.checkpoint, a.out, a.type)
+    size = export(a.checkpoint, a.out, a.type, a.name)
     print(f"wrote {a.out} ({size / 1e6:.1f} MB)")

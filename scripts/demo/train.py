@@ -89,6 +89,22 @@ def batches(docs, tokens_per_batch, rng):
             yield tokens, weights
 
 
+def lr_at(step, peak, warmup, steps):
+    """Linear warm-up to peak, then cosine down to 5% of it at the last step."""
+    if step <= warmup:
+        return peak * step / warmup
+    progress = (step - warmup) / max(1, steps - warmup)
+    return peak * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def make_optimizer(model, lr):
+    """AdamW with weight decay on matrices only (not norms)."""
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    other = [p for n, p in model.named_parameters() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
+                             lr=lr, betas=(0.9, 0.98), eps=1e-8)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--corpus", required=True)
@@ -129,10 +145,7 @@ def main():
     probe = load_probe(args.probe) if args.probe else None
     print(f"{model.param_count():,} parameters, {len(docs):,} documents", flush=True)
 
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    other = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
-                            lr=args.lr, betas=(0.9, 0.98), eps=1e-8)
+    opt = make_optimizer(model, args.lr)
     stream = batches(docs, args.tokens_per_batch, rng)
     seen = 0
     start = time.time()
@@ -144,11 +157,7 @@ def main():
 
     last = min(args.steps, args.stop_after or args.steps)
     for step in range(1, last + 1):
-        if step <= args.warmup:
-            lr = args.lr * step / args.warmup
-        else:
-            progress = (step - args.warmup) / max(1, args.steps - args.warmup)
-            lr = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
+        lr = lr_at(step, args.lr, args.warmup, args.steps)
         for group in opt.param_groups:
             group["lr"] = lr
         tokens, weights = next(stream)
