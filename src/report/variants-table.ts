@@ -95,7 +95,7 @@ function differingFlag(m: VariantRow, reference: string): string[] | undefined {
   const shown = m.identical.differing.length;
   const lines = [
     terminalSafe(
-      `! ${m.model}: ${differ} of ${countOf(m.identical.n, "output")} ${differ === 1 ? "differs" : "differ"} from ${reference} although the weights are the same — llama.cpp's batched or threaded arithmetic can round differently; ${shown < differ ? `the first ${shown} listed below` : "listed below"}`,
+      `! ${m.model}: ${differ} of ${countOf(m.identical.n, "output")} ${differ === 1 ? "differs" : "differ"} from ${reference} although the weights are the same — llama.cpp's batched or threaded arithmetic can round differently, and a sampled output depends on its random draws too; ${shown < differ ? `the first ${shown} listed below` : "listed below"}`,
     ),
   ];
   for (const d of m.identical.differing) lines.push(...differingLines(d));

@@ -231,7 +231,7 @@ describe("inferenceVariants", () => {
   it("flags an output-preserving variant whose outputs differ, lists them escaped, and says which settings changed", () => {
     const text = variantsText(v);
     expect(text).toContain(
-      "! demo-t2: 3 of 19 outputs differ from demo although the weights are the same — llama.cpp's batched or threaded arithmetic can round differently; listed below",
+      "! demo-t2: 3 of 19 outputs differ from demo although the weights are the same — llama.cpp's batched or threaded arithmetic can round differently, and a sampled output depends on its random draws too; listed below",
     );
     expect(text).toContain("  s/t item q5 zero-shot: first difference at character 7\n");
     expect(text).toContain('    variant:   "answer \\x1b[2J5"');
