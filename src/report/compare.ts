@@ -55,7 +55,7 @@ export function compareRuns(
   db: Db,
   a: CompareSide,
   b: CompareSide,
-  options: { seed?: number; iterations?: number; confidence?: number } = {},
+  options: { seed?: number; iterations?: number; confidence?: number; cells?: (cell: RunCell) => boolean } = {},
 ): ComparisonRow[] {
   for (const side of [a, b]) if (!getRun(db, side.run)) throw new UserError(`no run ${side.run}`, { code: "E_COMPARE" });
   const allA = runCells(db, a.run);
@@ -65,7 +65,10 @@ export function compareRuns(
   if (problems.length > 1) throw new ValidationError(problems);
   const narrow = (side: CompareSide, cells: RunCell[]) =>
     cells.filter(
-      (c) => (side.model === undefined || c.model === side.model) && (side.strategy === undefined || c.strategy === side.strategy),
+      (c) =>
+        (side.model === undefined || c.model === side.model) &&
+        (side.strategy === undefined || c.strategy === side.strategy) &&
+        (options.cells === undefined || options.cells(c)),
     );
   const cellsA = narrow(a, allA);
   const cellsB = narrow(b, allB);

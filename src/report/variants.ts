@@ -253,26 +253,30 @@ function qualityAgainst(
   if (primary.size === 0) return [];
   let rows: ComparisonRow[];
   try {
-    rows = compareRuns(db, { run: runId, model: reference }, { run: runId, model }, { seed });
+    // Only the primary metric's cells are compared: no bootstrap runs for rows that would be dropped.
+    rows = compareRuns(
+      db,
+      { run: runId, model: reference },
+      { run: runId, model },
+      { seed, cells: (c) => primary.get(c.task) === c.scorer },
+    );
   } catch (error) {
     // No cell with two items scored on both sides: nothing to compare, which is not the user's mistake here.
     if (error instanceof UserError && error.code === "E_COMPARE") return [];
     throw error;
   }
-  return rows
-    .filter((r) => primary.get(r.task) === r.metric)
-    .map((r) => ({
-      task: r.task,
-      strategy: r.a.strategy,
-      metric: r.metric,
-      reference: r.a.value,
-      value: r.b.value,
-      n: r.n,
-      difference: r.difference,
-      ci: r.ci,
-      pValue: r.pValue,
-      test: r.test,
-    }));
+  return rows.map((r) => ({
+    task: r.task,
+    strategy: r.a.strategy,
+    metric: r.metric,
+    reference: r.a.value,
+    value: r.b.value,
+    n: r.n,
+    difference: r.difference,
+    ci: r.ci,
+    pValue: r.pValue,
+    test: r.test,
+  }));
 }
 
 /** Index in code points of the first character where `a` and `b` differ (the shorter length when one is a prefix). */
